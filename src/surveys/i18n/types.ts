@@ -1,0 +1,68 @@
+/**
+ * Shapes of the survey text catalog. Every locale file exports one `Messages` object; the
+ * compiler (and test/unit/i18n/catalog.test.ts) make sure each catalog is complete.
+ *
+ * Placeholders use `{name}` syntax and are filled in by `format()` from `./index`.
+ */
+
+export const LOCALES = ['en', 'hr', 'sr-Latn', 'sr-Cyrl', 'vi'] as const;
+export type Locale = (typeof LOCALES)[number];
+export type SurveyKind = 'nps' | 'csat' | 'ces';
+
+export interface Messages {
+  /** Default survey question. Placeholders: `{company}`. */
+  question: Record<SurveyKind, string>;
+  /** Open follow-up question shown with the comment box. */
+  followUp: Record<SurveyKind, string>;
+  /** Anchor label for the lowest value of the scale (NPS 0, CSAT 1, CES 1). */
+  scaleLow: Record<SurveyKind, string>;
+  /** Anchor label for the highest value of the scale (NPS 10, CSAT 5, CES 7). */
+  scaleHigh: Record<SurveyKind, string>;
+  /** Per-value labels: CSAT 1–5 and CES 1–7, lowest first. */
+  scoreLabels: {
+    csat: [string, string, string, string, string];
+    ces: [string, string, string, string, string, string, string];
+  };
+
+  // --- Email -------------------------------------------------------------------------------
+  /** Placeholders: `{company}`. */
+  emailSubject: Record<SurveyKind, string>;
+  /** Placeholders: `{name}`. */
+  emailGreeting: string;
+  emailGreetingNoName: string;
+  emailIntro: string;
+  /** Why the recipient got this email. Placeholders: `{company}`. */
+  emailFooter: string;
+  unsubscribeLink: string;
+  /** Prepended to the subject of reminder emails; includes its trailing space. */
+  reminderSubjectPrefix: string;
+
+  // --- Survey pages ------------------------------------------------------------------------
+  pageTitle: string;
+  chooseScore: string;
+  /** Placeholders: `{score}`. */
+  yourScore: string;
+  changeScore: string;
+  commentLabel: string;
+  commentPlaceholder: string;
+  submit: string;
+  thankYouTitle: string;
+  thankYouBody: string;
+  commentSaved: string;
+  notFoundTitle: string;
+  notFoundBody: string;
+  expiredTitle: string;
+  expiredBody: string;
+  invalidScoreTitle: string;
+  invalidScoreBody: string;
+  tooManyRequestsTitle: string;
+  tooManyRequestsBody: string;
+  unsubscribeTitle: string;
+  /** Question on the GET unsubscribe page, before the visitor confirms. */
+  unsubscribeConfirm: string;
+  unsubscribeButton: string;
+  unsubscribedTitle: string;
+  unsubscribedBody: string;
+  /** Placeholders: `{max}`. */
+  commentTooLong: string;
+}
