@@ -1,0 +1,35 @@
+import type { Generated, Json, JsonObject, NullableTimestamp, Timestamp } from './common';
+
+export type InvitationStatus =
+  | 'scheduled'
+  | 'sending'
+  | 'sent'
+  | 'send_unknown'
+  | 'failed'
+  | 'bounced'
+  | 'expired'
+  | 'cancelled'
+  | 'skipped';
+
+export interface InvitationsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  survey_id: string;
+  contact_id: string | null;
+  event_id: string | null;
+  /** SHA-256 (hex) of the survey link token; the token itself is never stored. */
+  token_hash: string | null;
+  status: InvitationStatus;
+  skip_reason: string | null;
+  locale: Generated<string>;
+  segment: Json<JsonObject>;
+  send_at: Timestamp;
+  expires_at: NullableTimestamp;
+  attempts: Generated<number>;
+  claimed_at: NullableTimestamp;
+  sent_at: NullableTimestamp;
+  message_id: string | null;
+  last_error: string | null;
+  answered_at: NullableTimestamp;
+  created_at: Timestamp;
+}

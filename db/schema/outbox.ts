@@ -1,0 +1,13 @@
+import type { Generated, NullableTimestamp, Timestamp } from './common';
+
+export type OutboxTopic = 'send-invitation';
+
+export interface OutboxTable {
+  id: Generated<string>;
+  workspace_id: string;
+  topic: OutboxTopic;
+  aggregate_id: string;
+  available_at: Timestamp;
+  created_at: Timestamp;
+  published_at: NullableTimestamp;
+}

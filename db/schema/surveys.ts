@@ -1,0 +1,24 @@
+import type { Generated, Json, JsonObject, NullableTimestamp, Timestamp } from './common';
+
+export type SurveyKind = 'nps' | 'csat' | 'ces';
+export type SurveyStatus = 'draft' | 'active' | 'paused' | 'closed';
+
+export interface SurveysTable {
+  id: Generated<string>;
+  workspace_id: string;
+  kind: SurveyKind;
+  name: string;
+  status: Generated<SurveyStatus>;
+  /** Per-locale text overrides: { "hr": { "question": "…" } }. */
+  texts: Json<JsonObject>;
+  trigger_event_type: string;
+  delay_seconds: Generated<number>;
+  sampling_rate: Generated<number>;
+  send_window: Json<JsonObject | null>;
+  reminder_after_days: number | null;
+  expires_after_days: Generated<number>;
+  segment_properties: Json<string[]>;
+  launched_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const roles = z
+  .string()
+  .transform((s) => s.split(',').map((r) => r.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(['api', 'worker', 'scheduler'])).min(1, 'name at least one role'));
+
+/** Every environment variable Glas reads. `.env.example` documents each with its default. */
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    DATABASE_URL: z
+      .url({ protocol: /^postgres(ql)?$/ })
+      .default('postgres://postgres@127.0.0.1:5432/glas'),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[a-zA-Z0-9_-]+$/, 'letters, digits, - and _ only')
+      .default('glas'),
+    GLAS_ROLES: roles.default(['api', 'worker', 'scheduler']),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+    MAIL_FROM: z.string().min(3).default('Glas Surveys <surveys@glas.localhost>'),
+    DEV_MAILBOX: bool.optional(),
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(1_048_576),
+    TRUST_PROXY: bool.default(false),
+    RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+    RATE_LIMIT_SURVEY_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+    OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+    SEND_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+    SEND_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+    SEND_BACKOFF_MS: z.coerce.number().int().min(1).default(60_000),
+    SURVEY_LINK_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    COMMENT_MAX_LENGTH: z.coerce.number().int().min(1).max(100_000).default(5000),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  })
+  .transform((c) => ({
+    ...c,
+    PUBLIC_URL: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
+    // Without SMTP the mail stays in the dev mailbox, never in production.
+    DEV_MAILBOX: c.DEV_MAILBOX ?? (!c.SMTP_URL && c.NODE_ENV !== 'production'),
+  }))
+  .refine((c) => c.NODE_ENV !== 'production' || !!c.SMTP_URL, {
+    path: ['SMTP_URL'],
+    message: 'is required when NODE_ENV=production',
+  })
+  .refine((c) => !(c.NODE_ENV === 'production' && c.DEV_MAILBOX), {
+    path: ['DEV_MAILBOX'],
+    message: 'cannot be enabled when NODE_ENV=production',
+  });
+
+export type Config = Readonly<z.output<typeof configSchema>>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; a bad value throws a ConfigError naming each variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const result = configSchema.safeParse(input);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return Object.freeze(result.data);
+}

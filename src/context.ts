@@ -1,0 +1,86 @@
+import { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+import type { Pool } from 'pg';
+import { createDb } from '../db/client';
+import type { Database } from '../db/schema';
+import type { Clock } from './clock';
+import { systemClock } from './clock';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { createLogger } from './logger';
+import { createMetrics } from './metrics';
+import type { Metrics } from './metrics';
+import { createQueues, queueConnection } from './jobs/queues';
+import type { Queues } from './jobs/queues';
+import { createDevMailboxMailer, createSmtpMailer } from './surveys/mailer';
+import type { Mailer } from './surveys/mailer';
+
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  db: Kysely<Database>;
+  pool: Pool;
+  /** Shared connection for health checks and rate limiting; BullMQ opens its own. */
+  redis: Redis;
+  queues: Queues;
+  mailer: Mailer;
+  clock: Clock;
+  metrics: Metrics;
+  /** Postgres schema when not the default (tests isolate each file in one). */
+  dbSchema?: string;
+  close(): Promise<void>;
+}
+
+export interface ContextOptions {
+  dbSchema?: string;
+  logger?: Logger;
+  clock?: Clock;
+  mailer?: Mailer;
+}
+
+export function createContext(config: Config, options: ContextOptions = {}): AppContext {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const { db, pool } = createDb(config.DATABASE_URL, {
+    schema: options.dbSchema,
+    max: config.DATABASE_POOL_MAX,
+  });
+  const redis = new Redis({
+    ...queueConnection(config),
+    // Fail fast instead of hanging a request while Redis is away (BullMQ production notes).
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    lazyConnect: false,
+  });
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  const queues = createQueues(config, logger);
+  const mailer =
+    options.mailer ??
+    (config.SMTP_URL && !config.DEV_MAILBOX
+      ? createSmtpMailer(config.SMTP_URL, config.MAIL_FROM)
+      : createDevMailboxMailer(db, config.MAIL_FROM));
+  const metrics = createMetrics(queues);
+
+  let closed = false;
+  return {
+    config,
+    logger,
+    db,
+    pool,
+    redis,
+    queues,
+    mailer,
+    clock: options.clock ?? systemClock,
+    metrics,
+    dbSchema: options.dbSchema,
+    async close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      await queues.close();
+      mailer.close();
+      redis.disconnect();
+      await db.destroy();
+    },
+  };
+}

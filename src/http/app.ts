@@ -1,0 +1,112 @@
+import express from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { pinoHttp } from 'pino-http';
+import type { AppContext } from '../context';
+import { NotFoundError } from '../errors';
+import { redactUrl } from '../logger';
+import { requireApiKey } from './auth';
+import { errorBody, errorHandler } from './errors';
+import { buildOpenApiDocument } from './openapi';
+import { collectorRoutes } from './routes/collector.routes';
+import { devRoutes } from './routes/dev.routes';
+import { eventRoutes } from './routes/event.routes';
+import { healthRoutes } from './routes/health.routes';
+import { surveyRoutes } from './routes/survey.routes';
+import { AppError } from '../errors';
+
+function recordMetrics(ctx: AppContext) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const end = ctx.metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      const labels = { method: req.method, route, status: String(res.statusCode) };
+      ctx.metrics.httpRequests.inc(labels);
+      end(labels);
+    });
+    next();
+  };
+}
+
+/** A JSON body must say so; anything else on a write is refused before parsing. */
+function requireJson(req: Request, _res: Response, next: NextFunction) {
+  const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding');
+  if (hasBody && !req.is('application/json')) {
+    throw new AppError(415, 'unsupported_media_type', 'Send the body as application/json.');
+  }
+  next();
+}
+
+export function createApp(ctx: AppContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', ctx.config.TRUST_PROXY);
+  app.set('query parser', 'simple');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'none'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'none'"],
+        },
+      },
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
+  app.use(
+    pinoHttp({
+      logger: ctx.logger,
+      serializers: {
+        req: (req: { method: string; url: string; id: unknown }) => ({
+          id: req.id,
+          method: req.method,
+          url: redactUrl(req.url),
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(recordMetrics(ctx));
+
+  app.use(healthRoutes(ctx));
+  app.get('/openapi.json', (_req, res) => {
+    res.json(buildOpenApiDocument());
+  });
+  app.use(collectorRoutes(ctx));
+  if (ctx.config.DEV_MAILBOX) {
+    app.use('/dev', devRoutes(ctx));
+  }
+
+  const api = express.Router();
+  api.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: ctx.config.RATE_LIMIT_API_PER_MINUTE,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      keyGenerator: (req) => req.get('authorization') ?? ipKeyGenerator(req.ip ?? ''),
+      handler: (_req, res) => {
+        res.set('Retry-After', '60');
+        res.status(429).json(errorBody(new AppError(429, 'rate_limited', 'Too many requests; retry later.')));
+      },
+    }),
+  );
+  api.use(requireJson);
+  api.use(express.json({ limit: ctx.config.BODY_LIMIT_BYTES, strict: true }));
+  api.use(requireApiKey(ctx));
+  api.use('/surveys', surveyRoutes(ctx));
+  api.use('/events', eventRoutes(ctx));
+  app.use('/api', api);
+
+  app.use(() => {
+    throw new NotFoundError('route_not_found', 'No such route.');
+  });
+  app.use(errorHandler(ctx.logger));
+  return app;
+}

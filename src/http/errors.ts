@@ -1,0 +1,89 @@
+import type { ErrorRequestHandler, Request } from 'express';
+import type { Logger } from '../logger';
+import { AppError, ServiceUnavailableError } from '../errors';
+
+
+export function errorBody(err: AppError) {
+  return {
+    error: {
+      code: err.code,
+      message: err.message,
+      ...(err.details?.length ? { details: err.details } : {}),
+    },
+  };
+}
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  limit?: number;
+}
+
+/** body-parser failures become client errors that say what went wrong. */
+function fromBodyParser(err: BodyParserError): AppError | undefined {
+  switch (err.type) {
+    case 'entity.parse.failed':
+      return new AppError(400, 'invalid_json', 'The request body is not valid JSON.', [
+        { field: 'body', issue: 'Malformed JSON', location: 'body' },
+      ]);
+    case 'entity.too.large':
+      return new AppError(413, 'payload_too_large', `The request body exceeds ${err.limit} bytes.`, [
+        { field: 'body', issue: 'Too large', location: 'body' },
+      ]);
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError(415, 'unsupported_encoding', 'The body encoding is not supported.');
+    case 'request.aborted':
+      return new AppError(400, 'request_aborted', 'The request was aborted.');
+    default:
+      return undefined;
+  }
+}
+
+/** Postgres errors a client can cause (bad text encoding, out-of-range numbers) are 400s. */
+function fromPostgres(err: { code?: unknown }): AppError | undefined {
+  if (typeof err.code !== 'string' || !/^[0-9A-Z]{5}$/.test(err.code)) {
+    return undefined;
+  }
+  if (err.code === '22021' || err.code === '22P05') {
+    return new AppError(400, 'invalid_text', 'The request contains characters that cannot be stored.');
+  }
+  if (err.code === '22003') {
+    return new AppError(400, 'out_of_range', 'A number in the request is out of range.');
+  }
+  if (err.code.startsWith('08') || err.code === '57P01' || err.code === '57P03') {
+    return new ServiceUnavailableError();
+  }
+  return undefined;
+}
+
+export function toAppError(err: unknown): AppError | undefined {
+  if (err instanceof AppError) {
+    return err;
+  }
+  if (typeof err === 'object' && err !== null) {
+    return fromBodyParser(err as BodyParserError) ?? fromPostgres(err as { code?: unknown });
+  }
+  return undefined;
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req: Request, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const known = toAppError(err);
+    if (known) {
+      res.status(known.status).json(errorBody(known));
+      return;
+    }
+    const connRefused = (err as { code?: string }).code === 'ECONNREFUSED';
+    logger.error({ err, method: req.method, route: req.route?.path as unknown }, 'request failed');
+    if (connRefused) {
+      res.status(503).json(errorBody(new ServiceUnavailableError()));
+      return;
+    }
+    res.status(500).json({ error: { code: 'internal', message: 'Something went wrong on our side.' } });
+  };
+}

@@ -1,0 +1,188 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import express, { Router } from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { AppContext } from '../../context';
+import { AppError } from '../../errors';
+import {
+  InvalidScoreError,
+  SurveyGoneError,
+  localeForToken,
+  openInvitation,
+  parseScore,
+  recordAnswer,
+  unsubscribeByToken,
+} from '../../surveys/collector.service';
+import type { OpenInvitation } from '../../surveys/collector.service';
+import { messagesFor, format } from '../../surveys/i18n';
+import type { Locale } from '../../surveys/i18n/types';
+import { renderTemplate } from '../../surveys/render';
+import { scaleValues } from '../../surveys/scales';
+import { scoreLabel } from '../../surveys/texts';
+import { toAppError } from '../errors';
+
+const css = readFileSync(path.join(__dirname, '../../surveys/templates/survey.css'), 'utf8');
+
+function messagePage(res: Response, status: number, locale: Locale, title: string, body: string, form?: object) {
+  res
+    .status(status)
+    .type('html')
+    .send(renderTemplate('./message-page', { lang: locale, title, body, form }));
+}
+
+function errorPage(res: Response, err: AppError, locale: Locale) {
+  const m = messagesFor(locale);
+  if (err instanceof SurveyGoneError) {
+    messagePage(res, 410, err.locale, m.expiredTitle, m.expiredBody);
+  } else if (err instanceof InvalidScoreError) {
+    messagePage(res, 400, err.locale, m.invalidScoreTitle, m.invalidScoreBody);
+  } else if (err.status === 404) {
+    messagePage(res, 404, locale, m.notFoundTitle, m.notFoundBody);
+  } else {
+    messagePage(res, err.status, locale, m.pageTitle, err.message);
+  }
+}
+
+function surveyPage(
+  res: Response,
+  open: OpenInvitation,
+  view: { thankYou: boolean; score?: number; comment?: string; notice?: string; error?: string; status?: number },
+  commentMax: number,
+) {
+  const t = open.texts;
+  const m = t.messages;
+  const selected = view.score ?? open.response?.score;
+  res
+    .status(view.status ?? 200)
+    .type('html')
+    .send(
+      renderTemplate('./survey-page', {
+        lang: open.locale,
+        title: view.thankYou ? t.thankYouTitle : m.pageTitle,
+        thankYou: view.thankYou,
+        thankYouTitle: t.thankYouTitle,
+        thankYouBody: t.thankYouBody,
+        question: t.question,
+        followUp: t.followUp,
+        chooseScore: m.chooseScore,
+        changeScore: m.changeScore,
+        scaleLow: m.scaleLow[open.kind],
+        scaleHigh: m.scaleHigh[open.kind],
+        options: scaleValues(open.kind).map((value) => ({
+          value,
+          label: scoreLabel(open.kind, m, value),
+          checked: value === selected,
+        })),
+        comment: view.comment ?? open.response?.comment ?? '',
+        commentPlaceholder: m.commentPlaceholder,
+        commentMax,
+        submit: m.submit,
+        notice: view.notice,
+        error: view.error,
+        action: '',
+      }),
+    );
+}
+
+/** Cross-site form posts are refused (Fetch Metadata, then Origin), as OWASP's CSRF sheet advises. */
+function isCrossSite(req: Request, publicUrl: string): boolean {
+  const site = req.get('sec-fetch-site');
+  if (site) {
+    return site === 'cross-site';
+  }
+  const origin = req.get('origin');
+  return !!origin && origin !== 'null' && origin !== new URL(publicUrl).origin;
+}
+
+/** Public survey pages and one-click unsubscribe: HTML only, never a JSON error or a 500 page. */
+export function collectorRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const commentMax = ctx.config.COMMENT_MAX_LENGTH;
+  router.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: ctx.config.RATE_LIMIT_SURVEY_PER_MINUTE,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (_req, res) => {
+        const m = messagesFor('en');
+        res.set('Retry-After', '60');
+        messagePage(res, 429, 'en', m.tooManyRequestsTitle, m.tooManyRequestsBody);
+      },
+    }),
+  );
+  router.use(express.urlencoded({ extended: false, limit: commentMax * 6 + 1024, parameterLimit: 10 }));
+
+  router.get('/assets/survey.css', (_req, res) => {
+    res.type('css').set('Cache-Control', 'public, max-age=3600').send(css);
+  });
+
+  router.get('/s/:token', async (req, res) => {
+    const open = await openInvitation(ctx.db, ctx.clock, req.params.token);
+    surveyPage(res, open, { thankYou: false }, commentMax);
+  });
+
+  router.get('/s/:token/:score', async (req, res) => {
+    const open = await openInvitation(ctx.db, ctx.clock, req.params.token);
+    const score = parseScore(open, req.params.score);
+    await recordAnswer(ctx.db, ctx.clock, open, { score });
+    surveyPage(res, open, { thankYou: true, score }, commentMax);
+  });
+
+  const postAnswer = async (req: Request, res: Response) => {
+    const token = req.params.token as string;
+    if (isCrossSite(req, ctx.config.PUBLIC_URL)) {
+      throw new AppError(403, 'cross_site', 'Cross-site form posts are not accepted.');
+    }
+    const open = await openInvitation(ctx.db, ctx.clock, token);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const score = parseScore(open, body.score);
+    const comment = typeof body.comment === 'string' ? body.comment : undefined;
+    const m = open.texts.messages;
+    if (comment !== undefined && comment.length > commentMax) {
+      surveyPage(
+        res,
+        open,
+        { thankYou: true, score, comment, status: 400, error: format(m.commentTooLong, { max: commentMax }) },
+        commentMax,
+      );
+      return;
+    }
+    await recordAnswer(ctx.db, ctx.clock, open, { score, comment });
+    surveyPage(res, open, { thankYou: true, score, comment, notice: m.commentSaved }, commentMax);
+  };
+  router.post('/s/:token', postAnswer);
+  router.post('/s/:token/:score', postAnswer);
+
+  router.get('/u/:token', async (req, res) => {
+    const locale = await localeForToken(ctx.db, req.params.token);
+    const m = messagesFor(locale ?? 'en');
+    if (!locale) {
+      messagePage(res, 404, 'en', m.notFoundTitle, m.notFoundBody);
+      return;
+    }
+    // GET never changes anything: link scanners fetch it too (RFC 8058 §3).
+    messagePage(res, 200, locale, m.unsubscribeTitle, m.unsubscribeConfirm, {
+      action: '',
+      button: m.unsubscribeButton,
+    });
+  });
+  router.post('/u/:token', async (req, res) => {
+    const { locale } = await unsubscribeByToken(ctx.db, ctx.clock, req.params.token as string);
+    const m = messagesFor(locale);
+    messagePage(res, 200, locale, m.unsubscribedTitle, m.unsubscribedBody);
+  });
+
+  router.use(async (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    const known = toAppError(err);
+    if (!known || res.headersSent) {
+      next(err);
+      return;
+    }
+    const token = typeof req.params.token === 'string' ? req.params.token : '';
+    const locale = (await localeForToken(ctx.db, token).catch(() => null)) ?? 'en';
+    errorPage(res, known, locale);
+  });
+  return router;
+}

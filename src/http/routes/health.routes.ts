@@ -1,0 +1,46 @@
+import { Router } from 'express';
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { pendingMigrations } from '../../../db/migrate';
+import type { AppContext } from '../../context';
+
+async function check(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('timed out')), timeoutMs);
+    });
+    const result = await Promise.race([fn(), timeout]);
+    return typeof result === 'string' ? result : 'ok';
+  } catch (err) {
+    return err instanceof Error ? err.message : 'failed';
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function healthRoutes(ctx: AppContext): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const checks = {
+      postgres: await check(() => sql`select 1`.execute(ctx.db)),
+      redis: await check(async () => {
+        const pong = await ctx.redis.ping();
+        return pong === 'PONG' ? 'ok' : pong;
+      }),
+      migrations: await check(async () => {
+        const pending = await pendingMigrations(ctx.db as Kysely<unknown>, ctx.dbSchema);
+        return pending.length ? `pending: ${pending.join(', ')}` : 'ok';
+      }),
+    };
+    const ready = Object.values(checks).every((c) => c === 'ok');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks });
+  });
+  router.get('/metrics', async (_req, res) => {
+    res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+  });
+  return router;
+}

@@ -1,0 +1,41 @@
+import { Worker } from 'bullmq';
+import type { Job } from 'bullmq';
+import type { AppContext } from '../context';
+import { maintenanceJob } from './maintenance.job';
+import { queueConnection } from './queues';
+import type { JobPayloads, QueueName } from './queues';
+import { sendInvitationJob } from './send-invitation.job';
+
+type Handlers = { [N in QueueName]: (ctx: AppContext, job: Job<JobPayloads[N]>) => Promise<unknown> };
+
+// NOTE: a queue without a handler fails the type check here, which is our boot-time check.
+const HANDLERS: Handlers = {
+  'send-invitation': sendInvitationJob,
+  maintenance: maintenanceJob,
+};
+
+export interface Workers {
+  close(): Promise<void>;
+}
+
+export function startWorkers(ctx: AppContext): Workers {
+  const workers = (Object.keys(HANDLERS) as QueueName[]).map((name) => {
+    const handler = HANDLERS[name] as (ctx: AppContext, job: Job) => Promise<unknown>;
+    const worker = new Worker(name, (job) => handler(ctx, job), {
+      prefix: ctx.config.REDIS_PREFIX,
+      connection: { ...queueConnection(ctx.config), maxRetriesPerRequest: null },
+      concurrency: name === 'send-invitation' ? ctx.config.SEND_CONCURRENCY : 1,
+    });
+    worker.on('failed', (job, err) =>
+      ctx.logger.warn({ queue: name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'),
+    );
+    worker.on('stalled', (jobId) => ctx.logger.warn({ queue: name, jobId }, 'job stalled'));
+    worker.on('error', (err) => ctx.logger.error({ queue: name, err: err.message }, 'worker error'));
+    return worker;
+  });
+  return {
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}

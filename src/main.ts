@@ -1,0 +1,57 @@
+import type { Kysely } from 'kysely';
+import { ensureDatabase } from '../db/create-database';
+import { migrateToLatest } from '../db/migrate';
+import { ConfigError, loadConfig } from './config';
+import { createContext } from './context';
+import { createLogger } from './logger';
+import { startRoles } from './roles';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+  if (await ensureDatabase(config.DATABASE_URL)) {
+    logger.info('database created');
+  }
+  const ctx = createContext(config, { logger });
+  const applied = await migrateToLatest(ctx.db as Kysely<unknown>);
+  if (applied.length) {
+    logger.info({ migrations: applied }, 'migrations applied');
+  }
+  const running = await startRoles(ctx);
+  logger.info({ roles: config.GLAS_ROLES, url: running.url }, `Glas is running${running.url ? ` at ${running.url}` : ''}`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    force.unref();
+    running.stop().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+  } else {
+    process.stderr.write(`Glas failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  }
+  process.exit(1);
+});

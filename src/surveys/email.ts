@@ -1,0 +1,80 @@
+import type { SurveyKind, JsonObject } from '../../db/schema';
+import { format } from './i18n';
+import type { Locale } from './i18n/types';
+import { renderTemplate } from './render';
+import { scaleValues } from './scales';
+import { resolveTexts, scoreLabel } from './texts';
+
+export interface InvitationEmailInput {
+  invitationId: string;
+  kind: SurveyKind;
+  surveyTexts: JsonObject;
+  locale: Locale;
+  company: string;
+  contactName: string | null;
+  token: string;
+  publicUrl: string;
+}
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+  headers: Record<string, string>;
+}
+
+/** Builds the invitation email: HTML and text parts, score links, RFC 8058 unsubscribe headers. */
+export function renderInvitationEmail(input: InvitationEmailInput): RenderedEmail {
+  const texts = resolveTexts(input.kind, input.surveyTexts, input.locale, input.company);
+  const m = texts.messages;
+  const base = `${input.publicUrl}/s/${input.token}`;
+  const unsubscribeUrl = `${input.publicUrl}/u/${input.token}`;
+  const buttons = scaleValues(input.kind).map((value) => ({
+    value,
+    url: `${base}/${value}`,
+    label: scoreLabel(input.kind, m, value),
+  }));
+  const greeting = input.contactName
+    ? format(m.emailGreeting, { name: input.contactName })
+    : m.emailGreetingNoName;
+  const vars = { company: input.company };
+  const footer = format(m.emailFooter, vars);
+  const html = renderTemplate('./invitation-email', {
+    lang: input.locale,
+    subject: texts.emailSubject,
+    greeting,
+    intro: texts.emailIntro,
+    question: texts.question,
+    buttons,
+    scaleLow: m.scaleLow[input.kind],
+    scaleHigh: m.scaleHigh[input.kind],
+    footer,
+    unsubscribeUrl,
+    unsubscribeText: m.unsubscribeLink,
+  });
+  const text = [
+    greeting,
+    '',
+    texts.emailIntro,
+    '',
+    texts.question,
+    `(${m.scaleLow[input.kind]} → ${m.scaleHigh[input.kind]})`,
+    '',
+    ...buttons.map((b) => `${b.label}: ${b.url}`),
+    '',
+    footer,
+    `${m.unsubscribeLink}: ${unsubscribeUrl}`,
+    '',
+  ].join('\n');
+  return {
+    subject: texts.emailSubject,
+    text,
+    html,
+    headers: {
+      'List-Unsubscribe': `<${unsubscribeUrl}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      'X-Glas-Invitation': input.invitationId,
+      'Auto-Submitted': 'auto-generated',
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Express } from 'express';
+import { ensureDatabase } from '../../db/create-database';
+import { migrateToLatest } from '../../db/migrate';
+import type { Clock } from '../../src/clock';
+import { loadConfig } from '../../src/config';
+import { createContext } from '../../src/context';
+import type { AppContext } from '../../src/context';
+import { createApp } from '../../src/http/app';
+import { drainOutbox } from '../../src/jobs/outbox-relay.job';
+import { QUEUE_NAMES } from '../../src/jobs/queues';
+import { startWorkers } from '../../src/jobs/workers';
+import type { Workers } from '../../src/jobs/workers';
+import { createLogger } from '../../src/logger';
+import { startSmtpServer } from './smtp';
+import type { TestSmtp } from './smtp';
+
+export const TEST_DATABASE_URL =
+  process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/glas_test';
+
+export interface TestWorld {
+  id: string;
+  schema: string;
+  ctx: AppContext;
+  app: Express;
+  smtp: TestSmtp;
+  startWorkers(): Workers;
+  /** Moves pending outbox rows to BullMQ now (the poller does the same every OUTBOX_POLL_MS). */
+  relay(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** An id unique to this test file and worker, safe as a schema name and a Redis prefix. */
+function worldId(): string {
+  const file = path.basename(expect.getState().testPath ?? 'test').replace(/\.test\.ts$/, '');
+  const slug = file.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30);
+  return `${slug}_${process.env.JEST_WORKER_ID ?? '0'}_${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * One isolated world per test file: its own Postgres schema (migrated), BullMQ prefix,
+ * real SMTP server and app. close() drops the schema and obliterates the queues.
+ */
+export async function createTestWorld(
+  options: { env?: Record<string, string>; clock?: Clock } = {},
+): Promise<TestWorld> {
+  const id = worldId();
+  const schema = `t_${id}`;
+  await ensureDatabase(TEST_DATABASE_URL);
+  const smtp = await startSmtpServer();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: TEST_DATABASE_URL,
+    DATABASE_POOL_MAX: '5',
+    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: `glas-test-${id}`,
+    SMTP_URL: smtp.url,
+    PUBLIC_URL: 'http://glas.test',
+    LOG_LEVEL: 'silent',
+    SEND_BACKOFF_MS: '20',
+    OUTBOX_POLL_MS: '50',
+    ...options.env,
+  });
+  const logger = createLogger('silent');
+  const ctx = createContext(config, { dbSchema: schema, logger, clock: options.clock });
+  await migrateToLatest(ctx.db as Kysely<unknown>, schema);
+  const app = createApp(ctx);
+  const workers: Workers[] = [];
+  return {
+    id,
+    schema,
+    ctx,
+    app,
+    smtp,
+    startWorkers() {
+      const w = startWorkers(ctx);
+      workers.push(w);
+      return w;
+    },
+    relay: () => drainOutbox(ctx),
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      for (const name of QUEUE_NAMES) {
+        await ctx.queues.get(name).obliterate({ force: true });
+      }
+      await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(ctx.db);
+      await ctx.close();
+      await smtp.close();
+    },
+  };
+}
