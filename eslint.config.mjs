@@ -34,6 +34,11 @@ export default tseslint.config(
     },
   },
   {
+    // Kysely's migration guide types migrations as Kysely<any>: they must not depend on today's schema.
+    files: ['db/migrations/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
     files: ['db/**/*.ts'],
     rules: { 'no-restricted-imports': layer([{ group: ['**/src/**'], message: 'db never imports from src' }]) },
   },

@@ -20,10 +20,14 @@ const builtAt = fs.existsSync(entry) ? fs.statSync(entry).mtimeMs : 0;
 const sourcesAt = Math.max(newestMtime(path.join(root, 'src')), newestMtime(path.join(root, 'db')));
 if (sourcesAt > builtAt) {
   process.stderr.write('building Glas…\n');
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
   require('./copy-assets.js');
   fs.utimesSync(entry, new Date(), new Date());
 }

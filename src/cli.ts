@@ -42,7 +42,10 @@ async function run(argv: string[]): Promise<number> {
     try {
       await migrateToLatest(db as Kysely<unknown>);
       const created = await createWorkspace(db, { name });
-      const out = { workspace: { id: created.workspace.id, name: created.workspace.name }, apiKey: created.apiKey };
+      const out = {
+        workspace: { id: created.workspace.id, name: created.workspace.name },
+        apiKey: created.apiKey,
+      };
       process.stdout.write(
         values.json
           ? `${JSON.stringify(out)}\n`
@@ -60,7 +63,9 @@ async function run(argv: string[]): Promise<number> {
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : `error: ${err instanceof Error ? err.message : String(err)}`}\n`);
+    process.stderr.write(
+      `${err instanceof ConfigError ? err.message : `error: ${err instanceof Error ? err.message : String(err)}`}\n`,
+    );
     process.exit(1);
   },
 );

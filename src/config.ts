@@ -6,7 +6,12 @@ const bool = z
 
 const roles = z
   .string()
-  .transform((s) => s.split(',').map((r) => r.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((r) => r.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.enum(['api', 'worker', 'scheduler'])).min(1, 'name at least one role'));
 
 /** Every environment variable Glas reads. `.env.example` documents each with its default. */
@@ -26,7 +31,9 @@ export const configSchema = z
       .regex(/^[a-zA-Z0-9_-]+$/, 'letters, digits, - and _ only')
       .default('glas'),
     GLAS_ROLES: roles.default(['api', 'worker', 'scheduler']),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
     MAIL_FROM: z.string().min(3).default('Glas Surveys <surveys@glas.localhost>'),
     DEV_MAILBOX: bool.optional(),

@@ -18,7 +18,10 @@ async function main(): Promise<void> {
     logger.info({ migrations: applied }, 'migrations applied');
   }
   const running = await startRoles(ctx);
-  logger.info({ roles: config.GLAS_ROLES, url: running.url }, `Glas is running${running.url ? ` at ${running.url}` : ''}`);
+  logger.info(
+    { roles: config.GLAS_ROLES, url: running.url },
+    `Glas is running${running.url ? ` at ${running.url}` : ''}`,
+  );
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -51,7 +54,9 @@ main().catch((err: unknown) => {
   if (err instanceof ConfigError) {
     process.stderr.write(`${err.message}\n`);
   } else {
-    process.stderr.write(`Glas failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(
+      `Glas failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
   }
   process.exit(1);
 });

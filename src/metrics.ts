@@ -48,7 +48,9 @@ export function createMetrics(queues: Queues): Metrics {
       this.reset();
       for (const name of QUEUE_NAMES) {
         try {
-          const counts = await queues.get(name).getJobCounts('waiting', 'active', 'delayed', 'failed');
+          const counts = await queues
+            .get(name)
+            .getJobCounts('waiting', 'active', 'delayed', 'failed');
           for (const [state, value] of Object.entries(counts)) {
             this.set({ queue: name, state }, value);
           }

@@ -30,11 +30,14 @@ export async function startRoles(ctx: AppContext): Promise<RunningRoles> {
   if (roles.has('api')) {
     const app = createApp(ctx);
     server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(ctx.config.PORT, ctx.config.HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
+      const s = app.listen(ctx.config.PORT, ctx.config.HOST, (err?: Error) =>
+        err ? reject(err) : resolve(s),
+      );
     });
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : ctx.config.PORT;
-    const host = ctx.config.HOST === '0.0.0.0' || ctx.config.HOST === '::' ? 'localhost' : ctx.config.HOST;
+    const host =
+      ctx.config.HOST === '0.0.0.0' || ctx.config.HOST === '::' ? 'localhost' : ctx.config.HOST;
     url = `http://${host}:${port}`;
   }
 

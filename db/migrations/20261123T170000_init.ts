@@ -32,7 +32,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_used_at', 'timestamptz')
     .addColumn('revoked_at', 'timestamptz')
     .execute();
-  await db.schema.createIndex('api_keys_workspace_id_idx').on('api_keys').column('workspace_id').execute();
+  await db.schema
+    .createIndex('api_keys_workspace_id_idx')
+    .on('api_keys')
+    .column('workspace_id')
+    .execute();
 
   await db.schema
     .createTable('contacts')
@@ -67,7 +71,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('nps', 'csat', 'ces')`))
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) =>
-      c.notNull().defaultTo('draft').check(sql`status in ('draft', 'active', 'paused', 'closed')`),
+      c
+        .notNull()
+        .defaultTo('draft')
+        .check(sql`status in ('draft', 'active', 'paused', 'closed')`),
     )
     .addColumn('texts', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('trigger_event_type', 'text', (c) => c.notNull())

@@ -20,8 +20,9 @@ function recordMetrics(ctx: AppContext) {
   return (req: Request, res: Response, next: NextFunction) => {
     const end = ctx.metrics.httpDuration.startTimer();
     res.on('finish', () => {
-      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
-      const labels = { method: req.method, route, status: String(res.statusCode) };
+      const route = (req.route as { path?: string } | undefined)?.path;
+      const label = route ? `${req.baseUrl}${route}` : 'unmatched';
+      const labels = { method: req.method, route: label, status: String(res.statusCode) };
       ctx.metrics.httpRequests.inc(labels);
       end(labels);
     });
@@ -93,7 +94,9 @@ export function createApp(ctx: AppContext): Express {
       keyGenerator: (req) => req.get('authorization') ?? ipKeyGenerator(req.ip ?? ''),
       handler: (_req, res) => {
         res.set('Retry-After', '60');
-        res.status(429).json(errorBody(new AppError(429, 'rate_limited', 'Too many requests; retry later.')));
+        res
+          .status(429)
+          .json(errorBody(new AppError(429, 'rate_limited', 'Too many requests; retry later.')));
       },
     }),
   );

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, Request } from 'express';
 import type { Logger } from '../logger';
+import { redactUrl } from '../logger';
 import { AppError, ServiceUnavailableError } from '../errors';
-
 
 export function errorBody(err: AppError) {
   return {
@@ -27,14 +27,18 @@ function fromBodyParser(err: BodyParserError): AppError | undefined {
         { field: 'body', issue: 'Malformed JSON', location: 'body' },
       ]);
     case 'entity.too.large':
-      return new AppError(413, 'payload_too_large', `The request body exceeds ${err.limit} bytes.`, [
-        { field: 'body', issue: 'Too large', location: 'body' },
-      ]);
+      return new AppError(
+        413,
+        'payload_too_large',
+        `The request body exceeds ${err.limit} bytes.`,
+        [{ field: 'body', issue: 'Too large', location: 'body' }],
+      );
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new AppError(415, 'unsupported_encoding', 'The body encoding is not supported.');
     case 'request.aborted':
       return new AppError(400, 'request_aborted', 'The request was aborted.');
+    case undefined:
     default:
       return undefined;
   }
@@ -46,7 +50,11 @@ function fromPostgres(err: { code?: unknown }): AppError | undefined {
     return undefined;
   }
   if (err.code === '22021' || err.code === '22P05') {
-    return new AppError(400, 'invalid_text', 'The request contains characters that cannot be stored.');
+    return new AppError(
+      400,
+      'invalid_text',
+      'The request contains characters that cannot be stored.',
+    );
   }
   if (err.code === '22003') {
     return new AppError(400, 'out_of_range', 'A number in the request is out of range.');
@@ -62,7 +70,7 @@ export function toAppError(err: unknown): AppError | undefined {
     return err;
   }
   if (typeof err === 'object' && err !== null) {
-    return fromBodyParser(err as BodyParserError) ?? fromPostgres(err as { code?: unknown });
+    return fromBodyParser(err) ?? fromPostgres(err);
   }
   return undefined;
 }
@@ -79,11 +87,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const connRefused = (err as { code?: string }).code === 'ECONNREFUSED';
-    logger.error({ err, method: req.method, route: req.route?.path as unknown }, 'request failed');
+    logger.error({ err, method: req.method, url: redactUrl(req.originalUrl) }, 'request failed');
     if (connRefused) {
       res.status(503).json(errorBody(new ServiceUnavailableError()));
       return;
     }
-    res.status(500).json({ error: { code: 'internal', message: 'Something went wrong on our side.' } });
+    res
+      .status(500)
+      .json({ error: { code: 'internal', message: 'Something went wrong on our side.' } });
   };
 }

@@ -51,7 +51,8 @@ export function buildOpenApiDocument() {
     info: {
       title: 'Glas API',
       version: '0.1.0',
-      description: 'Voice-of-customer surveys: NPS, CSAT and CES. All routes need `Authorization: Bearer <key>`.',
+      description:
+        'Voice-of-customer surveys: NPS, CSAT and CES. All routes need `Authorization: Bearer <key>`.',
     },
     security: [{ bearer: [] }],
   });

@@ -9,7 +9,10 @@ function fieldPath(path: readonly PropertyKey[]): string {
 }
 
 /** Turns zod issues into `{ field, issue }` details; each unknown key is named on its own. */
-export function issuesToDetails(issues: readonly z.core.$ZodIssue[], location: Location): ErrorDetail[] {
+export function issuesToDetails(
+  issues: readonly z.core.$ZodIssue[],
+  location: Location,
+): ErrorDetail[] {
   const details: ErrorDetail[] = [];
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
@@ -24,7 +27,11 @@ export function issuesToDetails(issues: readonly z.core.$ZodIssue[], location: L
 }
 
 /** Parses `value` with `schema`; throws a 400 ValidationError naming every bad field. */
-export function parse<S extends z.ZodType>(schema: S, value: unknown, location: Location): z.output<S> {
+export function parse<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  location: Location,
+): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
     throw new ValidationError(issuesToDetails(result.error.issues, location));

@@ -84,7 +84,10 @@ export function startOutboxRelay(ctx: AppContext): Poller {
         }
       })
       .catch((err: unknown) => {
-        ctx.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'outbox relay failed');
+        ctx.logger.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          'outbox relay failed',
+        );
       })
       .finally(() => {
         if (!stopped) {

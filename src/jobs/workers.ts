@@ -6,7 +6,9 @@ import { queueConnection } from './queues';
 import type { JobPayloads, QueueName } from './queues';
 import { sendInvitationJob } from './send-invitation.job';
 
-type Handlers = { [N in QueueName]: (ctx: AppContext, job: Job<JobPayloads[N]>) => Promise<unknown> };
+type Handlers = {
+  [N in QueueName]: (ctx: AppContext, job: Job<JobPayloads[N]>) => Promise<unknown>;
+};
 
 // NOTE: a queue without a handler fails the type check here, which is our boot-time check.
 const HANDLERS: Handlers = {
@@ -27,10 +29,15 @@ export function startWorkers(ctx: AppContext): Workers {
       concurrency: name === 'send-invitation' ? ctx.config.SEND_CONCURRENCY : 1,
     });
     worker.on('failed', (job, err) =>
-      ctx.logger.warn({ queue: name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'),
+      ctx.logger.warn(
+        { queue: name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message },
+        'job failed',
+      ),
     );
     worker.on('stalled', (jobId) => ctx.logger.warn({ queue: name, jobId }, 'job stalled'));
-    worker.on('error', (err) => ctx.logger.error({ queue: name, err: err.message }, 'worker error'));
+    worker.on('error', (err) =>
+      ctx.logger.error({ queue: name, err: err.message }, 'worker error'),
+    );
     return worker;
   });
   return {

@@ -25,7 +25,9 @@ export class InvalidScoreError extends ValidationError {
     kind: SurveyKind,
   ) {
     const { min, max } = SCALES[kind];
-    super([{ field: 'score', issue: `must be a whole number from ${min} to ${max}`, location: 'params' }]);
+    super([
+      { field: 'score', issue: `must be a whole number from ${min} to ${max}`, location: 'params' },
+    ]);
   }
 }
 

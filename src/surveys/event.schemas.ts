@@ -19,9 +19,17 @@ export const timeZoneSchema = z
   }, 'unknown IANA time zone');
 
 export const contactInputSchema = z.strictObject({
-  email: z.email().max(254).refine((s) => !/[\r\n\0]/.test(s), 'must not contain line breaks'),
+  email: z
+    .email()
+    .max(254)
+    .refine((s) => !/[\r\n\0]/.test(s), 'must not contain line breaks'),
   name: headerSafeText(200).optional(),
-  locale: z.string().min(2).max(35).regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, 'a BCP 47 tag').optional(),
+  locale: z
+    .string()
+    .min(2)
+    .max(35)
+    .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, 'a BCP 47 tag')
+    .optional(),
   timeZone: timeZoneSchema.optional(),
   externalId: z.string().min(1).max(200).optional(),
   properties: propertiesSchema.optional(),

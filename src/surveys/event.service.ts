@@ -41,7 +41,13 @@ function replay(existing: Event, hash: string, key: string): IngestResult {
     throw new UnprocessableError(
       'idempotency_key_reused',
       'This Idempotency-Key was already used with a different request body.',
-      [{ field: 'Idempotency-Key', issue: `already used with another body: ${key}`, location: 'header' }],
+      [
+        {
+          field: 'Idempotency-Key',
+          issue: `already used with another body: ${key}`,
+          location: 'header',
+        },
+      ],
     );
   }
   return {
@@ -53,7 +59,7 @@ function replay(existing: Event, hash: string, key: string): IngestResult {
 
 /** The segment snapshot: the survey's chosen properties from the contact and the event, plus locale. */
 function segmentSnapshot(survey: Survey, contact: Contact, event: JsonObject, locale: Locale) {
-  const merged: JsonObject = { ...(contact.properties), ...event };
+  const merged: JsonObject = { ...contact.properties, ...event };
   const segment: JsonObject = { locale };
   for (const key of survey.segment_properties) {
     if (merged[key] !== undefined && merged[key] !== null) {
@@ -76,8 +82,8 @@ export async function ingestEvent(
   headerKey: string | undefined,
 ): Promise<IngestResult> {
   const key = headerKey ?? input.idempotencyKey ?? null;
-  const { idempotencyKey: _ignored, ...payload } = input;
-  const hash = requestHash(payload);
+  // The key itself is not part of the body it guards.
+  const hash = requestHash({ ...input, idempotencyKey: undefined });
   const now = clock.now();
   const workspace = await getWorkspace(db, workspaceId);
 
@@ -94,7 +100,10 @@ export async function ingestEvent(
         created_at: now,
       })
       .onConflict((oc) =>
-        oc.columns(['workspace_id', 'idempotency_key']).where('idempotency_key', 'is not', null).doNothing(),
+        oc
+          .columns(['workspace_id', 'idempotency_key'])
+          .where('idempotency_key', 'is not', null)
+          .doNothing(),
       )
       .returningAll()
       .executeTakeFirst();
@@ -115,7 +124,11 @@ export async function ingestEvent(
     for (const survey of surveys) {
       const locale = resolveLocale(contact.locale, resolveLocale(workspace.default_locale, 'en'));
       const sendAt = new Date(now.getTime() + survey.delay_seconds * 1000);
-      const skipReason = contact.unsubscribed_at ? 'unsubscribed' : contact.bounced_at ? 'bounced' : null;
+      const skipReason = contact.unsubscribed_at
+        ? 'unsubscribed'
+        : contact.bounced_at
+          ? 'bounced'
+          : null;
       const invitation = await insertInvitation(trx, {
         workspace_id: workspaceId,
         survey_id: survey.id,
@@ -133,7 +146,11 @@ export async function ingestEvent(
         continue;
       }
       if (!skipReason) {
-        await insertOutboxRow(trx, { workspaceId, invitationId: invitation.id, availableAt: sendAt });
+        await insertOutboxRow(trx, {
+          workspaceId,
+          invitationId: invitation.id,
+          availableAt: sendAt,
+        });
       }
       invitations.push({
         id: invitation.id,

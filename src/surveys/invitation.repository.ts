@@ -68,7 +68,9 @@ export async function markInvitation(
   db: Kysely<Database>,
   id: string,
   from: Invitation['status'],
-  values: Partial<Pick<Invitation, 'status' | 'sent_at' | 'message_id' | 'last_error' | 'skip_reason'>>,
+  values: Partial<
+    Pick<Invitation, 'status' | 'sent_at' | 'message_id' | 'last_error' | 'skip_reason'>
+  >,
 ): Promise<boolean> {
   const result = await db
     .updateTable('invitations')

@@ -17,7 +17,8 @@ export interface DeliveryDeps {
 }
 
 /** What happened to one send attempt; `retry` means the caller should try again later. */
-export type DeliveryOutcome = 'sent' | 'skipped' | 'expired' | 'already_handled' | 'retry' | 'bounced';
+export type DeliveryOutcome =
+  'sent' | 'skipped' | 'expired' | 'already_handled' | 'retry' | 'bounced';
 
 export class TransientSendError extends Error {
   override name = 'TransientSendError';
@@ -78,7 +79,13 @@ export async function deliverInvitation(
 ): Promise<DeliveryOutcome> {
   const { db, clock } = deps;
   const token = newToken();
-  const claimed = await claimInvitation(db, workspaceId, invitationId, hashToken(token), clock.now());
+  const claimed = await claimInvitation(
+    db,
+    workspaceId,
+    invitationId,
+    hashToken(token),
+    clock.now(),
+  );
   if (!claimed) {
     return 'already_handled';
   }
@@ -113,11 +120,17 @@ export async function deliverInvitation(
   } catch (err) {
     const message = redactEmails(err instanceof Error ? err.message : String(err)).slice(0, 500);
     if (isTransientMailError(err)) {
-      await markInvitation(db, invitationId, 'sending', { status: 'scheduled', last_error: message });
+      await markInvitation(db, invitationId, 'sending', {
+        status: 'scheduled',
+        last_error: message,
+      });
       throw new TransientSendError(message);
     }
     await db.transaction().execute(async (trx) => {
-      await markInvitation(trx, invitationId, 'sending', { status: 'bounced', last_error: message });
+      await markInvitation(trx, invitationId, 'sending', {
+        status: 'bounced',
+        last_error: message,
+      });
       await trx
         .updateTable('contacts')
         .set({ bounced_at: clock.now() })

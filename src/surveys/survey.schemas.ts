@@ -49,7 +49,13 @@ export const createSurveyBodySchema = z.strictObject({
   trigger: triggerSchema,
   texts: localizedTextsSchema.default({}),
   segmentProperties: z
-    .array(z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits and . _ - only'))
+    .array(
+      z
+        .string()
+        .min(1)
+        .max(64)
+        .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits and . _ - only'),
+    )
     .max(20)
     .default([]),
   expiresAfterDays: z.number().int().min(1).max(365).default(30),

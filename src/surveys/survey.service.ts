@@ -12,7 +12,7 @@ export function toSurveyDto(row: Survey): SurveyDto {
     name: row.name,
     status: row.status,
     trigger: { eventType: row.trigger_event_type, delaySeconds: row.delay_seconds },
-    texts: row.texts as SurveyDto['texts'],
+    texts: row.texts,
     segmentProperties: row.segment_properties,
     expiresAfterDays: row.expires_after_days,
     launchedAt: row.launched_at?.toISOString() ?? null,
@@ -60,7 +60,12 @@ export async function findSurveys(
 }
 
 /** draft or paused → active. A closed survey stays closed. */
-export async function launchSurvey(db: Kysely<Database>, clock: Clock, workspaceId: string, id: string) {
+export async function launchSurvey(
+  db: Kysely<Database>,
+  clock: Clock,
+  workspaceId: string,
+  id: string,
+) {
   const survey = await requireSurvey(db, workspaceId, id);
   if (survey.status === 'closed') {
     throw new ConflictError('survey_closed', 'A closed survey cannot be launched again.');

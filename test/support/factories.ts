@@ -18,7 +18,11 @@ export async function buildApiKey(db: Kysely<Database>, workspaceId: string, rol
 export async function buildSurvey(
   db: Kysely<Database>,
   workspaceId: string,
-  overrides: Partial<{ kind: 'nps' | 'csat' | 'ces'; status: 'draft' | 'active'; eventType: string }> = {},
+  overrides: Partial<{
+    kind: 'nps' | 'csat' | 'ces';
+    status: 'draft' | 'active';
+    eventType: string;
+  }> = {},
 ) {
   return db
     .insertInto('surveys')

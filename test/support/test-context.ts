@@ -36,7 +36,10 @@ export interface TestWorld {
 /** An id unique to this test file and worker, safe as a schema name and a Redis prefix. */
 function worldId(): string {
   const file = path.basename(expect.getState().testPath ?? 'test').replace(/\.test\.ts$/, '');
-  const slug = file.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30);
+  const slug = file
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 30);
   return `${slug}_${process.env.JEST_WORKER_ID ?? '0'}_${randomBytes(3).toString('hex')}`;
 }
 

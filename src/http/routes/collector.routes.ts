@@ -24,7 +24,14 @@ import { toAppError } from '../errors';
 
 const css = readFileSync(path.join(__dirname, '../../surveys/templates/survey.css'), 'utf8');
 
-function messagePage(res: Response, status: number, locale: Locale, title: string, body: string, form?: object) {
+function messagePage(
+  res: Response,
+  status: number,
+  locale: Locale,
+  title: string,
+  body: string,
+  form?: object,
+) {
   res
     .status(status)
     .type('html')
@@ -47,7 +54,14 @@ function errorPage(res: Response, err: AppError, locale: Locale) {
 function surveyPage(
   res: Response,
   open: OpenInvitation,
-  view: { thankYou: boolean; score?: number; comment?: string; notice?: string; error?: string; status?: number },
+  view: {
+    thankYou: boolean;
+    score?: number;
+    comment?: string;
+    notice?: string;
+    error?: string;
+    status?: number;
+  },
   commentMax: number,
 ) {
   const t = open.texts;
@@ -112,7 +126,9 @@ export function collectorRoutes(ctx: AppContext): Router {
       },
     }),
   );
-  router.use(express.urlencoded({ extended: false, limit: commentMax * 6 + 1024, parameterLimit: 10 }));
+  router.use(
+    express.urlencoded({ extended: false, limit: commentMax * 6 + 1024, parameterLimit: 10 }),
+  );
 
   router.get('/assets/survey.css', (_req, res) => {
     res.type('css').set('Cache-Control', 'public, max-age=3600').send(css);
@@ -144,7 +160,13 @@ export function collectorRoutes(ctx: AppContext): Router {
       surveyPage(
         res,
         open,
-        { thankYou: true, score, comment, status: 400, error: format(m.commentTooLong, { max: commentMax }) },
+        {
+          thankYou: true,
+          score,
+          comment,
+          status: 400,
+          error: format(m.commentTooLong, { max: commentMax }),
+        },
         commentMax,
       );
       return;
@@ -169,7 +191,7 @@ export function collectorRoutes(ctx: AppContext): Router {
     });
   });
   router.post('/u/:token', async (req, res) => {
-    const { locale } = await unsubscribeByToken(ctx.db, ctx.clock, req.params.token as string);
+    const { locale } = await unsubscribeByToken(ctx.db, ctx.clock, req.params.token);
     const m = messagesFor(locale);
     messagePage(res, 200, locale, m.unsubscribedTitle, m.unsubscribedBody);
   });

@@ -17,7 +17,11 @@ const headersSchema = z.object({ 'idempotency-key': idempotencyKeySchema.optiona
 export function eventRoutes(ctx: AppContext): Router {
   const router = Router();
   router.post('/', allow('admin', 'manager', 'ingest'), async (req, res) => {
-    const headers = parse(headersSchema, { 'idempotency-key': req.get('idempotency-key') }, 'header');
+    const headers = parse(
+      headersSchema,
+      { 'idempotency-key': req.get('idempotency-key') },
+      'header',
+    );
     const body = parse(createEventBodySchema, req.body, 'body');
     const result = await ingestEvent(
       ctx.db,

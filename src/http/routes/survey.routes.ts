@@ -60,7 +60,9 @@ export function registerSurveyPaths(registry: OpenAPIRegistry): void {
     responses: {
       200: {
         description: 'Surveys, newest first',
-        content: { 'application/json': { schema: surveyDtoSchema.array().transform((data) => ({ data })) } },
+        content: {
+          'application/json': { schema: surveyDtoSchema.array().transform((data) => ({ data })) },
+        },
       },
       ...errorResponses(),
     },
@@ -71,7 +73,10 @@ export function registerSurveyPaths(registry: OpenAPIRegistry): void {
     summary: 'Get a survey',
     request: idParams,
     responses: {
-      200: { description: 'The survey', content: { 'application/json': { schema: surveyDtoSchema } } },
+      200: {
+        description: 'The survey',
+        content: { 'application/json': { schema: surveyDtoSchema } },
+      },
       ...errorResponses(404),
     },
   });
@@ -81,7 +86,10 @@ export function registerSurveyPaths(registry: OpenAPIRegistry): void {
     summary: 'Activate a draft or paused survey',
     request: idParams,
     responses: {
-      200: { description: 'The active survey', content: { 'application/json': { schema: surveyDtoSchema } } },
+      200: {
+        description: 'The active survey',
+        content: { 'application/json': { schema: surveyDtoSchema } },
+      },
       ...errorResponses(404, 409),
     },
   });

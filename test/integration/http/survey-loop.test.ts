@@ -29,7 +29,11 @@ describe('the first survey loop', () => {
         trigger: { eventType: 'ticket.closed', delaySeconds: 0 },
       })
       .expect(201);
-    expect(created.body).toMatchObject({ kind: 'nps', status: 'draft', trigger: { eventType: 'ticket.closed' } });
+    expect(created.body).toMatchObject({
+      kind: 'nps',
+      status: 'draft',
+      trigger: { eventType: 'ticket.closed' },
+    });
     const surveyId = created.body.id as string;
 
     await request(world.app)
@@ -56,12 +60,26 @@ describe('the first survey loop', () => {
     expect(mail!.invitationId).toBe(invitationId);
     expect(mail!.raw).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r?$/m);
     const unfolded = mail!.raw.replace(/\r?\n[ \t]+/g, ' ');
-    expect(unfolded).toMatch(/^List-Unsubscribe: +<http:\/\/glas\.test\/u\/[A-Za-z0-9_-]{43}>\r?$/m);
+    expect(unfolded).toMatch(
+      /^List-Unsubscribe: +<http:\/\/glas\.test\/u\/[A-Za-z0-9_-]{43}>\r?$/m,
+    );
     expect(mail!.parsed.subject).toContain('Loop Co');
     const html = String(mail!.parsed.html);
     const links = [...html.matchAll(/href="(http:\/\/glas\.test\/s\/[^"]+)"/g)].map((m) => m[1]!);
     expect(links).toHaveLength(11);
-    expect(links.map((l) => l.split('/').pop())).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+    expect(links.map((l) => l.split('/').pop())).toEqual([
+      '0',
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+      '7',
+      '8',
+      '9',
+      '10',
+    ]);
     expect(mail!.parsed.text).toContain(links[9]);
 
     const nine = pathOf(links[9]!);
@@ -81,14 +99,24 @@ describe('the first survey loop', () => {
 
     const responses = await world.ctx.db.selectFrom('responses').selectAll().execute();
     expect(responses).toHaveLength(1);
-    expect(responses[0]).toMatchObject({ score: 9, comment: 'Brzo i ljubazno <b>hvala</b>', locale: 'hr' });
+    expect(responses[0]).toMatchObject({
+      score: 9,
+      comment: 'Brzo i ljubazno <b>hvala</b>',
+      locale: 'hr',
+    });
     expect(responses[0]!.workspace_id).toBe(workspace.id);
 
     const metrics = await request(world.app)
       .get(`/api/surveys/${surveyId}/metrics`)
       .set(bearer(adminKey))
       .expect(200);
-    expect(metrics.body.nps).toMatchObject({ score: 100, n: 1, promoters: 1, passives: 0, detractors: 0 });
+    expect(metrics.body.nps).toMatchObject({
+      score: 100,
+      n: 1,
+      promoters: 1,
+      passives: 0,
+      detractors: 0,
+    });
   });
 
   it('counts promoters, passives and detractors across many answers', async () => {
@@ -98,7 +126,10 @@ describe('the first survey loop', () => {
       .set(bearer(adminKey))
       .send({ kind: 'nps', name: 'Orders', trigger: { eventType: 'order.delivered' } })
       .expect(201);
-    await request(world.app).post(`/api/surveys/${survey.body.id}/launch`).set(bearer(adminKey)).expect(200);
+    await request(world.app)
+      .post(`/api/surveys/${survey.body.id}/launch`)
+      .set(bearer(adminKey))
+      .expect(200);
     const scores = [10, 9, 8, 7, 6, 0];
     const before = world.smtp.inbox.length;
     for (const [i] of scores.entries()) {
@@ -114,14 +145,22 @@ describe('the first survey loop', () => {
     for (const [i, score] of scores.entries()) {
       const mail = mails.find((m) => m.to[0] === `c${i}@example.com`)!;
       const link = String(mail.parsed.text).match(/http:\/\/glas\.test\/s\/[A-Za-z0-9_-]+/)![0];
-      await request(world.app).get(`${pathOf(link)}/${score}`).expect(200);
+      await request(world.app)
+        .get(`${pathOf(link)}/${score}`)
+        .expect(200);
     }
     const metrics = await request(world.app)
       .get(`/api/surveys/${survey.body.id}/metrics`)
       .set(bearer(adminKey))
       .expect(200);
     // (2 promoters − 2 detractors) / 6 = 0 points
-    expect(metrics.body.nps).toMatchObject({ score: 0, n: 6, promoters: 2, passives: 2, detractors: 2 });
+    expect(metrics.body.nps).toMatchObject({
+      score: 0,
+      n: 6,
+      promoters: 2,
+      passives: 2,
+      detractors: 2,
+    });
     expect(metrics.body.nps.tooFewResponses).toBe(true);
     expect(metrics.body.nps.interval.displayLower).toBeLessThan(0);
   });
