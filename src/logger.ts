@@ -41,12 +41,11 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         censor: '[redacted]',
       },
       serializers: { err: pino.stdSerializers.err },
-      formatters: {
-        log(object) {
-          if (typeof object.msg === 'string') {
-            object.msg = redactEmails(object.msg);
-          }
-          return object;
+      hooks: {
+        // Messages are free text (SMTP replies quote addresses): strip emails before they are written.
+        logMethod(args, method) {
+          const cleaned = args.map((a: unknown) => (typeof a === 'string' ? redactEmails(a) : a));
+          method.apply(this, cleaned as Parameters<typeof method>);
         },
       },
     },

@@ -1,7 +1,13 @@
-import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import {
+  OpenAPIRegistry,
+  OpenApiGeneratorV31,
+  extendZodWithOpenApi,
+} from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { registerEventPaths } from './routes/event.routes';
 import { registerSurveyPaths } from './routes/survey.routes';
+
+extendZodWithOpenApi(z);
 
 export const errorResponseSchema = z.object({
   error: z.object({

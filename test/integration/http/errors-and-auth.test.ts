@@ -1,0 +1,207 @@
+import request from 'supertest';
+import { bearer, buildApiKey, buildSurvey, buildWorkspace } from '../../support/factories';
+import { createTestWorld } from '../../support/test-context';
+import type { TestWorld } from '../../support/test-context';
+
+let world: TestWorld;
+let adminKey: string;
+let workspaceId: string;
+
+beforeAll(async () => {
+  world = await createTestWorld({ env: { BODY_LIMIT_BYTES: '2048' } });
+  ({ adminKey, workspace: { id: workspaceId } } = await buildWorkspace(world.ctx.db).then((w) => ({
+    adminKey: w.adminKey,
+    workspace: w.workspace,
+  })));
+});
+afterAll(async () => {
+  await world.close();
+});
+
+const validSurvey = { kind: 'nps', name: 'After support', trigger: { eventType: 'ticket.closed' } };
+
+function expectErrorShape(body: unknown, code: string) {
+  expect(body).toMatchObject({ error: { code, message: expect.any(String) } });
+  expect(JSON.stringify(body)).not.toMatch(/at .+\.(ts|js):\d+/);
+}
+
+describe('authentication and roles', () => {
+  it('answers 401 without a key', async () => {
+    const res = await request(world.app).get('/api/surveys').expect(401);
+    expectErrorShape(res.body, 'unauthorized');
+  });
+
+  it('answers 401 for an unknown key and for a malformed Authorization header', async () => {
+    await request(world.app).get('/api/surveys').set(bearer('glas_' + 'x'.repeat(43))).expect(401);
+    await request(world.app).get('/api/surveys').set('Authorization', `Basic ${adminKey}`).expect(401);
+    await request(world.app).get('/api/surveys').set('Authorization', 'Bearer <script>').expect(401);
+  });
+
+  it('answers 401 once a key is revoked', async () => {
+    const key = await buildApiKey(world.ctx.db, workspaceId, 'manager');
+    await request(world.app).get('/api/surveys').set(bearer(key)).expect(200);
+    await world.ctx.db.updateTable('api_keys').set({ revoked_at: new Date() }).where('workspace_id', '=', workspaceId).where('role', '=', 'manager').execute();
+    await request(world.app).get('/api/surveys').set(bearer(key)).expect(401);
+  });
+
+  it('answers 403 when an executive key tries to create a survey', async () => {
+    const key = await buildApiKey(world.ctx.db, workspaceId, 'executive');
+    const res = await request(world.app).post('/api/surveys').set(bearer(key)).send(validSurvey).expect(403);
+    expectErrorShape(res.body, 'forbidden');
+    await request(world.app).get('/api/surveys').set(bearer(key)).expect(200);
+  });
+
+  it('lets an ingest key post events but not read surveys', async () => {
+    const key = await buildApiKey(world.ctx.db, workspaceId, 'ingest');
+    await request(world.app).get('/api/surveys').set(bearer(key)).expect(403);
+    await request(world.app)
+      .post('/api/events')
+      .set(bearer(key))
+      .send({ type: 'ticket.closed', contact: { email: 'ingest@example.com' } })
+      .expect(202);
+  });
+
+  it("answers 404 for another workspace's survey and leaves it untouched", async () => {
+    const other = await buildWorkspace(world.ctx.db);
+    const theirs = await buildSurvey(world.ctx.db, other.workspace.id, { status: 'draft' });
+    await request(world.app).get(`/api/surveys/${theirs.id}`).set(bearer(adminKey)).expect(404);
+    await request(world.app).post(`/api/surveys/${theirs.id}/launch`).set(bearer(adminKey)).expect(404);
+    await request(world.app).get(`/api/surveys/${theirs.id}/metrics`).set(bearer(adminKey)).expect(404);
+    const list = await request(world.app).get('/api/surveys').set(bearer(adminKey)).expect(200);
+    expect(list.body.data.map((s: { id: string }) => s.id)).not.toContain(theirs.id);
+    const row = await world.ctx.db.selectFrom('surveys').select('status').where('id', '=', theirs.id).executeTakeFirstOrThrow();
+    expect(row.status).toBe('draft');
+  });
+});
+
+describe('malformed, oversized and hostile input', () => {
+  it('rejects malformed JSON with 400 invalid_json', async () => {
+    const res = await request(world.app)
+      .post('/api/surveys')
+      .set(bearer(adminKey))
+      .set('Content-Type', 'application/json')
+      .send('{"kind": "nps",')
+      .expect(400);
+    expectErrorShape(res.body, 'invalid_json');
+  });
+
+  it('rejects an oversized body with 413', async () => {
+    const res = await request(world.app)
+      .post('/api/surveys')
+      .set(bearer(adminKey))
+      .send({ ...validSurvey, name: 'x'.repeat(5000) })
+      .expect(413);
+    expectErrorShape(res.body, 'payload_too_large');
+  });
+
+  it('rejects a non-JSON body with 415', async () => {
+    await request(world.app).post('/api/surveys').set(bearer(adminKey)).type('form').send('kind=nps').expect(415);
+  });
+
+  it('rejects unknown and mass-assigned fields, naming each one', async () => {
+    const res = await request(world.app)
+      .post('/api/surveys')
+      .set(bearer(adminKey))
+      .send({ ...validSurvey, workspaceId: '00000000-0000-0000-0000-000000000000', status: 'active' })
+      .expect(400);
+    expectErrorShape(res.body, 'validation_failed');
+    const fields = res.body.error.details.map((d: { field: string }) => d.field);
+    expect(fields).toEqual(expect.arrayContaining(['workspaceId', 'status']));
+  });
+
+  it('names nested fields that are wrong', async () => {
+    const res = await request(world.app)
+      .post('/api/surveys')
+      .set(bearer(adminKey))
+      .send({ kind: 'stars', name: '', trigger: { eventType: 'bad type!', delaySeconds: -1 } })
+      .expect(400);
+    const fields = res.body.error.details.map((d: { field: string }) => d.field);
+    expect(fields).toEqual(expect.arrayContaining(['kind', 'name', 'trigger.eventType', 'trigger.delaySeconds']));
+  });
+
+  it.each([
+    ['an array', []],
+    ['a string', 'survey'],
+    ['null', null],
+  ])('rejects %s as the body with 400', async (_label, body) => {
+    const res = await request(world.app)
+      .post('/api/surveys')
+      .set(bearer(adminKey))
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify(body))
+      .expect(400);
+    expect(res.body.error.code).toMatch(/validation_failed|invalid_json/);
+  });
+
+  it('rejects CR/LF in an email subject (header injection) naming the field', async () => {
+    const res = await request(world.app)
+      .post('/api/surveys')
+      .set(bearer(adminKey))
+      .send({ ...validSurvey, texts: { en: { emailSubject: 'Hi\r\nBcc: victim@example.com' } } })
+      .expect(400);
+    expect(res.body.error.details[0].field).toBe('texts.en.emailSubject');
+  });
+
+  it('rejects CR/LF in a contact name and a bad email on events', async () => {
+    const res = await request(world.app)
+      .post('/api/events')
+      .set(bearer(adminKey))
+      .send({ type: 'ticket.closed', contact: { email: 'not-an-email', name: 'Ana\r\nBcc: x@y.z' } })
+      .expect(400);
+    const fields = res.body.error.details.map((d: { field: string }) => d.field);
+    expect(fields).toEqual(expect.arrayContaining(['contact.email', 'contact.name']));
+  });
+
+  it('answers 400 naming `id` for a malformed survey id, and 404 for an unknown one', async () => {
+    const res = await request(world.app).get('/api/surveys/not-a-uuid').set(bearer(adminKey)).expect(400);
+    expect(res.body.error.details[0].field).toBe('id');
+    await request(world.app)
+      .get('/api/surveys/7d3b4c2e-0000-4000-8000-000000000000')
+      .set(bearer(adminKey))
+      .expect(404)
+      .expect((r) => expectErrorShape(r.body, 'survey_not_found'));
+  });
+
+  it('answers 404 JSON for unknown routes', async () => {
+    const res = await request(world.app).get('/api/nope').set(bearer(adminKey)).expect(404);
+    expectErrorShape(res.body, 'route_not_found');
+  });
+
+  it('stores hostile strings as text, unchanged', async () => {
+    const name = `<script>alert(1)</script>' OR 1=1; -- ${'\u202e'}`;
+    const res = await request(world.app)
+      .post('/api/surveys')
+      .set(bearer(adminKey))
+      .send({ ...validSurvey, name })
+      .expect(201);
+    expect(res.body.name).toBe(name);
+  });
+
+  it('rejects a NUL byte in text with 400 instead of a database error', async () => {
+    const res = await request(world.app)
+      .post('/api/surveys')
+      .set(bearer(adminKey))
+      .send({ ...validSurvey, name: 'a\u0000b' })
+      .expect(400);
+    expect(res.body.error.details[0].field).toBe('name');
+  });
+});
+
+describe('idempotent event ingest', () => {
+  it('replays the first answer for the same key and body, and refuses another body with 422', async () => {
+    const body = { type: 'order.shipped', contact: { email: 'idem@example.com' } };
+    const first = await request(world.app).post('/api/events').set(bearer(adminKey)).set('Idempotency-Key', 'k-1').send(body).expect(202);
+    const again = await request(world.app).post('/api/events').set(bearer(adminKey)).set('Idempotency-Key', 'k-1').send(body).expect(202);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    const other = await request(world.app)
+      .post('/api/events')
+      .set(bearer(adminKey))
+      .set('Idempotency-Key', 'k-1')
+      .send({ ...body, contact: { email: 'someone-else@example.com' } })
+      .expect(422);
+    expect(other.body.error.details[0].field).toBe('Idempotency-Key');
+    const events = await world.ctx.db.selectFrom('events').select('id').where('idempotency_key', '=', 'k-1').execute();
+    expect(events).toHaveLength(1);
+  });
+});

@@ -1,0 +1,49 @@
+import { ConfigError, loadConfig } from '../../src/config';
+
+describe('loadConfig', () => {
+  it('gives every variable its documented default', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/glas',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      GLAS_ROLES: ['api', 'worker', 'scheduler'],
+      PUBLIC_URL: 'http://localhost:3000',
+      DEV_MAILBOX: true,
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('picks a subset of roles from GLAS_ROLES', () => {
+    expect(loadConfig({ GLAS_ROLES: 'worker, scheduler' }).GLAS_ROLES).toEqual(['worker', 'scheduler']);
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['DATABASE_URL', 'mysql://localhost/glas'],
+    ['REDIS_URL', 'not a url'],
+    ['GLAS_ROLES', 'api,cron'],
+    ['LOG_LEVEL', 'loud'],
+    ['SMTP_URL', 'http://mail.example.com'],
+    ['REDIS_PREFIX', 'has:colon'],
+  ])('refuses %s=%s with a message naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^invalid configuration:[\\s\\S]*${name}`));
+  });
+
+  it('requires SMTP_URL in production and never runs the dev mailbox there', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SMTP_URL: is required/);
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', SMTP_URL: 'smtp://mail:25', DEV_MAILBOX: 'true' }),
+    ).toThrow(/DEV_MAILBOX/);
+    expect(loadConfig({ NODE_ENV: 'production', SMTP_URL: 'smtp://mail:25' }).DEV_MAILBOX).toBe(false);
+  });
+
+  it('treats empty variables as unset and trims a trailing slash from PUBLIC_URL', () => {
+    const config = loadConfig({ PORT: '', PUBLIC_URL: 'https://glas.example.com/' });
+    expect(config.PORT).toBe(3000);
+    expect(config.PUBLIC_URL).toBe('https://glas.example.com');
+  });
+});
