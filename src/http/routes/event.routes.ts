@@ -9,7 +9,7 @@ import {
 } from '../../surveys/event.schemas';
 import { ingestEvent } from '../../surveys/event.service';
 import { allow, authOf } from '../auth';
-import { errorResponses } from '../openapi';
+import { errorResponses } from '../openapi-common';
 import { parse } from '../validate';
 
 const headersSchema = z.object({ 'idempotency-key': idempotencyKeySchema.optional() });
