@@ -1,0 +1,125 @@
+import { sql } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
+import type { Database } from '../../db/schema';
+
+export const SCORE_SLOTS = 11;
+const SLOTS = Array.from({ length: SCORE_SLOTS }, (_, i) => i);
+
+export type PeriodUnit = 'day' | 'week' | 'month' | 'quarter';
+
+export interface PeriodCountsRow {
+  period: string;
+  dimension: string;
+  value: string;
+  /** counts[v] = counted responses with score v. */
+  counts: number[];
+}
+
+/** Folds pending deltas into the rollups; returns how many delta rows were merged. */
+export async function mergeRollupDeltas(db: Kysely<Database>): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select merge_rollup_deltas() as n`.execute(db);
+  return rows[0]?.n ?? 0;
+}
+
+const sumSlots = (prefix: string): RawBuilder<unknown> =>
+  sql.raw(SLOTS.map((i) => `sum(${prefix}s${i})::bigint as s${i}`).join(', '));
+const deltaSlots = sql.raw(
+  SLOTS.map((i) => `case when score = ${i} then delta else 0 end as s${i}`).join(', '),
+);
+const rollupSlots = sql.raw(SLOTS.map((i) => `s${i}`).join(', '));
+
+function toCounts(row: Record<string, unknown>): number[] {
+  return SLOTS.map((i) => Number(row[`s${i}`] ?? 0));
+}
+
+/**
+ * Score counts per period, dimension and value for one or more surveys, read from the
+ * rollups plus the deltas not merged yet (one statement, so one consistent snapshot).
+ */
+export async function countByPeriod(
+  db: Kysely<Database>,
+  q: {
+    workspaceId: string;
+    surveyIds: string[];
+    dimensions: string[];
+    from: string;
+    to: string;
+    unit: PeriodUnit;
+    bySurvey?: boolean;
+  },
+): Promise<(PeriodCountsRow & { surveyId: string | null })[]> {
+  if (q.surveyIds.length === 0) {
+    return [];
+  }
+  const surveyKey = q.bySurvey ? sql`survey_id::text` : sql`null::text`;
+  const filter = sql`workspace_id = ${q.workspaceId}
+      and survey_id in (${sql.join(q.surveyIds)})
+      and dimension in (${sql.join(q.dimensions)})
+      and day >= ${q.from}::date and day <= ${q.to}::date`;
+  const { rows } = await sql<
+    { period: string; dimension: string; value: string; survey_id: string | null } & Record<
+      string,
+      unknown
+    >
+  >`
+    select to_char(date_trunc(${q.unit}, day), 'YYYY-MM-DD') as period, dimension, value,
+           ${surveyKey} as survey_id, ${sumSlots('')}
+    from (
+      select survey_id, day, dimension, value, ${rollupSlots} from response_rollups where ${filter}
+      union all
+      select survey_id, day, dimension, value, ${deltaSlots} from rollup_deltas where ${filter}
+    ) x
+    group by 1, 2, 3, 4
+    order by 1, 2, 3`.execute(db);
+  return rows.map((r) => ({
+    period: r.period,
+    dimension: r.dimension,
+    value: r.value,
+    surveyId: r.survey_id,
+    counts: toCounts(r),
+  }));
+}
+
+/**
+ * Recomputes one survey's rollups from the counted responses (after a time-zone change,
+ * or on demand). Runs in one REPEATABLE READ snapshot: deltas of answers committed later
+ * stay and are added on top, so nothing is counted twice or lost.
+ */
+export async function rebuildRollups(
+  db: Kysely<Database>,
+  workspaceId: string,
+  surveyId: string,
+): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db
+        .transaction()
+        .setIsolationLevel('repeatable read')
+        .execute(async (trx) => {
+          await sql`delete from rollup_deltas where workspace_id = ${workspaceId} and survey_id = ${surveyId}`.execute(
+            trx,
+          );
+          await sql`delete from response_rollups where workspace_id = ${workspaceId} and survey_id = ${surveyId}`.execute(
+            trx,
+          );
+          const counts = sql.raw(
+            SLOTS.map((i) => `count(*) filter (where r.score = ${i})::int`).join(', '),
+          );
+          const result = await sql`
+            insert into response_rollups (workspace_id, survey_id, day, dimension, value, ${rollupSlots})
+            select r.workspace_id, r.survey_id, (r.created_at at time zone w.time_zone)::date, d.dimension, d.value, ${counts}
+            from counted_responses r
+            join workspaces w on w.id = r.workspace_id
+            cross join lateral rollup_dimensions(r.segment) d
+            where r.workspace_id = ${workspaceId} and r.survey_id = ${surveyId}
+            group by 1, 2, 3, 4, 5`.execute(trx);
+          return Number(result.numAffectedRows ?? 0n);
+        });
+    } catch (err) {
+      // A merge that committed after our snapshot conflicts (40001); the next attempt sees it.
+      if ((err as { code?: string }).code !== '40001' || attempt >= 5) {
+        throw err;
+      }
+    }
+  }
+}
