@@ -48,6 +48,21 @@ export const configSchema = z
     SURVEY_LINK_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     COMMENT_MAX_LENGTH: z.coerce.number().int().min(1).max(100_000).default(5000),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+    SEND_GIVE_UP_HOURS: z.coerce.number().int().min(1).max(720).default(72),
+    SEND_UNKNOWN_AFTER_MS: z.coerce.number().int().min(1000).default(600_000),
+    RECONCILE_OVERDUE_MS: z.coerce.number().int().min(0).default(300_000),
+    WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+    WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
+    DKIM_DOMAIN: z
+      .string()
+      .regex(/^[A-Za-z0-9.-]+$/, 'a domain name')
+      .optional(),
+    DKIM_SELECTOR: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/, 'a DKIM selector')
+      .optional(),
+    DKIM_PRIVATE_KEY: z.string().min(1).optional(),
+    DKIM_PRIVATE_KEY_FILE: z.string().min(1).optional(),
   })
   .transform((c) => ({
     ...c,
@@ -58,6 +73,14 @@ export const configSchema = z
   .refine((c) => c.NODE_ENV !== 'production' || !!c.SMTP_URL, {
     path: ['SMTP_URL'],
     message: 'is required when NODE_ENV=production',
+  })
+  .refine((c) => !c.DKIM_DOMAIN || !!c.DKIM_SELECTOR, {
+    path: ['DKIM_SELECTOR'],
+    message: 'is required when DKIM_DOMAIN is set',
+  })
+  .refine((c) => !c.DKIM_DOMAIN || !!(c.DKIM_PRIVATE_KEY ?? c.DKIM_PRIVATE_KEY_FILE), {
+    path: ['DKIM_PRIVATE_KEY'],
+    message: 'or DKIM_PRIVATE_KEY_FILE is required when DKIM_DOMAIN is set',
   })
   .refine((c) => !(c.NODE_ENV === 'production' && c.DEV_MAILBOX), {
     path: ['DEV_MAILBOX'],

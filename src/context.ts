@@ -12,7 +12,7 @@ import { createMetrics } from './metrics';
 import type { Metrics } from './metrics';
 import { createQueues, queueConnection } from './jobs/queues';
 import type { Queues } from './jobs/queues';
-import { createDevMailboxMailer, createSmtpMailer } from './surveys/mailer';
+import { createDevMailboxMailer, createSmtpMailer, dkimFromConfig } from './surveys/mailer';
 import type { Mailer } from './surveys/mailer';
 
 export interface AppContext {
@@ -56,7 +56,7 @@ export function createContext(config: Config, options: ContextOptions = {}): App
   const mailer =
     options.mailer ??
     (config.SMTP_URL && !config.DEV_MAILBOX
-      ? createSmtpMailer(config.SMTP_URL, config.MAIL_FROM)
+      ? createSmtpMailer(config.SMTP_URL, config.MAIL_FROM, dkimFromConfig(config))
       : createDevMailboxMailer(db, config.MAIL_FROM));
   const metrics = createMetrics(queues);
 

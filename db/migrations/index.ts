@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import * as init from './20261123T170000_init';
+import * as dispatcher from './20261123T180000_dispatcher';
 
 // NOTE: append-only. A migration that has shipped is never edited; add a new one.
 export const migrations: Record<string, Migration> = {
   '20261123T170000_init': init,
+  '20261123T180000_dispatcher': dispatcher,
 };

@@ -11,6 +11,9 @@ export interface ContactsTable {
   properties: Json<JsonObject>;
   unsubscribed_at: NullableTimestamp;
   bounced_at: NullableTimestamp;
+  bounce_reason: string | null;
+  /** Where the unsubscribe came from: one_click, api. */
+  unsubscribe_source: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

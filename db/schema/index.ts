@@ -1,11 +1,14 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { ApiKeysTable } from './api-keys';
 import type { ContactsTable } from './contacts';
+import type { DailySendCountsTable } from './daily-send-counts';
 import type { DevMailboxTable } from './dev-mailbox';
 import type { EventsTable } from './events';
+import type { InvitationTokensTable } from './invitation-tokens';
 import type { InvitationsTable } from './invitations';
 import type { OutboxTable } from './outbox';
 import type { ResponsesTable } from './responses';
+import type { SuppressedEmailsTable } from './suppressed-emails';
 import type { SurveysTable } from './surveys';
 import type { WorkspacesTable } from './workspaces';
 
@@ -19,6 +22,9 @@ export interface Database {
   outbox: OutboxTable;
   responses: ResponsesTable;
   dev_mailbox: DevMailboxTable;
+  invitation_tokens: InvitationTokensTable;
+  daily_send_counts: DailySendCountsTable;
+  suppressed_emails: SuppressedEmailsTable;
 }
 
 export type Workspace = Selectable<WorkspacesTable>;
@@ -34,6 +40,6 @@ export type NewInvitation = Insertable<InvitationsTable>;
 export type Response = Selectable<ResponsesTable>;
 
 export type { ApiKeyRole } from './api-keys';
-export type { InvitationStatus } from './invitations';
+export type { InvitationStatus, ReminderStatus } from './invitations';
 export type { SurveyKind, SurveyStatus } from './surveys';
 export type { JsonObject } from './common';

@@ -11,6 +11,9 @@ export type InvitationStatus =
   | 'cancelled'
   | 'skipped';
 
+export type ReminderStatus =
+  'scheduled' | 'sending' | 'sent' | 'send_unknown' | 'failed' | 'bounced' | 'skipped';
+
 export interface InvitationsTable {
   id: Generated<string>;
   workspace_id: string;
@@ -31,5 +34,9 @@ export interface InvitationsTable {
   message_id: string | null;
   last_error: string | null;
   answered_at: NullableTimestamp;
+  reminder_status: ReminderStatus | null;
+  reminder_claimed_at: NullableTimestamp;
+  reminder_sent_at: NullableTimestamp;
+  reminder_skip_reason: string | null;
   created_at: Timestamp;
 }

@@ -1,6 +1,6 @@
 import type { Generated, NullableTimestamp, Timestamp } from './common';
 
-export type OutboxTopic = 'send-invitation';
+export type OutboxTopic = 'send-invitation' | 'send-reminder';
 
 export interface OutboxTable {
   id: Generated<string>;

@@ -16,6 +16,8 @@ export interface SurveysTable {
   sampling_rate: Generated<number>;
   send_window: Json<JsonObject | null>;
   reminder_after_days: number | null;
+  /** Days a contact is left alone after an invitation; null = the workspace's default. */
+  quiet_period_days: number | null;
   expires_after_days: Generated<number>;
   segment_properties: Json<string[]>;
   launched_at: NullableTimestamp;

@@ -11,7 +11,10 @@ import { errorBody, errorHandler } from './errors';
 import { buildOpenApiDocument } from './openapi';
 import { collectorRoutes } from './routes/collector.routes';
 import { devRoutes } from './routes/dev.routes';
+import { contactRoutes } from './routes/contact.routes';
 import { eventRoutes } from './routes/event.routes';
+import { invitationRoutes } from './routes/invitation.routes';
+import { suppressionRoutes } from './routes/suppression.routes';
 import { healthRoutes } from './routes/health.routes';
 import { surveyRoutes } from './routes/survey.routes';
 import { AppError } from '../errors';
@@ -105,6 +108,10 @@ export function createApp(ctx: AppContext): Express {
   api.use(requireApiKey(ctx));
   api.use('/surveys', surveyRoutes(ctx));
   api.use('/events', eventRoutes(ctx));
+  api.use('/contacts', contactRoutes(ctx));
+  api.use('/invitations', invitationRoutes(ctx));
+  api.use('/unsubscribes', suppressionRoutes(ctx, 'unsubscribed'));
+  api.use('/bounces', suppressionRoutes(ctx, 'bounced'));
   app.use('/api', api);
 
   app.use(() => {

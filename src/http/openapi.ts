@@ -1,6 +1,9 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { errorResponseSchema } from './openapi-common';
+import { registerContactPaths } from './routes/contact.routes';
 import { registerEventPaths } from './routes/event.routes';
+import { registerInvitationPaths } from './routes/invitation.routes';
+import { registerSuppressionPaths } from './routes/suppression.routes';
 import { registerSurveyPaths } from './routes/survey.routes';
 
 /** The OpenAPI document, generated from the same zod schemas that validate requests. */
@@ -14,6 +17,9 @@ export function buildOpenApiDocument() {
   registry.register('Error', errorResponseSchema);
   registerSurveyPaths(registry);
   registerEventPaths(registry);
+  registerContactPaths(registry);
+  registerInvitationPaths(registry);
+  registerSuppressionPaths(registry);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {

@@ -1,6 +1,9 @@
 import type { Job } from 'bullmq';
 import type { AppContext } from '../context';
+import { sweepCollector } from '../surveys/collector-sweep.service';
 import { reconcileInvitations } from '../surveys/invitation.service';
+import { mergeRollups } from '../surveys/rollup.service';
+import { scheduleReminders } from '../surveys/reminder.service';
 import type { JobPayloads } from './queues';
 
 /** Periodic upkeep; each task is idempotent, so a duplicate run is harmless. */
@@ -8,12 +11,28 @@ export async function maintenanceJob(ctx: AppContext, job: Job<JobPayloads['main
   switch (job.data.task) {
     case 'reconcile-invitations': {
       const result = await reconcileInvitations(ctx.db, ctx.clock, {
-        // NOTE: a send outlives its BullMQ lock (30 s) long before this; 10 min is safely dead.
-        sendingTimeoutMs: 10 * 60_000,
-        overdueMs: 5 * 60_000,
+        // NOTE: a send outlives its BullMQ lock long before this; the default 10 min is safely dead.
+        sendingTimeoutMs: ctx.config.SEND_UNKNOWN_AFTER_MS,
+        overdueMs: ctx.config.RECONCILE_OVERDUE_MS,
+        giveUpHours: ctx.config.SEND_GIVE_UP_HOURS,
       });
       ctx.logger.info(result, 'invitations reconciled');
       return result;
+    }
+    case 'merge-rollups': {
+      const merged = await mergeRollups(ctx.db);
+      ctx.logger.debug({ merged }, 'rollup deltas merged');
+      return { merged };
+    }
+    case 'sweep-collector': {
+      const swept = await sweepCollector(ctx);
+      ctx.logger.info(swept, 'collector swept');
+      return swept;
+    }
+    case 'schedule-reminders': {
+      const scheduled = await scheduleReminders(ctx.db, ctx.clock);
+      ctx.logger.info({ scheduled }, 'reminders scheduled');
+      return { scheduled };
     }
   }
 }

@@ -1,12 +1,54 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../context';
-import { invitationJobId } from './queues';
+import type { Selectable } from 'kysely';
+import type { OutboxTable } from '../../db/schema/outbox';
+import { invitationJobId, reminderJobId } from './queues';
 
 export interface RelayDeps {
   db: AppContext['db'];
   queues: AppContext['queues'];
   clock: AppContext['clock'];
   config: Pick<AppContext['config'], 'SEND_ATTEMPTS' | 'SEND_BACKOFF_MS'>;
+}
+
+type OutboxRow = Pick<
+  Selectable<OutboxTable>,
+  'id' | 'workspace_id' | 'topic' | 'aggregate_id' | 'available_at'
+>;
+
+function jobFor(row: OutboxRow, deps: RelayDeps, now: number) {
+  const reminder = row.topic === 'send-reminder';
+  return {
+    name: row.topic,
+    data: {
+      invitationId: row.aggregate_id,
+      workspaceId: row.workspace_id,
+      ...(reminder ? { reminder: true } : {}),
+    },
+    opts: {
+      jobId: reminder ? reminderJobId(row.aggregate_id) : invitationJobId(row.aggregate_id),
+      delay: Math.max(0, row.available_at.getTime() - now),
+      attempts: deps.config.SEND_ATTEMPTS,
+      backoff: { type: 'exponential', delay: deps.config.SEND_BACKOFF_MS, jitter: 0.5 },
+    },
+  };
+}
+
+/**
+ * A job id that is still in Redis as completed or failed would swallow the re-add of a
+ * reconciler row (BullMQ ignores a known id). Those finished jobs are removed first; a job
+ * that is waiting, delayed or active is left alone and the re-add is ignored.
+ */
+async function clearFinishedJobs(deps: RelayDeps, jobIds: string[]): Promise<void> {
+  const queue = deps.queues.get('send-invitation');
+  await Promise.all(
+    jobIds.map(async (id) => {
+      const job = await queue.getJob(id);
+      if (job && ((await job.isCompleted()) || (await job.isFailed()))) {
+        await job.remove();
+      }
+    }),
+  );
 }
 
 /**
@@ -30,18 +72,12 @@ export async function relayOutboxBatch(deps: RelayDeps, batchSize = 100): Promis
       return 0;
     }
     const now = deps.clock.now().getTime();
-    await deps.queues.get('send-invitation').addBulk(
-      rows.map((row) => ({
-        name: 'send-invitation',
-        data: { invitationId: row.aggregate_id, workspaceId: row.workspace_id },
-        opts: {
-          jobId: invitationJobId(row.aggregate_id),
-          delay: Math.max(0, row.available_at.getTime() - now),
-          attempts: deps.config.SEND_ATTEMPTS,
-          backoff: { type: 'exponential', delay: deps.config.SEND_BACKOFF_MS, jitter: 0.5 },
-        },
-      })),
+    const jobs = rows.map((row) => jobFor(row, deps, now));
+    await clearFinishedJobs(
+      deps,
+      jobs.map((j) => j.opts.jobId),
     );
+    await deps.queues.get('send-invitation').addBulk(jobs);
     await trx
       .updateTable('outbox')
       .set({ published_at: sql`now()` })

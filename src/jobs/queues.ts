@@ -5,18 +5,23 @@ import type { Logger } from '../logger';
 
 /** Queue name → job payload. Payloads carry ids only: Redis stores job data in clear text. */
 export interface JobPayloads {
-  'send-invitation': { invitationId: string; workspaceId: string };
+  /** `reminder: true` sends the invitation's one reminder instead of the invitation. */
+  'send-invitation': { invitationId: string; workspaceId: string; reminder?: boolean };
   maintenance: { task: MaintenanceTask };
 }
 
 export type QueueName = keyof JobPayloads;
-export type MaintenanceTask = 'reconcile-invitations';
+export type MaintenanceTask = 'reconcile-invitations' | 'schedule-reminders';
 
 export const QUEUE_NAMES: readonly QueueName[] = ['send-invitation', 'maintenance'];
 
 /** BullMQ job ids must contain no ':' and must not be all digits. */
 export function invitationJobId(invitationId: string): string {
   return `invitation-${invitationId}`;
+}
+
+export function reminderJobId(invitationId: string): string {
+  return `reminder-${invitationId}`;
 }
 
 export interface Queues {

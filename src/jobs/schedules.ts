@@ -10,6 +10,7 @@ interface Schedule {
 /** Every job scheduler Glas runs. Upserting by fixed id makes a second scheduler process harmless. */
 export const SCHEDULES: readonly Schedule[] = [
   { id: 'reconcile-invitations', pattern: '*/2 * * * *', task: 'reconcile-invitations' },
+  { id: 'schedule-reminders', pattern: '*/10 * * * *', task: 'schedule-reminders' },
 ];
 
 export async function upsertSchedules(ctx: AppContext): Promise<void> {

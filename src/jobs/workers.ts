@@ -27,6 +27,8 @@ export function startWorkers(ctx: AppContext): Workers {
       prefix: ctx.config.REDIS_PREFIX,
       connection: { ...queueConnection(ctx.config), maxRetriesPerRequest: null },
       concurrency: name === 'send-invitation' ? ctx.config.SEND_CONCURRENCY : 1,
+      lockDuration: ctx.config.WORKER_LOCK_MS,
+      stalledInterval: ctx.config.WORKER_STALLED_INTERVAL_MS,
     });
     worker.on('failed', (job, err) =>
       ctx.logger.warn(

@@ -53,3 +53,157 @@ export async function findContactById(db: Kysely<Database>, workspaceId: string,
     .where('id', '=', id)
     .executeTakeFirst();
 }
+
+export async function findContactByExternalId(
+  db: Kysely<Database>,
+  workspaceId: string,
+  externalId: string,
+) {
+  return db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
+}
+
+export interface ContactFilter {
+  email?: string | undefined;
+  externalId?: string | undefined;
+  suppressed?: 'unsubscribed' | 'bounced' | undefined;
+  after?: { createdAt: Date; id: string } | undefined;
+  limit: number;
+}
+
+export async function listContacts(db: Kysely<Database>, workspaceId: string, f: ContactFilter) {
+  let query = db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId);
+  if (f.email) {
+    query = query.where(sql<string>`lower(email)`, '=', f.email.toLowerCase());
+  }
+  if (f.externalId) {
+    query = query.where('external_id', '=', f.externalId);
+  }
+  if (f.suppressed === 'unsubscribed') {
+    query = query.where('unsubscribed_at', 'is not', null);
+  } else if (f.suppressed === 'bounced') {
+    query = query.where('bounced_at', 'is not', null);
+  }
+  if (f.after) {
+    query = query.where(
+      sql<boolean>`(created_at, id) < (${f.after.createdAt}, ${f.after.id}::uuid)`,
+    );
+  }
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
+}
+
+export async function updateContactById(
+  db: Kysely<Database>,
+  workspaceId: string,
+  id: string,
+  values: Partial<{
+    email: string;
+    name: string | null;
+    locale: string | null;
+    time_zone: string | null;
+    external_id: string | null;
+    properties: string;
+    unsubscribed_at: Date | null;
+    unsubscribe_source: string | null;
+    bounced_at: Date | null;
+    bounce_reason: string | null;
+    updated_at: Date;
+  }>,
+) {
+  return db
+    .updateTable('contacts')
+    .set(values)
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function deleteContactById(db: Kysely<Database>, workspaceId: string, id: string) {
+  return db
+    .deleteFrom('contacts')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Marks the contact unsubscribed unless it already is; returns whether this call did it. */
+export async function markContactUnsubscribed(
+  db: Kysely<Database>,
+  workspaceId: string,
+  id: string,
+  now: Date,
+  source: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('contacts')
+    .set({ unsubscribed_at: now, unsubscribe_source: source, updated_at: now })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('unsubscribed_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function markContactBounced(
+  db: Kysely<Database>,
+  workspaceId: string,
+  id: string,
+  now: Date,
+  reason: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('contacts')
+    .set({ bounced_at: now, bounce_reason: reason, updated_at: now })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('bounced_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function insertSuppressedEmail(
+  db: Kysely<Database>,
+  workspaceId: string,
+  emailHash: string,
+  reason: 'unsubscribed' | 'bounced',
+  now: Date,
+): Promise<void> {
+  await db
+    .insertInto('suppressed_emails')
+    .values({ workspace_id: workspaceId, email_hash: emailHash, reason, created_at: now })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+export async function findSuppressedEmail(
+  db: Kysely<Database>,
+  workspaceId: string,
+  emailHash: string,
+) {
+  return db
+    .selectFrom('suppressed_emails')
+    .select(['reason', 'created_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('email_hash', '=', emailHash)
+    .execute();
+}
+
+export async function deleteSuppressedEmail(
+  db: Kysely<Database>,
+  workspaceId: string,
+  emailHash: string,
+  reason: 'unsubscribed' | 'bounced',
+): Promise<void> {
+  await db
+    .deleteFrom('suppressed_emails')
+    .where('workspace_id', '=', workspaceId)
+    .where('email_hash', '=', emailHash)
+    .where('reason', '=', reason)
+    .execute();
+}

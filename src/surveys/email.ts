@@ -14,6 +14,8 @@ export interface InvitationEmailInput {
   contactName: string | null;
   token: string;
   publicUrl: string;
+  /** A reminder: the subject gets the catalog's reminder prefix. */
+  reminder?: boolean;
 }
 
 export interface RenderedEmail {
@@ -41,7 +43,7 @@ export function renderInvitationEmail(input: InvitationEmailInput): RenderedEmai
   const footer = format(m.emailFooter, vars);
   const html = renderTemplate('./invitation-email', {
     lang: input.locale,
-    subject: texts.emailSubject,
+    subject: input.reminder ? `${m.reminderSubjectPrefix}${texts.emailSubject}` : texts.emailSubject,
     greeting,
     intro: texts.emailIntro,
     question: texts.question,
@@ -74,6 +76,7 @@ export function renderInvitationEmail(input: InvitationEmailInput): RenderedEmai
       'List-Unsubscribe': `<${unsubscribeUrl}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       'X-Glas-Invitation': input.invitationId,
+      ...(input.reminder ? { 'X-Glas-Reminder': '1' } : {}),
       'Auto-Submitted': 'auto-generated',
     },
   };

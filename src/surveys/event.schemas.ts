@@ -18,18 +18,21 @@ export const timeZoneSchema = z
     }
   }, 'unknown IANA time zone');
 
+export const contactEmailSchema = z
+  .email()
+  .max(254)
+  .refine((s) => !/[\r\n\0]/.test(s), 'must not contain line breaks');
+
+export const contactLocaleSchema = z
+  .string()
+  .min(2)
+  .max(35)
+  .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, 'a BCP 47 tag');
+
 export const contactInputSchema = z.strictObject({
-  email: z
-    .email()
-    .max(254)
-    .refine((s) => !/[\r\n\0]/.test(s), 'must not contain line breaks'),
+  email: contactEmailSchema,
   name: headerSafeText(200).optional(),
-  locale: z
-    .string()
-    .min(2)
-    .max(35)
-    .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, 'a BCP 47 tag')
-    .optional(),
+  locale: contactLocaleSchema.optional(),
   timeZone: timeZoneSchema.optional(),
   externalId: z.string().min(1).max(200).optional(),
   properties: propertiesSchema.optional(),
@@ -63,3 +66,26 @@ export const eventAcceptedDtoSchema = z.object({
   invitations: z.array(invitationSummarySchema),
 });
 export type EventAcceptedDto = z.infer<typeof eventAcceptedDtoSchema>;
+
+export const MAX_BATCH_EVENTS = 1000;
+
+export const createEventBatchBodySchema = z.strictObject({
+  events: z.array(createEventBodySchema).min(1).max(MAX_BATCH_EVENTS),
+});
+
+export const eventBatchResultDtoSchema = z.object({
+  accepted: z.number().int(),
+  failed: z.number().int(),
+  results: z.array(
+    z.object({
+      index: z.number().int(),
+      status: z.number().int().describe('what POST /api/events would have answered for this item'),
+      replayed: z.boolean().optional(),
+      event: eventAcceptedDtoSchema.shape.event.optional(),
+      invitations: z.array(invitationSummarySchema).optional(),
+      error: z
+        .object({ code: z.string(), message: z.string(), details: z.unknown().optional() })
+        .optional(),
+    }),
+  ),
+});

@@ -1,7 +1,9 @@
+import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { Clock } from '../clock';
 import { redactEmails } from '../logger';
+import { markContactBounced } from './contact.repository';
 import { renderInvitationEmail } from './email';
 import { resolveLocale } from './i18n';
 import { claimInvitation, markInvitation } from './invitation.repository';
@@ -14,17 +16,24 @@ export interface DeliveryDeps {
   clock: Clock;
   mailer: Mailer;
   publicUrl: string;
+  /** A send this many hours after its planned time is given up (`expired`), never sent late. */
+  giveUpHours: number;
+}
+
+export interface AttemptInfo {
+  /** The queue will not try again: a transient failure now ends as `failed`. */
+  finalAttempt: boolean;
 }
 
 /** What happened to one send attempt; `retry` means the caller should try again later. */
 export type DeliveryOutcome =
-  'sent' | 'skipped' | 'expired' | 'already_handled' | 'retry' | 'bounced';
+  'sent' | 'skipped' | 'expired' | 'already_handled' | 'retry' | 'bounced' | 'failed';
 
 export class TransientSendError extends Error {
   override name = 'TransientSendError';
 }
 
-async function loadForSend(db: Kysely<Database>, invitationId: string) {
+export async function loadForSend(db: Kysely<Database>, invitationId: string) {
   return db
     .selectFrom('invitations')
     .innerJoin('surveys', 'surveys.id', 'invitations.survey_id')
@@ -33,6 +42,8 @@ async function loadForSend(db: Kysely<Database>, invitationId: string) {
     .select([
       'invitations.locale',
       'invitations.expires_at',
+      'invitations.send_at',
+      'invitations.answered_at',
       'surveys.kind',
       'surveys.status as survey_status',
       'surveys.texts',
@@ -49,8 +60,10 @@ async function loadForSend(db: Kysely<Database>, invitationId: string) {
     .executeTakeFirstOrThrow();
 }
 
+export type SendRow = Awaited<ReturnType<typeof loadForSend>>;
+
 /** Reasons, checked again at send time, for which an invitation must not go out any more. */
-function sendTimeBlock(row: Awaited<ReturnType<typeof loadForSend>>): string | null {
+export function sendTimeBlock(row: SendRow): string | null {
   if (!row.contact_id || !row.email) {
     return 'contact_erased';
   }
@@ -66,16 +79,61 @@ function sendTimeBlock(row: Awaited<ReturnType<typeof loadForSend>>): string | n
   return null;
 }
 
+export function renderFor(
+  deps: DeliveryDeps,
+  row: SendRow,
+  invitationId: string,
+  token: string,
+  reminder = false,
+) {
+  return renderInvitationEmail({
+    invitationId,
+    kind: row.kind,
+    surveyTexts: row.texts,
+    locale: resolveLocale(row.locale, resolveLocale(row.default_locale, 'en')),
+    company: row.company_name ?? row.workspace_name,
+    contactName: row.name,
+    token,
+    publicUrl: deps.publicUrl,
+    reminder,
+  });
+}
+
+export function errorText(err: unknown): string {
+  return redactEmails(err instanceof Error ? err.message : String(err)).slice(0, 500);
+}
+
+/** A hard bounce: the contact is suppressed in the same transaction as the row's final status. */
+export async function recordBounce(
+  db: Kysely<Database>,
+  clock: Clock,
+  row: SendRow,
+  workspaceId: string,
+  message: string,
+  markRow: (trx: Kysely<Database>) => Promise<unknown>,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await markRow(trx);
+    if (row.contact_id) {
+      await markContactBounced(trx, workspaceId, row.contact_id, clock.now(), message);
+    }
+  });
+}
+
 /**
  * Sends one invitation at most once. The row is claimed (`scheduled → sending`) before any
  * side effect, so a duplicate job finds nothing to do. A token is minted per attempt and
  * only its hash is stored. Transient SMTP failures put the row back to `scheduled` and
- * throw; a 5xx marks the contact bounced.
+ * throw (the queue retries with backoff) until the last attempt, which ends as `failed`;
+ * a 5xx marks the invitation and the contact bounced and is not retried. If the process
+ * dies after the server accepted the mail, the row stays `sending` and the reconciler
+ * turns it into `send_unknown`: it is never resent automatically.
  */
 export async function deliverInvitation(
   deps: DeliveryDeps,
   workspaceId: string,
   invitationId: string,
+  attempt: AttemptInfo = { finalAttempt: false },
 ): Promise<DeliveryOutcome> {
   const { db, clock } = deps;
   const token = newToken();
@@ -90,7 +148,9 @@ export async function deliverInvitation(
     return 'already_handled';
   }
   const row = await loadForSend(db, invitationId);
-  if (row.expires_at && row.expires_at <= clock.now()) {
+  const now = clock.now();
+  const giveUpAt = row.send_at.getTime() + deps.giveUpHours * 3_600_000;
+  if ((row.expires_at && row.expires_at <= now) || giveUpAt <= now.getTime()) {
     await markInvitation(db, invitationId, 'sending', { status: 'expired' });
     return 'expired';
   }
@@ -99,16 +159,7 @@ export async function deliverInvitation(
     await markInvitation(db, invitationId, 'sending', { status: 'skipped', skip_reason: blocked });
     return 'skipped';
   }
-  const email = renderInvitationEmail({
-    invitationId,
-    kind: row.kind,
-    surveyTexts: row.texts,
-    locale: resolveLocale(row.locale, resolveLocale(row.default_locale, 'en')),
-    company: row.company_name ?? row.workspace_name,
-    contactName: row.name,
-    token,
-    publicUrl: deps.publicUrl,
-  });
+  const email = renderFor(deps, row, invitationId, token);
   try {
     const sent = await deps.mailer.send({ workspaceId, to: row.email!, ...email });
     await markInvitation(db, invitationId, 'sending', {
@@ -118,26 +169,24 @@ export async function deliverInvitation(
     });
     return 'sent';
   } catch (err) {
-    const message = redactEmails(err instanceof Error ? err.message : String(err)).slice(0, 500);
+    const message = errorText(err);
     if (isTransientMailError(err)) {
+      if (attempt.finalAttempt) {
+        await markInvitation(db, invitationId, 'sending', {
+          status: 'failed',
+          last_error: message,
+        });
+        return 'failed';
+      }
       await markInvitation(db, invitationId, 'sending', {
         status: 'scheduled',
         last_error: message,
       });
       throw new TransientSendError(message);
     }
-    await db.transaction().execute(async (trx) => {
-      await markInvitation(trx, invitationId, 'sending', {
-        status: 'bounced',
-        last_error: message,
-      });
-      await trx
-        .updateTable('contacts')
-        .set({ bounced_at: clock.now() })
-        .where('id', '=', row.contact_id!)
-        .where('bounced_at', 'is', null)
-        .execute();
-    });
+    await recordBounce(db, clock, row, workspaceId, message, (trx) =>
+      markInvitation(trx, invitationId, 'sending', { status: 'bounced', last_error: message }),
+    );
     return 'bounced';
   }
 }
@@ -146,31 +195,48 @@ export interface ReconcileResult {
   requeued: number;
   sendUnknown: number;
   expired: number;
+  remindersRequeued: number;
 }
 
 /**
  * Repairs what a crash or a Redis restart can leave behind: sends stuck in `sending`
  * become `send_unknown` (never resent automatically: the server may have accepted them),
- * overdue `scheduled` invitations get a fresh outbox row, and past-expiry ones expire.
+ * overdue `scheduled` invitations and reminders get a fresh outbox row (the relay replaces
+ * a dead job), and invitations past expiry or past the give-up time expire.
  */
 export async function reconcileInvitations(
   db: Kysely<Database>,
   clock: Clock,
-  options: { sendingTimeoutMs: number; overdueMs: number },
+  options: { sendingTimeoutMs: number; overdueMs: number; giveUpHours: number },
 ): Promise<ReconcileResult> {
   const now = clock.now();
+  const stale = new Date(now.getTime() - options.sendingTimeoutMs);
+  const overdue = new Date(now.getTime() - options.overdueMs);
   const unknown = await db
     .updateTable('invitations')
     .set({ status: 'send_unknown' })
     .where('status', '=', 'sending')
-    .where('claimed_at', '<', new Date(now.getTime() - options.sendingTimeoutMs))
+    .where('claimed_at', '<', stale)
     .executeTakeFirst();
+  await db
+    .updateTable('invitations')
+    .set({ reminder_status: 'send_unknown' })
+    .where('reminder_status', '=', 'sending')
+    .where('reminder_claimed_at', '<', stale)
+    .execute();
   const expired = await db
     .updateTable('invitations')
     .set({ status: 'expired' })
     .where('status', '=', 'scheduled')
-    .where('expires_at', '<=', now)
+    .where((eb) =>
+      eb.or([
+        eb('expires_at', '<=', now),
+        eb('send_at', '<=', new Date(now.getTime() - options.giveUpHours * 3_600_000)),
+      ]),
+    )
     .executeTakeFirst();
+  const noPendingRow = (topic: 'send-invitation' | 'send-reminder') =>
+    sql<boolean>`not exists (select 1 from outbox o where o.aggregate_id = invitations.id and o.topic = ${topic} and (o.published_at is null or o.published_at > ${overdue}))`;
   const requeued = await db
     .insertInto('outbox')
     .columns(['workspace_id', 'topic', 'aggregate_id', 'available_at'])
@@ -184,23 +250,32 @@ export async function reconcileInvitations(
           s.val(now).as('available_at'),
         ])
         .where('invitations.status', '=', 'scheduled')
-        .where('invitations.send_at', '<', new Date(now.getTime() - options.overdueMs))
-        .where((w) =>
-          w.not(
-            w.exists(
-              w
-                .selectFrom('outbox')
-                .select('outbox.id')
-                .whereRef('outbox.aggregate_id', '=', 'invitations.id')
-                .where('outbox.published_at', 'is', null),
-            ),
+        .where('invitations.send_at', '<', overdue)
+        .where(noPendingRow('send-invitation')),
+    )
+    .executeTakeFirst();
+  const reminders = await db
+    .insertInto('outbox')
+    .columns(['workspace_id', 'topic', 'aggregate_id', 'available_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('invitations')
+        .select((s) => [
+          'invitations.workspace_id',
+          s.val('send-reminder').as('topic'),
+          'invitations.id',
+          sql<Date>`greatest(${now}::timestamptz, (select max(o.available_at) from outbox o where o.aggregate_id = invitations.id and o.topic = 'send-reminder'))`.as(
+            'available_at',
           ),
-        ),
+        ])
+        .where('invitations.reminder_status', '=', 'scheduled')
+        .where(noPendingRow('send-reminder')),
     )
     .executeTakeFirst();
   return {
     requeued: Number(requeued.numInsertedOrUpdatedRows ?? 0n),
     sendUnknown: Number(unknown.numUpdatedRows),
     expired: Number(expired.numUpdatedRows),
+    remindersRequeued: Number(reminders.numInsertedOrUpdatedRows ?? 0n),
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LOCALES } from './i18n/types';
+import { WEEKDAYS } from './send-window';
 
 /** Text that ends up in a mail header: CR, LF and NUL would let it add headers (CWE-93). */
 export const headerSafeText = (max: number) =>
@@ -38,95 +39,119 @@ export type SurveyTexts = z.infer<typeof surveyTextsSchema>;
 
 export const localizedTextsSchema = z.partialRecord(z.enum(LOCALES), surveyTextsSchema);
 
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a time as HH:MM');
+
+export const sendWindowSchema = z
+  .strictObject({
+    days: z.array(z.enum(WEEKDAYS)).min(1).max(7),
+    start: hhmm,
+    end: hhmm,
+  })
+  .refine((w) => w.start < w.end, { path: ['end'], message: 'must be later than start' })
+  .refine((w) => new Set(w.days).size === w.days.length, {
+    path: ['days'],
+    message: 'must not repeat a day',
+  });
+
 export const triggerSchema = z.strictObject({
   eventType: eventTypeSchema,
   delaySeconds: z.number().int().min(0).max(31_536_000).default(0),
+  samplingRate: z.number().min(0).max(1).default(1),
+  quietPeriodDays: z
+    .number()
+    .int()
+    .min(0)
+    .max(3650)
+    .nullable()
+    .default(null)
+    .describe("null uses the workspace's quiet period (90 days by default)"),
+  sendWindow: sendWindowSchema
+    .nullable()
+    .default(null)
+    .describe("local time in the contact's time zone; null sends any time"),
 });
+
+const segmentPropertiesSchema = z
+  .array(
+    z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits and . _ - only'),
+  )
+  .max(20);
+
+const reminderAfterDaysSchema = z
+  .number()
+  .int()
+  .min(1)
+  .max(60)
+  .nullable()
+  .describe('one reminder this many days after the invitation if unanswered; null = off');
 
 export const createSurveyBodySchema = z.strictObject({
   kind: surveyKindSchema,
-  name: plainText(200),
+  name: headerSafeText(200),
   trigger: triggerSchema,
   texts: localizedTextsSchema.default({}),
-  segmentProperties: z
-    .array(
-      z
-        .string()
-        .min(1)
-        .max(64)
-        .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits and . _ - only'),
-    )
-    .max(20)
-    .default([]),
+  segmentProperties: segmentPropertiesSchema.default([]),
   expiresAfterDays: z.number().int().min(1).max(365).default(30),
+  reminderAfterDays: reminderAfterDaysSchema.default(null),
 });
 export type CreateSurveyBody = z.infer<typeof createSurveyBodySchema>;
+
+export const updateSurveyBodySchema = z
+  .strictObject({
+    kind: surveyKindSchema,
+    name: headerSafeText(200),
+    trigger: z.strictObject({
+      eventType: eventTypeSchema.optional(),
+      delaySeconds: z.number().int().min(0).max(31_536_000).optional(),
+      samplingRate: z.number().min(0).max(1).optional(),
+      quietPeriodDays: z.number().int().min(0).max(3650).nullable().optional(),
+      sendWindow: sendWindowSchema.nullable().optional(),
+    }),
+    texts: localizedTextsSchema,
+    segmentProperties: segmentPropertiesSchema,
+    expiresAfterDays: z.number().int().min(1).max(365),
+    reminderAfterDays: reminderAfterDaysSchema,
+  })
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, 'name at least one field to change');
+export type UpdateSurveyBody = z.infer<typeof updateSurveyBodySchema>;
 
 export const surveyIdParamsSchema = z.strictObject({ id: z.uuid() });
 
 export const listSurveysQuerySchema = z.strictObject({
   status: surveyStatusSchema.optional(),
+  kind: surveyKindSchema.optional(),
+  eventType: eventTypeSchema.optional(),
+  q: z.string().trim().min(1).max(200).optional().describe('case-insensitive match on the name'),
+  cursor: z.uuid().optional().describe('`nextCursor` of the previous page'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+export type ListSurveysQuery = z.infer<typeof listSurveysQuerySchema>;
 
 export const surveyDtoSchema = z.object({
   id: z.uuid(),
   kind: surveyKindSchema,
   name: z.string(),
   status: surveyStatusSchema,
-  trigger: z.object({ eventType: z.string(), delaySeconds: z.number().int() }),
+  trigger: z.object({
+    eventType: z.string(),
+    delaySeconds: z.number().int(),
+    samplingRate: z.number(),
+    quietPeriodDays: z.number().int().nullable(),
+    sendWindow: z
+      .object({ days: z.array(z.enum(WEEKDAYS)), start: z.string(), end: z.string() })
+      .nullable(),
+  }),
   texts: localizedTextsSchema,
   segmentProperties: z.array(z.string()),
   expiresAfterDays: z.number().int(),
+  reminderAfterDays: z.number().int().nullable(),
   launchedAt: z.iso.datetime().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
 export type SurveyDto = z.infer<typeof surveyDtoSchema>;
-
-const interval = z
-  .object({
-    lower: z.number(),
-    upper: z.number(),
-    displayLower: z.number(),
-    displayUpper: z.number(),
-    confidence: z.number(),
-  })
-  .nullable();
-
-export const surveyMetricsDtoSchema = z.object({
-  surveyId: z.uuid(),
-  kind: surveyKindSchema,
-  n: z.number().int(),
-  nps: z
-    .object({
-      score: z.number().nullable().describe('NPS in points, -100..100; null without responses'),
-      n: z.number().int(),
-      promoters: z.number().int(),
-      passives: z.number().int(),
-      detractors: z.number().int(),
-      interval: interval.describe('adjusted Wald interval in points'),
-      tooFewResponses: z.boolean(),
-    })
-    .optional(),
-  csat: z
-    .object({
-      score: z.number().nullable().describe('share of 4-5 answers, percent'),
-      n: z.number().int(),
-      satisfied: z.number().int(),
-      interval: interval.describe('Wilson interval in percent'),
-      tooFewResponses: z.boolean(),
-    })
-    .optional(),
-  ces: z
-    .object({
-      mean: z.number().nullable().describe('mean answer on 1-7'),
-      n: z.number().int(),
-      agreePercent: z.number().nullable().describe('share of 5-7 answers, percent'),
-      meanInterval: interval.describe('t interval of the mean'),
-      agreeInterval: interval.describe('Wilson interval of the agree share'),
-      tooFewResponses: z.boolean(),
-    })
-    .optional(),
-});
-export type SurveyMetricsDto = z.infer<typeof surveyMetricsDtoSchema>;

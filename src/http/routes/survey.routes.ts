@@ -1,68 +1,88 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
+import { z } from 'zod';
 import type { AppContext } from '../../context';
-import { getSurveyMetrics } from '../../surveys/metrics.service';
 import {
   createSurveyBodySchema,
   listSurveysQuerySchema,
   surveyDtoSchema,
   surveyIdParamsSchema,
-  surveyMetricsDtoSchema,
+  updateSurveyBodySchema,
 } from '../../surveys/survey.schemas';
-import { createSurvey, findSurveys, getSurvey, launchSurvey } from '../../surveys/survey.service';
+import {
+  changeSurvey,
+  createSurvey,
+  findSurveys,
+  getSurvey,
+  removeSurvey,
+  transitionSurvey,
+} from '../../surveys/survey.service';
 import { READERS, WRITERS, allow, authOf } from '../auth';
-import { errorResponses } from '../openapi';
+import { errorResponses } from '../openapi-common';
 import { parse } from '../validate';
+
+const surveyListSchema = z.object({
+  data: z.array(surveyDtoSchema),
+  nextCursor: z.uuid().nullable(),
+});
 
 export function surveyRoutes(ctx: AppContext): Router {
   const router = Router();
   router.post('/', allow(...WRITERS), async (req, res) => {
     const body = parse(createSurveyBodySchema, req.body, 'body');
-    res.status(201).json(await createSurvey(ctx.db, authOf(req).workspaceId, body));
+    res
+      .status(201)
+      .json(await createSurvey(ctx.db, authOf(req).workspaceId, body, ctx.clock.now()));
   });
   router.get('/', allow(...READERS), async (req, res) => {
     const query = parse(listSurveysQuerySchema, req.query, 'query');
-    res.json({ data: await findSurveys(ctx.db, authOf(req).workspaceId, query) });
+    res.json(await findSurveys(ctx.db, authOf(req).workspaceId, query));
   });
   router.get('/:id', allow(...READERS), async (req, res) => {
     const { id } = parse(surveyIdParamsSchema, req.params, 'params');
     res.json(await getSurvey(ctx.db, authOf(req).workspaceId, id));
   });
-  router.post('/:id/launch', allow(...WRITERS), async (req, res) => {
+  router.patch('/:id', allow(...WRITERS), async (req, res) => {
     const { id } = parse(surveyIdParamsSchema, req.params, 'params');
-    res.json(await launchSurvey(ctx.db, ctx.clock, authOf(req).workspaceId, id));
+    const body = parse(updateSurveyBodySchema, req.body, 'body');
+    res.json(await changeSurvey(ctx.db, ctx.clock, authOf(req).workspaceId, id, body));
   });
-  router.get('/:id/metrics', allow(...READERS), async (req, res) => {
+  router.delete('/:id', allow(...WRITERS), async (req, res) => {
     const { id } = parse(surveyIdParamsSchema, req.params, 'params');
-    res.json(await getSurveyMetrics(ctx.db, authOf(req).workspaceId, id));
+    await removeSurvey(ctx.db, authOf(req).workspaceId, id);
+    res.status(204).end();
   });
+  for (const transition of ['launch', 'pause', 'close'] as const) {
+    router.post(`/:id/${transition}`, allow(...WRITERS), async (req, res) => {
+      const { id } = parse(surveyIdParamsSchema, req.params, 'params');
+      res.json(await transitionSurvey(ctx.db, ctx.clock, authOf(req).workspaceId, id, transition));
+    });
+  }
   return router;
 }
 
 export function registerSurveyPaths(registry: OpenAPIRegistry): void {
-  registry.register('Survey', surveyDtoSchema);
   const idParams = { params: surveyIdParamsSchema };
+  const one = (description: string) => ({
+    description,
+    content: { 'application/json': { schema: surveyDtoSchema } },
+  });
   registry.registerPath({
     method: 'post',
     path: '/api/surveys',
-    summary: 'Create a survey (draft)',
+    summary: 'Create a survey (draft) with its trigger',
     request: { body: { content: { 'application/json': { schema: createSurveyBodySchema } } } },
-    responses: {
-      201: { description: 'Created', content: { 'application/json': { schema: surveyDtoSchema } } },
-      ...errorResponses(413),
-    },
+    responses: { 201: one('Created'), ...errorResponses(413) },
   });
   registry.registerPath({
     method: 'get',
     path: '/api/surveys',
-    summary: 'List surveys',
+    summary: 'List surveys, newest first, filtered by status, kind, event type or name',
     request: { query: listSurveysQuerySchema },
     responses: {
       200: {
-        description: 'Surveys, newest first',
-        content: {
-          'application/json': { schema: surveyDtoSchema.array().transform((data) => ({ data })) },
-        },
+        description: 'One page of surveys; pass `nextCursor` as `cursor` for the next',
+        content: { 'application/json': { schema: surveyListSchema } },
       },
       ...errorResponses(),
     },
@@ -72,38 +92,37 @@ export function registerSurveyPaths(registry: OpenAPIRegistry): void {
     path: '/api/surveys/{id}',
     summary: 'Get a survey',
     request: idParams,
-    responses: {
-      200: {
-        description: 'The survey',
-        content: { 'application/json': { schema: surveyDtoSchema } },
-      },
-      ...errorResponses(404),
-    },
+    responses: { 200: one('The survey'), ...errorResponses(404) },
   });
   registry.registerPath({
-    method: 'post',
-    path: '/api/surveys/{id}/launch',
-    summary: 'Activate a draft or paused survey',
-    request: idParams,
-    responses: {
-      200: {
-        description: 'The active survey',
-        content: { 'application/json': { schema: surveyDtoSchema } },
-      },
-      ...errorResponses(404, 409),
+    method: 'patch',
+    path: '/api/surveys/{id}',
+    summary: 'Change a survey (not once closed; the kind only while a draft)',
+    request: {
+      ...idParams,
+      body: { content: { 'application/json': { schema: updateSurveyBodySchema } } },
     },
+    responses: { 200: one('The changed survey'), ...errorResponses(404, 409, 413) },
   });
   registry.registerPath({
-    method: 'get',
-    path: '/api/surveys/{id}/metrics',
-    summary: 'Score of a survey (NPS, CSAT or CES), computed in SQL',
+    method: 'delete',
+    path: '/api/surveys/{id}',
+    summary: 'Delete a draft that never sent an invitation (close other surveys instead)',
     request: idParams,
-    responses: {
-      200: {
-        description: 'Metrics',
-        content: { 'application/json': { schema: surveyMetricsDtoSchema } },
-      },
-      ...errorResponses(404),
-    },
+    responses: { 204: { description: 'Deleted' }, ...errorResponses(404, 409) },
   });
+  const transitions = {
+    launch: 'Activate a draft or paused survey',
+    pause: 'Pause an active survey: new events and due sends are skipped (reason survey_paused)',
+    close: 'Close a survey for good: no more invitations, its links answer 410',
+  } as const;
+  for (const [transition, summary] of Object.entries(transitions)) {
+    registry.registerPath({
+      method: 'post',
+      path: `/api/surveys/{id}/${transition}`,
+      summary,
+      request: idParams,
+      responses: { 200: one('The survey after the change'), ...errorResponses(404, 409) },
+    });
+  }
 }

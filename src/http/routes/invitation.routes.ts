@@ -1,0 +1,82 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../../context';
+import {
+  findInvitations,
+  getInvitation,
+  invitationStats,
+} from '../../surveys/invitation-query.service';
+import {
+  invitationDtoSchema,
+  invitationIdParamsSchema,
+  invitationStatsDtoSchema,
+  invitationStatsQuerySchema,
+  listInvitationsQuerySchema,
+} from '../../surveys/invitation.schemas';
+import { READERS, allow, authOf } from '../auth';
+import { errorResponses } from '../openapi-common';
+import { parse } from '../validate';
+
+const listSchema = z.object({
+  data: z.array(invitationDtoSchema),
+  nextCursor: z.uuid().nullable(),
+});
+
+export function invitationRoutes(ctx: AppContext): Router {
+  const router = Router();
+  router.get('/', allow(...READERS), async (req, res) => {
+    const query = parse(listInvitationsQuerySchema, req.query, 'query');
+    res.json(await findInvitations(ctx.db, authOf(req).workspaceId, query));
+  });
+  router.get('/stats', allow(...READERS), async (req, res) => {
+    const query = parse(invitationStatsQuerySchema, req.query, 'query');
+    res.json(await invitationStats(ctx.db, authOf(req).workspaceId, query));
+  });
+  router.get('/:id', allow(...READERS), async (req, res) => {
+    const { id } = parse(invitationIdParamsSchema, req.params, 'params');
+    res.json(await getInvitation(ctx.db, authOf(req).workspaceId, id));
+  });
+  return router;
+}
+
+export function registerInvitationPaths(registry: OpenAPIRegistry): void {
+  registry.registerPath({
+    method: 'get',
+    path: '/api/invitations',
+    summary: 'List invitations, newest first, including skipped ones with their reason',
+    description:
+      'Every decision not to invite is an invitation with status `skipped` and a `skipReason` (quiet_period, unsubscribed, bounced, sampled_out, quota_exceeded, survey_paused; at send time also survey_closed, contact_erased). `send_unknown` marks sends whose outcome is unknown (never resent automatically).',
+    request: { query: listInvitationsQuerySchema },
+    responses: {
+      200: { description: 'One page', content: { 'application/json': { schema: listSchema } } },
+      ...errorResponses(),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/invitations/stats',
+    summary: 'Invitation counts by status and skip reason',
+    request: { query: invitationStatsQuerySchema },
+    responses: {
+      200: {
+        description: 'Counts',
+        content: { 'application/json': { schema: invitationStatsDtoSchema } },
+      },
+      ...errorResponses(),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/invitations/{id}',
+    summary: 'Get one invitation',
+    request: { params: invitationIdParamsSchema },
+    responses: {
+      200: {
+        description: 'The invitation',
+        content: { 'application/json': { schema: invitationDtoSchema } },
+      },
+      ...errorResponses(404),
+    },
+  });
+}
