@@ -47,6 +47,13 @@ export const configSchema = z
     SEND_BACKOFF_MS: z.coerce.number().int().min(1).default(60_000),
     SURVEY_LINK_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     COMMENT_MAX_LENGTH: z.coerce.number().int().min(1).max(100_000).default(5000),
+    // Collector (issue 4): scanner detection, webhooks, closed loop.
+    SCANNER_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+    WEBHOOK_ALLOW_PRIVATE_URLS: bool.default(false),
+    WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+    WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(1).default(30_000),
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    FOLLOWUP_DEFAULT_SLA_HOURS: z.coerce.number().int().min(1).max(8760).default(48),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
     SEND_GIVE_UP_HOURS: z.coerce.number().int().min(1).max(720).default(72),
     SEND_UNKNOWN_AFTER_MS: z.coerce.number().int().min(1000).default(600_000),

@@ -13,10 +13,13 @@ import { collectorRoutes } from './routes/collector.routes';
 import { devRoutes } from './routes/dev.routes';
 import { contactRoutes } from './routes/contact.routes';
 import { eventRoutes } from './routes/event.routes';
+import { followupRoutes } from './routes/followup.routes';
 import { invitationRoutes } from './routes/invitation.routes';
 import { suppressionRoutes } from './routes/suppression.routes';
 import { healthRoutes } from './routes/health.routes';
+import { responseRoutes } from './routes/response.routes';
 import { surveyRoutes } from './routes/survey.routes';
+import { webhookRoutes } from './routes/webhook.routes';
 import { AppError } from '../errors';
 
 function recordMetrics(ctx: AppContext) {
@@ -108,6 +111,9 @@ export function createApp(ctx: AppContext): Express {
   api.use(requireApiKey(ctx));
   api.use('/surveys', surveyRoutes(ctx));
   api.use('/events', eventRoutes(ctx));
+  api.use('/responses', responseRoutes(ctx));
+  api.use('/webhooks', webhookRoutes(ctx));
+  api.use('/followups', followupRoutes(ctx));
   api.use('/contacts', contactRoutes(ctx));
   api.use('/invitations', invitationRoutes(ctx));
   api.use('/unsubscribes', suppressionRoutes(ctx, 'unsubscribed'));

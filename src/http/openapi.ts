@@ -2,9 +2,12 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { errorResponseSchema } from './openapi-common';
 import { registerContactPaths } from './routes/contact.routes';
 import { registerEventPaths } from './routes/event.routes';
+import { registerFollowupPaths } from './routes/followup.routes';
 import { registerInvitationPaths } from './routes/invitation.routes';
 import { registerSuppressionPaths } from './routes/suppression.routes';
+import { registerResponsePaths } from './routes/response.routes';
 import { registerSurveyPaths } from './routes/survey.routes';
+import { registerWebhookPaths } from './routes/webhook.routes';
 
 /** The OpenAPI document, generated from the same zod schemas that validate requests. */
 export function buildOpenApiDocument() {
@@ -17,6 +20,9 @@ export function buildOpenApiDocument() {
   registry.register('Error', errorResponseSchema);
   registerSurveyPaths(registry);
   registerEventPaths(registry);
+  registerResponsePaths(registry);
+  registerWebhookPaths(registry);
+  registerFollowupPaths(registry);
   registerContactPaths(registry);
   registerInvitationPaths(registry);
   registerSuppressionPaths(registry);

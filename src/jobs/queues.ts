@@ -8,12 +8,19 @@ export interface JobPayloads {
   /** `reminder: true` sends the invitation's one reminder instead of the invitation. */
   'send-invitation': { invitationId: string; workspaceId: string; reminder?: boolean };
   maintenance: { task: MaintenanceTask };
+  'webhook-delivery': { deliveryId: string; workspaceId: string };
+  'followup-alert': { caseId: string; workspaceId: string };
 }
 
 export type QueueName = keyof JobPayloads;
-export type MaintenanceTask = 'reconcile-invitations' | 'schedule-reminders';
+export type MaintenanceTask = 'reconcile-invitations' | 'schedule-reminders' | 'sweep-collector';
 
-export const QUEUE_NAMES: readonly QueueName[] = ['send-invitation', 'maintenance'];
+export const QUEUE_NAMES: readonly QueueName[] = [
+  'send-invitation',
+  'maintenance',
+  'webhook-delivery',
+  'followup-alert',
+];
 
 /** BullMQ job ids must contain no ':' and must not be all digits. */
 export function invitationJobId(invitationId: string): string {
@@ -22,6 +29,14 @@ export function invitationJobId(invitationId: string): string {
 
 export function reminderJobId(invitationId: string): string {
   return `reminder-${invitationId}`;
+}
+
+export function webhookDeliveryJobId(deliveryId: string): string {
+  return `delivery-${deliveryId}`;
+}
+
+export function followupAlertJobId(caseId: string): string {
+  return `followup-${caseId}`;
 }
 
 export interface Queues {

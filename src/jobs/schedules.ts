@@ -11,6 +11,7 @@ interface Schedule {
 export const SCHEDULES: readonly Schedule[] = [
   { id: 'reconcile-invitations', pattern: '*/2 * * * *', task: 'reconcile-invitations' },
   { id: 'schedule-reminders', pattern: '*/10 * * * *', task: 'schedule-reminders' },
+  { id: 'sweep-collector', pattern: '* * * * *', task: 'sweep-collector' },
 ];
 
 export async function upsertSchedules(ctx: AppContext): Promise<void> {

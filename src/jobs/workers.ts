@@ -1,10 +1,12 @@
 import { Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import type { AppContext } from '../context';
+import { followupAlertJob } from './followup-alert.job';
 import { maintenanceJob } from './maintenance.job';
 import { queueConnection } from './queues';
 import type { JobPayloads, QueueName } from './queues';
 import { sendInvitationJob } from './send-invitation.job';
+import { webhookDeliveryJob } from './webhook-delivery.job';
 
 type Handlers = {
   [N in QueueName]: (ctx: AppContext, job: Job<JobPayloads[N]>) => Promise<unknown>;
@@ -14,6 +16,8 @@ type Handlers = {
 const HANDLERS: Handlers = {
   'send-invitation': sendInvitationJob,
   maintenance: maintenanceJob,
+  'webhook-delivery': webhookDeliveryJob,
+  'followup-alert': followupAlertJob,
 };
 
 export interface Workers {

@@ -53,6 +53,8 @@ export function renderInvitationEmail(input: InvitationEmailInput): RenderedEmai
     footer,
     unsubscribeUrl,
     unsubscribeText: m.unsubscribeLink,
+    // NOTE: invisible to people; a fetch of it flags the scanner at work (docs/collector.md).
+    honeypotUrl: `${base}/info`,
   });
   const text = [
     greeting,
