@@ -312,9 +312,17 @@ export function studentTQuantile(p: number, df: number): number {
 
 /** Two-sided normal critical value z_{α/2} for a confidence level, e.g. 1.959964 at 0.95 (STATISTICS.md notation). */
 export function normalCriticalValue(confidence: number): number {
-  assertConfidence(confidence);
-  return -normalQuantile((1 - confidence) / 2);
+  let z = criticalValues.get(confidence);
+  if (z === undefined) {
+    assertConfidence(confidence);
+    z = -normalQuantile((1 - confidence) / 2);
+    criticalValues.set(confidence, z);
+  }
+  return z;
 }
+
+// NOTE: metrics score hundreds of cells at one or two confidence levels; the quantile is pure, so memoize it.
+const criticalValues = new Map<number, number>();
 
 /** Two-sided Student-t critical value t_{df, 1−α/2} for a confidence level (§6.1, §7.2). */
 export function studentTCriticalValue(confidence: number, df: number): number {

@@ -23,7 +23,7 @@ import type {
   WorkspaceMetricsQuery,
 } from './metrics.schemas';
 import { countResponseRates } from './metrics.repository';
-import { localDate, periodsBetween, periodStart, shiftPeriod } from './periods';
+import { comparisonStart, localDate, periodsBetween, periodStart, shiftPeriod } from './periods';
 import { countByPeriod, SCORE_SLOTS } from './rollup.repository';
 import type { PeriodCountsRow } from './rollup.repository';
 import { requireSurvey } from './survey.service';
@@ -189,46 +189,27 @@ export async function getSurveyMetrics(
   surveyId: string,
   query: MetricsQuery,
 ): Promise<SurveyMetricsDto> {
-  const survey = await requireSurvey(db, workspaceId, surveyId);
-  const workspace = await getWorkspace(db, workspaceId);
+  const [survey, workspace] = await Promise.all([
+    requireSurvey(db, workspaceId, surveyId),
+    getWorkspace(db, workspaceId),
+  ]);
   const tz = workspace.time_zone;
   const unit = query.interval;
   const until = query.until ?? localDate(clock.now(), tz);
   const since = query.since ?? shiftPeriod(periodStart(until, unit), unit, -11);
   const periods = periodsBetween(since, until, unit);
   const first = periods[0] ?? periodStart(since, unit);
-  const offset =
-    query.compare === 'year'
-      ? unit === 'quarter'
-        ? 4
-        : unit === 'month'
-          ? 12
-          : unit === 'week'
-            ? 52
-            : 365
-      : 1;
-  const from = query.compare ? shiftPeriod(first, unit, -offset) : first;
+  const compareTo = (period: string) => comparisonStart(period, unit, query.compare ?? 'previous');
+  const from = query.compare ? compareTo(first) : first;
   const dimensions = query.segment ? [OVERALL, query.segment] : [OVERALL];
-  const rows = await countByPeriod(db, {
-    workspaceId,
-    surveyIds: [surveyId],
-    dimensions,
-    from,
-    to: until,
-    unit,
-  });
+  const [rows, rates] = await Promise.all([
+    countByPeriod(db, { workspaceId, surveyIds: [surveyId], dimensions, from, to: until, unit }),
+    countResponseRates(db, { workspaceId, surveyId, timeZone: tz, from: first, to: until, unit }),
+  ]);
   const at = indexCounts(rows);
   const values = [
     ...new Set(rows.filter((r) => r.dimension === query.segment).map((r) => r.value)),
   ].sort();
-  const rates = await countResponseRates(db, {
-    workspaceId,
-    surveyId,
-    timeZone: tz,
-    from: first,
-    to: until,
-    unit,
-  });
   const conf = query.confidence;
 
   const cellAt = (period: string, dimension: string, value: string): Cell => {
@@ -237,7 +218,7 @@ export async function getSurveyMetrics(
     if (!query.compare) {
       return cell;
     }
-    const prev = shiftPeriod(period, unit, -offset);
+    const prev = compareTo(period);
     return {
       ...cell,
       change: compareCells(survey.kind, counts, at(prev, dimension, value), prev, conf),

@@ -64,3 +64,30 @@ export function localDate(now: Date, timeZone: string): string {
     day: '2-digit',
   }).format(now);
 }
+
+/** Start of the period a cell is compared with: the one before, or the same one a year earlier. */
+export function comparisonStart(
+  start: string,
+  unit: PeriodUnit,
+  compare: 'previous' | 'year',
+): string {
+  if (compare === 'previous') {
+    return shiftPeriod(start, unit, -1);
+  }
+  switch (unit) {
+    case 'day': {
+      const lastYear = `${Number(start.slice(0, 4)) - 1}${start.slice(4)}`;
+      // 29 February has no twin a year earlier; compare with 28 February.
+      return sameDate(lastYear) ? lastYear : `${lastYear.slice(0, 8)}28`;
+    }
+    case 'week':
+      return shiftPeriod(start, 'week', -52);
+    case 'month':
+    case 'quarter':
+      return addMonths(start, -12);
+  }
+}
+
+function sameDate(day: string): boolean {
+  return toIso(toDate(day)) === day;
+}

@@ -62,7 +62,7 @@ export async function countByPeriod(
       unknown
     >
   >`
-    select to_char(date_trunc(${q.unit}, day), 'YYYY-MM-DD') as period, dimension, value,
+    select to_char(date_trunc(${q.unit}, day::timestamp), 'YYYY-MM-DD') as period, dimension, value,
            ${surveyKey} as survey_id, ${sumSlots('')}
     from (
       select survey_id, day, dimension, value, ${rollupSlots} from response_rollups where ${filter}

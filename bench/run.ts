@@ -1,0 +1,209 @@
+/**
+ * `npm run bench`: the scoring benchmark. Loads BENCH_ROWS responses (default 10,000,000,
+ * two years, 20 segment values) into a private schema of the `glas_bench` database by SQL,
+ * then measures, in one run:
+ *   - the baseline: a raw SQL scan computing monthly NPS per segment;
+ *   - the metrics endpoint's p50/p95 for the same question, over HTTP;
+ *   - the cost of applying one day's new responses (~15,000) to the rollups, and twice that;
+ *   - peak memory of this process.
+ * Results are printed and written to BENCHMARKS.md with the date and the machine.
+ */
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { ensureDatabase } from '../db/create-database';
+import { migrateToLatest } from '../db/migrate';
+import { loadConfig } from '../src/config';
+import { createContext } from '../src/context';
+import { createApp } from '../src/http/app';
+import { createLogger } from '../src/logger';
+import { mergeRollups, rebuildSurveyRollups } from '../src/surveys/rollup.service';
+import { createApiKey } from '../src/surveys/api-key.service';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 10_000_000);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
+const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/glas_bench';
+const SCHEMA = 'bench';
+const DAY_BATCH = 15_000;
+
+let peakRss = 0;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 20);
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const start = process.hrtime.bigint();
+  const result = await fn();
+  return [result, Number(process.hrtime.bigint() - start) / 1e6];
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const ms = (v: number) => `${v < 10 ? v.toFixed(2) : v.toFixed(0)} ms`;
+const log = (msg: string) => process.stderr.write(`${msg}\n`);
+
+async function main() {
+  await ensureDatabase(BASE_URL);
+  const config = loadConfig({
+    ...process.env,
+    DATABASE_URL: BASE_URL,
+    LOG_LEVEL: 'silent',
+    REDIS_PREFIX: 'glas-bench',
+    NODE_ENV: 'test',
+  });
+  const ctx = createContext(config, { dbSchema: SCHEMA, logger: createLogger('silent') });
+  const db = ctx.db;
+  await sql`drop schema if exists ${sql.id(SCHEMA)} cascade`.execute(db);
+  await migrateToLatest(db as Kysely<unknown>, SCHEMA);
+
+  const ws = await db
+    .insertInto('workspaces')
+    .values({ name: 'Bench' })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const survey = await db
+    .insertInto('surveys')
+    .values({
+      workspace_id: ws.id,
+      kind: 'nps',
+      name: 'Bench NPS',
+      status: 'active',
+      trigger_event_type: 'ticket.closed',
+      texts: '{}',
+      segment_properties: '["region"]',
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const key = await createApiKey(db, ws.id, { name: 'bench', role: 'admin' });
+
+  // Two years of answers ending 2026-06-30, 20 regions, a score mix near a real one.
+  log(`generating ${ROWS.toLocaleString('en')} responses…`);
+  const [, loadMs] = await timed(async () => {
+    const chunk = 1_000_000;
+    for (let offset = 0; offset < ROWS; offset += chunk) {
+      const n = Math.min(chunk, ROWS - offset);
+      await db.connection().execute(async (conn) => {
+        // Bulk load without per-row triggers and FK checks; rollups are rebuilt afterwards.
+        await sql`set session_replication_role = replica`.execute(conn);
+        await sql`
+          insert into responses (workspace_id, survey_id, score, segment, source, status, created_at, updated_at)
+          select ${ws.id}::uuid, ${survey.id}::uuid,
+                 least(10, greatest(0, round(7.5 + 2.6 * (random() + random() + random() - 1.5))))::int,
+                 jsonb_build_object('region', 'region-' || lpad((g % 20)::text, 2, '0'), 'locale', (array['en','hr','sr-Latn','sr-Cyrl','vi'])[1 + g % 5]),
+                 'import', 'counted', t, t
+          from (select g, timestamptz '2026-06-30 23:59:59+00' - random() * interval '730 days' as t
+                from generate_series(${offset + 1}::bigint, ${offset + n}::bigint) g) s`.execute(
+          conn,
+        );
+        await sql`set session_replication_role = origin`.execute(conn);
+      });
+      log(`  ${(offset + n).toLocaleString('en')}`);
+    }
+    await sql`analyze responses`.execute(db);
+  });
+  const [rebuilt, rebuildMs] = await timed(() => rebuildSurveyRollups(db, ws.id, survey.id));
+  await sql`analyze response_rollups`.execute(db);
+
+  // Baseline: the same question straight from the raw rows.
+  const scan = () =>
+    sql`select date_trunc('month', created_at at time zone 'UTC') as month, segment->>'region' as region,
+               count(*) filter (where score >= 9) as promoters, count(*) filter (where score <= 6) as detractors, count(*) as n
+        from counted_responses
+        where workspace_id = ${ws.id} and survey_id = ${survey.id}
+          and created_at >= '2024-07-01' and created_at < '2026-07-01'
+        group by 1, 2`.execute(db);
+  log('raw scan…');
+  const scans: number[] = [];
+  for (let i = 0; i < 3; i++) scans.push((await timed(scan))[1]);
+  const scanMs = scans.sort((a, b) => a - b)[1]!;
+
+  const app = createApp(ctx);
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}/api/surveys/${survey.id}/metrics?since=2024-07-01&until=2026-06-30&interval=month&segment=region&compare=previous`;
+  const headers = { Authorization: `Bearer ${key.key}` };
+  const first = await fetch(url, { headers });
+  const body = (await first.json()) as {
+    periods: { segments: unknown[] }[];
+    overall: { n: number };
+  };
+  if (body.overall.n !== ROWS)
+    throw new Error(`metrics counted ${body.overall.n}, expected ${ROWS}`);
+  log(`metrics endpoint ×${REQUESTS}…`);
+  const lat: number[] = [];
+  for (let i = 0; i < REQUESTS; i++) {
+    const [, t] = await timed(async () => {
+      const res = await fetch(url, { headers });
+      await res.arrayBuffer();
+    });
+    lat.push(t);
+  }
+  lat.sort((a, b) => a - b);
+  server.close();
+
+  // One day of new answers through the real trigger path, then the merge; then two days.
+  const applyDay = async (n: number, day: string) => {
+    const [, insertMs] = await timed(() =>
+      sql`insert into responses (workspace_id, survey_id, score, segment, source, status, created_at, updated_at)
+          select ${ws.id}::uuid, ${survey.id}::uuid, (g % 11)::int,
+                 jsonb_build_object('region', 'region-' || lpad((g % 20)::text, 2, '0'), 'locale', 'en'),
+                 'import', 'counted', ${day}::timestamptz + (g % 86400) * interval '1 second', now()
+          from generate_series(1, ${n}) g`.execute(db),
+    );
+    const [merged, mergeMs] = await timed(() => mergeRollups(db));
+    return { n, insertMs, mergeMs, merged };
+  };
+  log('applying new days…');
+  const day1 = await applyDay(DAY_BATCH, '2026-07-01T00:00:00Z');
+  const day2 = await applyDay(2 * DAY_BATCH, '2026-07-02T00:00:00Z');
+  clearInterval(sampler);
+
+  const { rows: pg } = await sql<{ v: string }>`select version() as v`.execute(db);
+  const { rows: size } = await sql<{
+    s: string;
+  }>`select pg_size_pretty(pg_total_relation_size('responses')) as s`.execute(db);
+  const { rows: rollupRows } = await sql<{
+    n: string;
+  }>`select count(*) as n from response_rollups`.execute(db);
+  await ctx.close();
+
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const date = new Date().toISOString().slice(0, 10);
+  const report = `## Scoring: ${ROWS.toLocaleString('en')} responses (${date})
+
+Machine: ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${pg[0]?.v.split(' on ')[0] ?? 'PostgreSQL'}.
+Data: one NPS survey, two years (2024-07-01…2026-06-30), 20 regions and 5 locales, responses table ${size[0]?.s}; ${Number(rollupRows[0]?.n).toLocaleString('en')} rollup rows.
+
+| measure | result |
+| --- | --- |
+| load ${ROWS.toLocaleString('en')} rows by SQL (setup, triggers off) | ${(loadMs / 1000).toFixed(1)} s |
+| rebuild rollups from scratch (${rebuilt.rollupRows.toLocaleString('en')} rows) | ${(rebuildMs / 1000).toFixed(1)} s |
+| **baseline**: raw SQL scan, monthly NPS per region (median of 3) | ${ms(scanMs)} |
+| **metrics endpoint** (24 months × 20 regions, with change tests and trends), p50 over ${REQUESTS} requests | ${ms(percentile(lat, 50))} |
+| metrics endpoint p95 | ${ms(percentile(lat, 95))} |
+| speed-up of p95 over the raw scan | ${(scanMs / percentile(lat, 95)).toFixed(0)}× |
+| apply one day of new responses (${day1.n.toLocaleString('en')}): insert with rollup trigger | ${ms(day1.insertMs)} |
+| … then merge ${day1.merged.toLocaleString('en')} delta rows into the rollups | ${ms(day1.mergeMs)} |
+| apply ${day2.n.toLocaleString('en')} new responses: insert with trigger / merge | ${ms(day2.insertMs)} / ${ms(day2.mergeMs)} |
+| peak memory of the Node process (RSS) | ${(peakRss / 2 ** 20).toFixed(0)} MiB |
+
+Goal (issue 5): metrics p95 under 50 ms at 10M rows and at least 100× faster than the raw scan; rollup
+update cost proportional to the new rows (compare the 15k and 30k lines), not to the table size.
+`;
+  process.stdout.write(`\n${report}`);
+  const file = path.join(__dirname, '..', 'BENCHMARKS.md');
+  const head =
+    "# Benchmarks\n\nNumbers from `npm run bench` on this project's machines; newest first. Never timed assertions in tests.\n\n";
+  const previous = existsSync(file) ? readFileSync(file, 'utf8').replace(head, '') : '';
+  writeFileSync(file, `${head}${report}\n${previous}`);
+}
+
+main().catch((err: unknown) => {
+  clearInterval(sampler);
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
