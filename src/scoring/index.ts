@@ -9,4 +9,5 @@ export * from './sample-size';
 export * from './score-counts';
 export * from './significance';
 export * from './summary';
+export * from './themes';
 export * from './trend';
