@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import type { Database, SurveyKind } from '../../db/schema';
+import type { Database, FlagReason, SurveyKind } from '../../db/schema';
 import type { Clock } from '../clock';
+import type { Queues } from '../jobs/queues';
+import type { Logger } from '../logger';
 import { AppError, NotFoundError, ValidationError } from '../errors';
 import { resolveLocale } from './i18n';
 import type { Locale } from './i18n/types';
@@ -9,6 +10,16 @@ import { findInvitationByTokenHash } from './invitation.repository';
 import { isValidScore, SCALES } from './scales';
 import { resolveTexts } from './texts';
 import type { ResolvedTexts } from './texts';
+import { applyResponseEffects, enqueuePendingJobs } from './response-effects';
+import type { EffectDeps } from './response-effects';
+import {
+  honeypotHitBetween,
+  insertInvitationResponse,
+  insertLinkFetch,
+  lockResponseByInvitation,
+  updateResponse,
+} from './response.repository';
+import type { ResponseRow } from './response.repository';
 import { hashToken } from './tokens';
 
 export class SurveyGoneError extends AppError {
@@ -89,53 +100,210 @@ export function parseScore(open: OpenInvitation, raw: unknown): number {
   return score;
 }
 
+export interface CollectorDeps extends EffectDeps {
+  db: Kysely<Database>;
+  queues: Queues;
+  logger?: Logger;
+  config: EffectDeps['config'] & {
+    SCANNER_WINDOW_SECONDS: number;
+    WEBHOOK_ATTEMPTS: number;
+    WEBHOOK_BACKOFF_MS: number;
+  };
+}
+
+/** Runs one change to an invitation's response in a transaction, then enqueues its effects. */
+async function changeResponse(
+  deps: CollectorDeps,
+  open: OpenInvitation,
+  change: (
+    trx: Kysely<Database>,
+    current: ResponseRow | undefined,
+    now: Date,
+  ) => Promise<ResponseRow | undefined>,
+): Promise<ResponseRow | undefined> {
+  const now = deps.clock.now();
+  const { row, jobs } = await deps.db.transaction().execute(async (trx) => {
+    const current = await lockResponseByInvitation(trx, open.workspaceId, open.invitationId);
+    const updated = await change(trx, current, now);
+    if (!updated) {
+      return { row: current, jobs: [] };
+    }
+    return {
+      row: updated,
+      jobs: await applyResponseEffects(trx, deps, open.kind, current, updated),
+    };
+  });
+  await enqueuePendingJobs(deps, jobs, {
+    webhookAttempts: deps.config.WEBHOOK_ATTEMPTS,
+    webhookBackoffMs: deps.config.WEBHOOK_BACKOFF_MS,
+  });
+  return row;
+}
+
+/** The invitation's response, creating a provisional one (score from the link) if none exists. */
+async function ensureResponse(
+  trx: Kysely<Database>,
+  open: OpenInvitation,
+  current: ResponseRow | undefined,
+  score: number,
+  now: Date,
+): Promise<{ row: ResponseRow; created: boolean }> {
+  if (current) {
+    return { row: current, created: false };
+  }
+  const inserted = await insertInvitationResponse(trx, {
+    workspaceId: open.workspaceId,
+    surveyId: open.surveyId,
+    invitationId: open.invitationId,
+    contactId: open.contactId,
+    score,
+    locale: open.locale,
+    now,
+  });
+  if (inserted) {
+    return { row: inserted, created: true };
+  }
+  // A parallel click inserted first; its row is committed now, so lock and use it.
+  const row = await lockResponseByInvitation(trx, open.workspaceId, open.invitationId);
+  if (!row) {
+    throw new Error('response vanished during insert');
+  }
+  return { row, created: false };
+}
+
+const AUTOMATIC_FLAGS: ReadonlySet<FlagReason> = new Set(['scanner_burst', 'honeypot']);
+
 /**
- * Stores the answer: one row per invitation, enforced by the unique index. A second click
- * or a changed score updates that row; a comment given as `undefined` keeps the old one.
+ * A score link was fetched (`GET /s/:token/:score`): by a person, or by a mail scanner that
+ * opens every link. The score is stored but stays provisional until a human signal. Two
+ * different score links within SCANNER_WINDOW_SECONDS, or a honeypot hit in that window,
+ * flag the response as a scanner's.
+ */
+export async function recordLinkFetch(
+  deps: CollectorDeps,
+  open: OpenInvitation,
+  score: number,
+): Promise<ResponseRow | undefined> {
+  const windowMs = deps.config.SCANNER_WINDOW_SECONDS * 1000;
+  return changeResponse(deps, open, async (trx, current, now) => {
+    await insertLinkFetch(trx, { ...ids(open), kind: 'score', score, at: now });
+    const { row, created } = await ensureResponse(trx, open, current, score, now);
+    const burst =
+      !created &&
+      row.last_link_at !== null &&
+      row.last_link_score !== null &&
+      row.last_link_score !== score &&
+      now.getTime() - row.last_link_at.getTime() <= windowMs;
+    const honeypot =
+      !burst &&
+      (await honeypotHitBetween(
+        trx,
+        open.workspaceId,
+        open.invitationId,
+        new Date(now.getTime() - windowMs),
+        now,
+      ));
+    const flag: FlagReason | null = row.flagged
+      ? null
+      : burst
+        ? 'scanner_burst'
+        : honeypot
+          ? 'honeypot'
+          : null;
+    return updateResponse(trx, open.workspaceId, row.id, {
+      score,
+      last_link_score: score,
+      last_link_at: now,
+      updated_at: now,
+      ...(flag ? { flagged: true, flag_reason: flag, flagged_at: now } : {}),
+    });
+  });
+}
+
+/**
+ * The follow-up page's stylesheet beacon was fetched: the page was rendered by a browser, a
+ * human signal that bare link scanners do not give. It confirms a provisional response; it
+ * does not clear a flag (a rendering scanner that hit several links stays excluded).
+ */
+export async function recordPageBeacon(deps: CollectorDeps, open: OpenInvitation): Promise<void> {
+  await changeResponse(deps, open, async (trx, current, now) => {
+    await insertLinkFetch(trx, { ...ids(open), kind: 'page', at: now });
+    if (!current || current.status === 'counted') {
+      return undefined;
+    }
+    return updateResponse(trx, open.workspaceId, current.id, {
+      status: 'counted',
+      confirmed_at: now,
+      confirmed_via: 'page',
+      updated_at: now,
+    });
+  });
+}
+
+/**
+ * The hidden honeypot link of the email was fetched: no person can see it, so a scanner
+ * is at work. A link-only response fetched within the scanner window is flagged.
+ */
+export async function recordHoneypot(deps: CollectorDeps, open: OpenInvitation): Promise<void> {
+  const windowMs = deps.config.SCANNER_WINDOW_SECONDS * 1000;
+  await changeResponse(deps, open, async (trx, current, now) => {
+    await insertLinkFetch(trx, { ...ids(open), kind: 'honeypot', at: now });
+    if (
+      !current ||
+      current.flagged ||
+      current.confirmed_via === 'form' ||
+      current.last_link_at === null ||
+      now.getTime() - current.last_link_at.getTime() > windowMs
+    ) {
+      return undefined;
+    }
+    return updateResponse(trx, open.workspaceId, current.id, {
+      flagged: true,
+      flag_reason: 'honeypot',
+      flagged_at: now,
+      updated_at: now,
+    });
+  });
+}
+
+/**
+ * The follow-up form was submitted: the human signal. The response counts from now on, the
+ * score is the one chosen on the page, and an automatic scanner flag is cleared because the
+ * score no longer comes from a fetched link. A manager's manual flag stays.
+ * A comment given as `undefined` keeps the old one.
  */
 export async function recordAnswer(
-  db: Kysely<Database>,
-  clock: Clock,
+  deps: CollectorDeps,
   open: OpenInvitation,
   answer: { score: number; comment?: string | undefined },
-): Promise<void> {
-  const now = clock.now();
+): Promise<ResponseRow | undefined> {
   const comment = answer.comment === undefined ? undefined : answer.comment.trim() || null;
-  await db.transaction().execute(async (trx) => {
-    const segment = await trx
-      .selectFrom('invitations')
-      .select('segment')
-      .where('id', '=', open.invitationId)
-      .executeTakeFirstOrThrow();
-    await trx
-      .insertInto('responses')
-      .values({
-        workspace_id: open.workspaceId,
-        survey_id: open.surveyId,
-        invitation_id: open.invitationId,
-        contact_id: open.contactId,
-        score: answer.score,
-        comment: comment ?? null,
-        locale: open.locale,
-        segment: JSON.stringify(segment.segment),
-        created_at: now,
-        updated_at: now,
-      })
-      .onConflict((oc) =>
-        oc.column('invitation_id').doUpdateSet({
-          score: answer.score,
-          ...(comment === undefined ? {} : { comment: sql`excluded.comment` }),
-          updated_at: now,
-        }),
-      )
-      .execute();
+  return changeResponse(deps, open, async (trx, current, now) => {
+    await insertLinkFetch(trx, { ...ids(open), kind: 'form', score: answer.score, at: now });
+    const { row } = await ensureResponse(trx, open, current, answer.score, now);
+    const clearFlag =
+      row.flagged && row.flag_reason !== null && AUTOMATIC_FLAGS.has(row.flag_reason);
     await trx
       .updateTable('invitations')
       .set({ answered_at: now })
       .where('id', '=', open.invitationId)
+      .where('workspace_id', '=', open.workspaceId)
       .where('answered_at', 'is', null)
       .execute();
+    return updateResponse(trx, open.workspaceId, row.id, {
+      score: answer.score,
+      ...(comment === undefined ? {} : { comment }),
+      status: 'counted',
+      confirmed_via: 'form',
+      confirmed_at: row.confirmed_at ?? now,
+      updated_at: now,
+      ...(clearFlag ? { flagged: false, flag_reason: null, flagged_at: null } : {}),
+    });
   });
+}
+
+function ids(open: OpenInvitation) {
+  return { workspaceId: open.workspaceId, invitationId: open.invitationId };
 }
 
 /** One-click unsubscribe (RFC 8058): idempotent, keyed by the invitation token. */

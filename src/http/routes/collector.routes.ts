@@ -12,9 +12,12 @@ import {
   openInvitation,
   parseScore,
   recordAnswer,
+  recordHoneypot,
+  recordLinkFetch,
+  recordPageBeacon,
   unsubscribeByToken,
 } from '../../surveys/collector.service';
-import type { OpenInvitation } from '../../surveys/collector.service';
+import type { CollectorDeps, OpenInvitation } from '../../surveys/collector.service';
 import { messagesFor, format } from '../../surveys/i18n';
 import type { Locale } from '../../surveys/i18n/types';
 import { renderTemplate } from '../../surveys/render';
@@ -46,6 +49,8 @@ function errorPage(res: Response, err: AppError, locale: Locale) {
     messagePage(res, 400, err.locale, m.invalidScoreTitle, m.invalidScoreBody);
   } else if (err.status === 404) {
     messagePage(res, 404, locale, m.notFoundTitle, m.notFoundBody);
+  } else if (err.status === 403) {
+    messagePage(res, 403, locale, m.forbiddenTitle, m.forbiddenBody);
   } else {
     messagePage(res, err.status, locale, m.pageTitle, err.message);
   }
@@ -61,6 +66,8 @@ function surveyPage(
     notice?: string;
     error?: string;
     status?: number;
+    /** Stylesheet URL whose fetch tells us a browser rendered the page (docs/collector.md). */
+    beacon?: string;
   },
   commentMax: number,
 ) {
@@ -74,6 +81,7 @@ function surveyPage(
       renderTemplate('./survey-page', {
         lang: open.locale,
         title: view.thankYou ? t.thankYouTitle : m.pageTitle,
+        beacon: view.beacon,
         thankYou: view.thankYou,
         thankYouTitle: t.thankYouTitle,
         thankYouBody: t.thankYouBody,
@@ -113,6 +121,13 @@ function isCrossSite(req: Request, publicUrl: string): boolean {
 export function collectorRoutes(ctx: AppContext): Router {
   const router = Router();
   const commentMax = ctx.config.COMMENT_MAX_LENGTH;
+  const deps: CollectorDeps = {
+    db: ctx.db,
+    clock: ctx.clock,
+    queues: ctx.queues,
+    logger: ctx.logger,
+    config: ctx.config,
+  };
   router.use(
     rateLimit({
       windowMs: 60_000,
@@ -139,11 +154,30 @@ export function collectorRoutes(ctx: AppContext): Router {
     surveyPage(res, open, { thankYou: false }, commentMax);
   });
 
+  // The stylesheet beacon of the follow-up page: fetched by browsers that render it.
+  router.get('/s/:token/seen.css', async (req, res) => {
+    const open = await openInvitation(ctx.db, ctx.clock, req.params.token);
+    await recordPageBeacon(deps, open);
+    res.type('css').set('Cache-Control', 'no-store').send('/* thank you */\n');
+  });
+
+  // The email's hidden honeypot link: people never see it, scanners fetch it.
+  router.get('/s/:token/info', async (req, res) => {
+    const open = await openInvitation(ctx.db, ctx.clock, req.params.token);
+    await recordHoneypot(deps, open);
+    surveyPage(res, open, { thankYou: false }, commentMax);
+  });
+
   router.get('/s/:token/:score', async (req, res) => {
     const open = await openInvitation(ctx.db, ctx.clock, req.params.token);
     const score = parseScore(open, req.params.score);
-    await recordAnswer(ctx.db, ctx.clock, open, { score });
-    surveyPage(res, open, { thankYou: true, score }, commentMax);
+    await recordLinkFetch(deps, open, score);
+    surveyPage(
+      res,
+      open,
+      { thankYou: true, score, beacon: `/s/${req.params.token}/seen.css` },
+      commentMax,
+    );
   });
 
   const postAnswer = async (req: Request, res: Response) => {
@@ -171,7 +205,7 @@ export function collectorRoutes(ctx: AppContext): Router {
       );
       return;
     }
-    await recordAnswer(ctx.db, ctx.clock, open, { score, comment });
+    await recordAnswer(deps, open, { score, comment });
     surveyPage(res, open, { thankYou: true, score, comment, notice: m.commentSaved }, commentMax);
   };
   router.post('/s/:token', postAnswer);

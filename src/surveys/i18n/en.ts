@@ -79,4 +79,7 @@ export const messages: Messages = {
   unsubscribedTitle: 'You have been unsubscribed',
   unsubscribedBody: 'You will no longer receive these surveys.',
   commentTooLong: 'Your comment is too long (max {max} characters).',
+  forbiddenTitle: 'Request not accepted',
+  forbiddenBody:
+    'This form can only be sent from the survey page. Please open the link from your email again.',
 };

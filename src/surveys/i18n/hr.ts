@@ -79,4 +79,7 @@ export const messages: Messages = {
   unsubscribedTitle: 'Odjavljeni ste',
   unsubscribedBody: 'Više nećete primati ove ankete.',
   commentTooLong: 'Vaš je komentar predug (najviše {max} znakova).',
+  forbiddenTitle: 'Zahtjev nije prihvaćen',
+  forbiddenBody:
+    'Ovaj obrazac može se poslati samo sa stranice ankete. Molimo ponovno otvorite poveznicu iz e-pošte.',
 };

@@ -80,4 +80,7 @@ export const messages: Messages = {
   unsubscribedTitle: 'Одјављени сте',
   unsubscribedBody: 'Више нећете добијати ове анкете.',
   commentTooLong: 'Ваш коментар је предугачак (највише {max} карактера).',
+  forbiddenTitle: 'Захтев није прихваћен',
+  forbiddenBody:
+    'Овај образац може да се пошаље само са странице анкете. Молимо вас да поново отворите линк из имејла.',
 };

@@ -80,4 +80,7 @@ export const messages: Messages = {
   unsubscribedTitle: 'Odjavljeni ste',
   unsubscribedBody: 'Više nećete dobijati ove ankete.',
   commentTooLong: 'Vaš komentar je predugačak (najviše {max} karaktera).',
+  forbiddenTitle: 'Zahtev nije prihvaćen',
+  forbiddenBody:
+    'Ovaj obrazac može da se pošalje samo sa stranice ankete. Molimo vas da ponovo otvorite link iz imejla.',
 };

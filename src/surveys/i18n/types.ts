@@ -65,4 +65,7 @@ export interface Messages {
   unsubscribedBody: string;
   /** Placeholders: `{max}`. */
   commentTooLong: string;
+  /** Page shown when a survey form is posted from another site. */
+  forbiddenTitle: string;
+  forbiddenBody: string;
 }

@@ -76,4 +76,7 @@ export const messages: Messages = {
   unsubscribedTitle: 'Bạn đã hủy đăng ký',
   unsubscribedBody: 'Bạn sẽ không nhận các khảo sát này nữa.',
   commentTooLong: 'Nhận xét của bạn quá dài (tối đa {max} ký tự).',
+  forbiddenTitle: 'Yêu cầu không được chấp nhận',
+  forbiddenBody:
+    'Biểu mẫu này chỉ có thể được gửi từ trang khảo sát. Vui lòng mở lại liên kết trong email của bạn.',
 };

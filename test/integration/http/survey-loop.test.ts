@@ -65,7 +65,10 @@ describe('the first survey loop', () => {
     );
     expect(mail!.parsed.subject).toContain('Loop Co');
     const html = String(mail!.parsed.html);
-    const links = [...html.matchAll(/href="(http:\/\/glas\.test\/s\/[^"]+)"/g)].map((m) => m[1]!);
+    // Score links only: the email also carries a hidden honeypot link (docs/collector.md).
+    const links = [...html.matchAll(/href="(http:\/\/glas\.test\/s\/[^"]+\/\d+)"/g)].map(
+      (m) => m[1]!,
+    );
     expect(links).toHaveLength(11);
     expect(links.map((l) => l.split('/').pop())).toEqual([
       '0',
@@ -145,9 +148,13 @@ describe('the first survey loop', () => {
     for (const [i, score] of scores.entries()) {
       const mail = mails.find((m) => m.to[0] === `c${i}@example.com`)!;
       const link = String(mail.parsed.text).match(/http:\/\/glas\.test\/s\/[A-Za-z0-9_-]+/)![0];
-      await request(world.app)
+      const page = await request(world.app)
         .get(`${pathOf(link)}/${score}`)
         .expect(200);
+      // A bare link fetch is provisional; the browser fetching the page's beacon stylesheet
+      // is the human signal that makes it count (docs/collector.md).
+      const beacon = /<link rel="stylesheet" href="(\/s\/[^"]+\/seen\.css)">/.exec(page.text)![1]!;
+      await request(world.app).get(beacon).expect(200);
     }
     const metrics = await request(world.app)
       .get(`/api/surveys/${survey.body.id}/metrics`)

@@ -1,0 +1,224 @@
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Database, JsonObject, WebhookEvent } from '../../db/schema';
+
+export async function insertWebhook(
+  db: Kysely<Database>,
+  values: {
+    workspaceId: string;
+    url: string;
+    events: WebhookEvent[];
+    secret: string;
+    description: string | null;
+    now: Date;
+  },
+) {
+  return db
+    .insertInto('webhooks')
+    .values({
+      workspace_id: values.workspaceId,
+      url: values.url,
+      events: JSON.stringify(values.events),
+      secret: values.secret,
+      description: values.description,
+      created_at: values.now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function findWebhooks(db: Kysely<Database>, workspaceId: string) {
+  return db
+    .selectFrom('webhooks')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export async function findWebhookById(db: Kysely<Database>, workspaceId: string, id: string) {
+  return db
+    .selectFrom('webhooks')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function deleteWebhookById(
+  db: Kysely<Database>,
+  workspaceId: string,
+  id: string,
+): Promise<boolean> {
+  const result = await db
+    .deleteFrom('webhooks')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/** Queues one delivery per webhook of the workspace subscribed to `event`; returns their ids. */
+export async function insertDeliveriesForEvent(
+  db: Kysely<Database>,
+  workspaceId: string,
+  event: WebhookEvent,
+  payload: JsonObject,
+  now: Date,
+): Promise<string[]> {
+  const rows = await db
+    .insertInto('webhook_deliveries')
+    .columns(['workspace_id', 'webhook_id', 'event', 'payload', 'created_at', 'updated_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('webhooks')
+        .select([
+          'workspace_id',
+          'id',
+          sql<string>`${event}`.as('event'),
+          sql<string>`${JSON.stringify(payload)}::jsonb`.as('payload'),
+          sql<Date>`${now}::timestamptz`.as('created_at'),
+          sql<Date>`${now}::timestamptz`.as('updated_at'),
+        ])
+        .where('workspace_id', '=', workspaceId)
+        .where(sql<boolean>`events ? ${event}`),
+    )
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export async function insertReplayDelivery(
+  db: Kysely<Database>,
+  workspaceId: string,
+  originalId: string,
+  now: Date,
+) {
+  return db
+    .insertInto('webhook_deliveries')
+    .columns([
+      'workspace_id',
+      'webhook_id',
+      'event',
+      'payload',
+      'replay_of',
+      'created_at',
+      'updated_at',
+    ])
+    .expression((eb) =>
+      eb
+        .selectFrom('webhook_deliveries')
+        .select([
+          'workspace_id',
+          'webhook_id',
+          'event',
+          'payload',
+          'id',
+          sql<Date>`${now}::timestamptz`.as('created_at'),
+          sql<Date>`${now}::timestamptz`.as('updated_at'),
+        ])
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', originalId),
+    )
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** A delivery with what is needed to send it. */
+export async function findDeliveryForSend(db: Kysely<Database>, workspaceId: string, id: string) {
+  return db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
+    .selectAll('d')
+    .select(['w.url', 'w.secret'])
+    .where('d.workspace_id', '=', workspaceId)
+    .where('d.id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function findDelivery(
+  db: Kysely<Database>,
+  workspaceId: string,
+  webhookId: string,
+  id: string,
+) {
+  return db
+    .selectFrom('webhook_deliveries')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('webhook_id', '=', webhookId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function findDeliveries(
+  db: Kysely<Database>,
+  workspaceId: string,
+  webhookId: string,
+  limit: number,
+  cursor?: { createdAt: Date; id: string },
+) {
+  let q = db
+    .selectFrom('webhook_deliveries')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('webhook_id', '=', webhookId);
+  if (cursor) {
+    q = q.where(sql<boolean>`(created_at, id) < (${cursor.createdAt}, ${cursor.id}::uuid)`);
+  }
+  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+}
+
+export async function recordDeliveryAttempt(
+  db: Kysely<Database>,
+  id: string,
+  result: {
+    status: 'pending' | 'succeeded' | 'failed';
+    statusCode: number | null;
+    error: string | null;
+    now: Date;
+  },
+): Promise<void> {
+  await db
+    .updateTable('webhook_deliveries')
+    .set((eb) => ({
+      status: result.status,
+      attempts: eb('attempts', '+', 1),
+      last_status_code: result.statusCode,
+      last_error: result.error,
+      updated_at: result.now,
+      ...(result.status === 'succeeded' ? { delivered_at: result.now } : {}),
+    }))
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+export async function markDeliveriesEnqueued(
+  db: Kysely<Database>,
+  ids: string[],
+  now: Date,
+): Promise<void> {
+  if (ids.length === 0) {
+    return;
+  }
+  await db
+    .updateTable('webhook_deliveries')
+    .set({ enqueued_at: now })
+    .where('id', 'in', ids)
+    .execute();
+}
+
+/** Pending deliveries nobody handed to the queue (Redis was away at the time). */
+export async function findUnqueuedDeliveries(db: Kysely<Database>, before: Date, limit: number) {
+  return db
+    .selectFrom('webhook_deliveries')
+    .select(['id', 'workspace_id'])
+    .where('status', '=', 'pending')
+    .where('enqueued_at', 'is', null)
+    .where('created_at', '<', before)
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+}

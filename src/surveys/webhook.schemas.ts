@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+const isoDate = z.iso.datetime({ offset: true });
+
+export const webhookEventSchema = z.enum([
+  'response.created',
+  'response.updated',
+  'followup.created',
+]);
+
+export const createWebhookBodySchema = z.strictObject({
+  url: z
+    .string()
+    .max(2000)
+    .refine((s) => URL.canParse(s), 'must be an absolute URL')
+    .refine((s) => /^https?:$/.test(URL.canParse(s) ? new URL(s).protocol : ''), 'must be http(s)')
+    .refine((s) => !URL.canParse(s) || (!new URL(s).username && !new URL(s).password), {
+      message: 'must not contain credentials',
+    }),
+  events: z.array(webhookEventSchema).min(1).max(3),
+  description: z
+    .string()
+    .trim()
+    .max(200)
+    .refine((s) => !/[\0\r\n]/.test(s), 'must not contain line breaks or NUL')
+    .optional(),
+});
+export type CreateWebhookBody = z.infer<typeof createWebhookBodySchema>;
+
+export const webhookDtoSchema = z.object({
+  id: z.uuid(),
+  url: z.string(),
+  events: z.array(webhookEventSchema),
+  description: z.string().nullable(),
+  createdAt: isoDate,
+});
+export type WebhookDto = z.infer<typeof webhookDtoSchema>;
+
+export const createdWebhookDtoSchema = webhookDtoSchema.extend({
+  secret: z.string().describe('Signing secret, shown only once'),
+});
+
+export const webhookIdParamsSchema = z.strictObject({ id: z.uuid() });
+export const deliveryParamsSchema = z.strictObject({ id: z.uuid(), deliveryId: z.uuid() });
+
+export const listDeliveriesQuerySchema = z.strictObject({
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/, 'a whole number from 1 to 200')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(200))
+    .optional(),
+  cursor: z.string().max(200).optional(),
+});
+
+export const deliveryDtoSchema = z.object({
+  id: z.uuid(),
+  webhookId: z.uuid(),
+  event: webhookEventSchema,
+  status: z.enum(['pending', 'succeeded', 'failed']),
+  attempts: z.number().int(),
+  lastStatusCode: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  replayOf: z.uuid().nullable(),
+  payload: z.record(z.string(), z.unknown()),
+  createdAt: isoDate,
+  deliveredAt: isoDate.nullable(),
+});
+export type DeliveryDto = z.infer<typeof deliveryDtoSchema>;
+
+export const deliveryPageSchema = z.object({
+  data: z.array(deliveryDtoSchema),
+  nextCursor: z.string().nullable(),
+});
