@@ -1,0 +1,324 @@
+import { generateKeyPairSync } from 'node:crypto';
+import request from 'supertest';
+import { reconcileInvitations } from '../../../src/surveys/invitation.service';
+import { scheduleReminders } from '../../../src/surveys/reminder.service';
+import { bearer, buildSurvey, buildWorkspace } from '../../support/factories';
+import { createTestWorld } from '../../support/test-context';
+import type { TestWorld } from '../../support/test-context';
+
+const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+let world: TestWorld;
+
+beforeAll(async () => {
+  world = await createTestWorld({
+    env: {
+      RATE_LIMIT_SURVEY_PER_MINUTE: '100000',
+      SEND_ATTEMPTS: '4',
+      SEND_BACKOFF_MS: '20',
+      DKIM_DOMAIN: 'glas.test',
+      DKIM_SELECTOR: 'mail2026',
+      DKIM_PRIVATE_KEY: pem.replace(/\n/g, '\\n'),
+    },
+  });
+  world.startWorkers();
+});
+afterAll(async () => {
+  await world.close();
+});
+
+async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) {
+      return v;
+    }
+    if (Date.now() > deadline) {
+      throw new Error('condition not met in time');
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const statusOf = (id: string) =>
+  world.ctx.db.selectFrom('invitations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
+async function invite(adminKey: string, email: string) {
+  const res = await request(world.app)
+    .post('/api/events')
+    .set(bearer(adminKey))
+    .send({ type: 'ticket.closed', contact: { email, name: 'Ana' } })
+    .expect(202);
+  return res.body.invitations[0].id as string;
+}
+
+const mailsFor = (id: string) => world.smtp.inbox.filter((m) => m.invitationId === id);
+
+describe('delivery', () => {
+  it('retries 451 with backoff until delivered, once', async () => {
+    const { workspace, adminKey } = await buildWorkspace(world.ctx.db);
+    await buildSurvey(world.ctx.db, workspace.id);
+    let refusals = 0;
+    world.smtp.setPolicy((addr) =>
+      addr === 'slow@example.com' && refusals++ < 2 ? 451 : undefined,
+    );
+    const id = await invite(adminKey, 'slow@example.com');
+    await world.relay();
+    const row = await waitFor(async () => {
+      const r = await statusOf(id);
+      return r.status === 'sent' ? r : undefined;
+    });
+    world.smtp.setPolicy(undefined);
+    expect(row.attempts).toBe(3);
+    expect(mailsFor(id)).toHaveLength(1);
+  });
+
+  it('marks a 550 bounced, suppresses the contact, never retries, and skips later events', async () => {
+    const { workspace, adminKey } = await buildWorkspace(world.ctx.db);
+    await buildSurvey(world.ctx.db, workspace.id);
+    world.smtp.setPolicy((addr) => (addr === 'nobody@example.com' ? 550 : undefined));
+    const id = await invite(adminKey, 'nobody@example.com');
+    await world.relay();
+    const row = await waitFor(async () => {
+      const r = await statusOf(id);
+      return r.status === 'bounced' ? r : undefined;
+    });
+    world.smtp.setPolicy(undefined);
+    expect(row.attempts).toBe(1);
+    expect(mailsFor(id)).toHaveLength(0);
+    const bounces = await request(world.app).get('/api/bounces').set(bearer(adminKey)).expect(200);
+    expect(bounces.body.data).toHaveLength(1);
+    expect(bounces.body.data[0].email).toBe('nobody@example.com');
+    await world.ctx.db
+      .updateTable('workspaces')
+      .set({ quiet_period_days: 0 })
+      .where('id', '=', workspace.id)
+      .execute();
+    const next = await request(world.app)
+      .post('/api/events')
+      .set(bearer(adminKey))
+      .send({ type: 'ticket.closed', contact: { email: 'nobody@example.com' } })
+      .expect(202);
+    expect(next.body.invitations[0]).toMatchObject({ status: 'skipped', skipReason: 'bounced' });
+  });
+
+  it('ends as failed after the last transient attempt instead of looping', async () => {
+    const { workspace, adminKey } = await buildWorkspace(world.ctx.db);
+    await buildSurvey(world.ctx.db, workspace.id);
+    world.smtp.setPolicy((addr) => (addr === 'always-busy@example.com' ? 452 : undefined));
+    const id = await invite(adminKey, 'always-busy@example.com');
+    await world.relay();
+    const row = await waitFor(async () => {
+      const r = await statusOf(id);
+      return r.status === 'failed' ? r : undefined;
+    });
+    world.smtp.setPolicy(undefined);
+    expect(row.attempts).toBe(4);
+    expect(row.last_error).not.toContain('always-busy@example.com');
+  });
+
+  it('carries RFC 8058 headers under a DKIM signature; POST unsubscribes, GET does not', async () => {
+    const { workspace, adminKey } = await buildWorkspace(world.ctx.db);
+    await buildSurvey(world.ctx.db, workspace.id);
+    const id = await invite(adminKey, 'reader@example.com');
+    await world.relay();
+    const mail = await waitFor(async () => mailsFor(id)[0]);
+    const unfolded = mail.raw.replace(/\r?\n[ \t]+/g, ' ');
+    expect(unfolded).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r?$/m);
+    const url = /^List-Unsubscribe: <(https?:\/\/[^>]+)>\r?$/m.exec(unfolded)![1]!;
+    const dkim = /^DKIM-Signature: (.*)$/m.exec(unfolded)![1]!;
+    expect(dkim).toMatch(/d=glas\.test/);
+    expect(dkim).toMatch(/s=mail2026/);
+    const signed = /(?:^|;\s*)h=([^;]+)/
+      .exec(dkim)![1]!
+      .toLowerCase()
+      .replace(/\s/g, '')
+      .split(':');
+    expect(signed).toEqual(
+      expect.arrayContaining(['list-unsubscribe', 'list-unsubscribe-post', 'from', 'subject']),
+    );
+    expect(String(mail.parsed.text)).toContain(url);
+
+    const path = new URL(url).pathname;
+    const page = await request(world.app).get(path).expect(200);
+    expect(page.text).toMatch(/<form[^>]+method="post"/i);
+    const contact = await world.ctx.db
+      .selectFrom('contacts')
+      .selectAll()
+      .where('email', '=', 'reader@example.com')
+      .executeTakeFirstOrThrow();
+    expect(contact.unsubscribed_at).toBeNull();
+
+    // Mail software posts without cookies, form-encoded or multipart; no redirect, ever.
+    const post = await request(world.app)
+      .post(path)
+      .type('form')
+      .send('List-Unsubscribe=One-Click');
+    expect(post.status).toBe(200);
+    expect(post.headers.location).toBeUndefined();
+    const again = await request(world.app).post(path).field('List-Unsubscribe', 'One-Click');
+    expect(again.status).toBe(200);
+    const after = await world.ctx.db
+      .selectFrom('contacts')
+      .selectAll()
+      .where('id', '=', contact.id)
+      .executeTakeFirstOrThrow();
+    expect(after.unsubscribed_at).not.toBeNull();
+    const list = await request(world.app)
+      .get('/api/unsubscribes')
+      .set(bearer(adminKey))
+      .expect(200);
+    expect(list.body.data.map((u: { contactId: string }) => u.contactId)).toEqual([contact.id]);
+  });
+
+  it('re-checks at send time: an unsubscribe after scheduling stops the mail', async () => {
+    const { workspace, adminKey } = await buildWorkspace(world.ctx.db);
+    await buildSurvey(world.ctx.db, workspace.id);
+    const id = await invite(adminKey, 'changed-mind@example.com');
+    await request(world.app)
+      .post('/api/unsubscribes')
+      .set(bearer(adminKey))
+      .send({ email: 'changed-mind@example.com' })
+      .expect(201);
+    await world.relay();
+    const row = await waitFor(async () => {
+      const r = await statusOf(id);
+      return r.status === 'skipped' ? r : undefined;
+    });
+    expect(row.skip_reason).toBe('unsubscribed');
+    expect(mailsFor(id)).toHaveLength(0);
+  });
+
+  it('sends one reminder with a second working link, never after an answer', async () => {
+    const { workspace, adminKey } = await buildWorkspace(world.ctx.db);
+    const survey = await buildSurvey(world.ctx.db, workspace.id);
+    await request(world.app)
+      .patch(`/api/surveys/${survey.id}`)
+      .set(bearer(adminKey))
+      .send({ reminderAfterDays: 3 })
+      .expect(200);
+    await world.ctx.db
+      .updateTable('workspaces')
+      .set({ quiet_period_days: 0 })
+      .where('id', '=', workspace.id)
+      .execute();
+    const silent = await invite(adminKey, 'silent@example.com');
+    const answered = await invite(adminKey, 'answered@example.com');
+    await world.relay();
+    const first = await waitFor(async () => mailsFor(answered)[0]);
+    await waitFor(async () => mailsFor(silent)[0]);
+    const link = /http:\/\/glas\.test(\/s\/[A-Za-z0-9_-]+)/.exec(String(first.parsed.text))![1]!;
+    // Answered = the survey form was submitted (a bare link fetch may be a mail scanner).
+    await request(world.app).post(link).type('form').send({ score: '9' }).expect(200);
+
+    const clock = { now: () => new Date() };
+    expect(await scheduleReminders(world.ctx.db, clock)).toBe(0);
+    // Four days pass (sent_at moves back rather than the clock forward, so the relay agrees).
+    await world.ctx.db
+      .updateTable('invitations')
+      .set({ sent_at: new Date(Date.now() - 4 * 86_400_000) })
+      .where('id', 'in', [silent, answered])
+      .execute();
+    expect(await scheduleReminders(world.ctx.db, clock)).toBe(1);
+    expect(await scheduleReminders(world.ctx.db, clock)).toBe(0);
+    await world.relay();
+    const reminder = await waitFor(async () => mailsFor(silent)[1]);
+    expect(reminder.headers.get('x-glas-reminder')).toBe('1');
+    const second = /http:\/\/glas\.test(\/s\/[A-Za-z0-9_-]+)/.exec(
+      String(reminder.parsed.text),
+    )![1]!;
+    const original = /http:\/\/glas\.test(\/s\/[A-Za-z0-9_-]+)/.exec(
+      String(mailsFor(silent)[0]!.parsed.text),
+    )![1]!;
+    expect(second).not.toBe(original);
+    await request(world.app).post(second).type('form').send({ score: '7' }).expect(200);
+    await request(world.app).post(original).type('form').send({ score: '8' }).expect(200);
+    const responses = await world.ctx.db
+      .selectFrom('responses')
+      .selectAll()
+      .where('invitation_id', '=', silent)
+      .execute();
+    expect(responses).toHaveLength(1);
+    expect(mailsFor(answered)).toHaveLength(1);
+    const dto = await request(world.app)
+      .get(`/api/invitations/${silent}`)
+      .set(bearer(adminKey))
+      .expect(200);
+    expect(dto.body.reminder).toMatchObject({ status: 'sent' });
+  });
+});
+
+describe('reconciler', () => {
+  it('turns a stale sending row into send_unknown, never resends it, and requeues lost scheduled ones', async () => {
+    const { workspace, adminKey } = await buildWorkspace(world.ctx.db);
+    await buildSurvey(world.ctx.db, workspace.id);
+    await world.ctx.db
+      .updateTable('workspaces')
+      .set({ quiet_period_days: 0 })
+      .where('id', '=', workspace.id)
+      .execute();
+    const stuck = await invite(adminKey, 'stuck@example.com');
+    const lost = await invite(adminKey, 'lost@example.com');
+    // A worker died after claiming `stuck`; `lost` was relayed but its job vanished with Redis.
+    const past = new Date(Date.now() - 3_600_000);
+    await world.ctx.db
+      .updateTable('invitations')
+      .set({ status: 'sending', claimed_at: past })
+      .where('id', '=', stuck)
+      .execute();
+    await world.ctx.db
+      .updateTable('invitations')
+      .set({ send_at: past })
+      .where('id', '=', lost)
+      .execute();
+    await world.ctx.db
+      .updateTable('outbox')
+      .set({ published_at: past })
+      .where('aggregate_id', 'in', [stuck, lost])
+      .execute();
+    const result = await reconcileInvitations(
+      world.ctx.db,
+      { now: () => new Date() },
+      {
+        sendingTimeoutMs: 60_000,
+        overdueMs: 60_000,
+        giveUpHours: 72,
+      },
+    );
+    expect(result).toMatchObject({ sendUnknown: 1, requeued: 1 });
+    await world.relay();
+    await waitFor(async () => mailsFor(lost)[0]);
+    expect((await statusOf(stuck)).status).toBe('send_unknown');
+    expect(mailsFor(stuck)).toHaveLength(0);
+    const unknown = await request(world.app)
+      .get('/api/invitations?status=send_unknown')
+      .set(bearer(adminKey))
+      .expect(200);
+    expect(unknown.body.data.map((i: { id: string }) => i.id)).toEqual([stuck]);
+  });
+
+  it('expires a scheduled invitation past the give-up time instead of sending it late', async () => {
+    const { workspace, adminKey } = await buildWorkspace(world.ctx.db);
+    await buildSurvey(world.ctx.db, workspace.id);
+    const id = await invite(adminKey, 'too-late@example.com');
+    await world.ctx.db
+      .updateTable('invitations')
+      .set({ send_at: new Date(Date.now() - 80 * 3_600_000) })
+      .where('id', '=', id)
+      .execute();
+    const result = await reconcileInvitations(
+      world.ctx.db,
+      { now: () => new Date() },
+      {
+        sendingTimeoutMs: 60_000,
+        overdueMs: 60_000,
+        giveUpHours: 72,
+      },
+    );
+    expect(result.expired).toBe(1);
+    await world.relay();
+    expect((await statusOf(id)).status).toBe('expired');
+  });
+});
