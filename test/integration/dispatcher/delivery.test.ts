@@ -28,7 +28,10 @@ afterAll(async () => {
   await world.close();
 });
 
-async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+async function waitFor<T>(
+  fn: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -124,7 +127,7 @@ describe('delivery', () => {
     await buildSurvey(world.ctx.db, workspace.id);
     const id = await invite(adminKey, 'reader@example.com');
     await world.relay();
-    const mail = await waitFor(async () => mailsFor(id)[0]);
+    const mail = await waitFor(() => mailsFor(id)[0]);
     const unfolded = mail.raw.replace(/\r?\n[ \t]+/g, ' ');
     expect(unfolded).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r?$/m);
     const url = /^List-Unsubscribe: <(https?:\/\/[^>]+)>\r?$/m.exec(unfolded)![1]!;
@@ -207,8 +210,8 @@ describe('delivery', () => {
     const silent = await invite(adminKey, 'silent@example.com');
     const answered = await invite(adminKey, 'answered@example.com');
     await world.relay();
-    const first = await waitFor(async () => mailsFor(answered)[0]);
-    await waitFor(async () => mailsFor(silent)[0]);
+    const first = await waitFor(() => mailsFor(answered)[0]);
+    await waitFor(() => mailsFor(silent)[0]);
     const link = /http:\/\/glas\.test(\/s\/[A-Za-z0-9_-]+)/.exec(String(first.parsed.text))![1]!;
     // Answered = the survey form was submitted (a bare link fetch may be a mail scanner).
     await request(world.app).post(link).type('form').send({ score: '9' }).expect(200);
@@ -224,7 +227,7 @@ describe('delivery', () => {
     expect(await scheduleReminders(world.ctx.db, clock)).toBe(1);
     expect(await scheduleReminders(world.ctx.db, clock)).toBe(0);
     await world.relay();
-    const reminder = await waitFor(async () => mailsFor(silent)[1]);
+    const reminder = await waitFor(() => mailsFor(silent)[1]);
     expect(reminder.headers.get('x-glas-reminder')).toBe('1');
     const second = /http:\/\/glas\.test(\/s\/[A-Za-z0-9_-]+)/.exec(
       String(reminder.parsed.text),
@@ -289,7 +292,7 @@ describe('reconciler', () => {
     );
     expect(result).toMatchObject({ sendUnknown: 1, requeued: 1 });
     await world.relay();
-    await waitFor(async () => mailsFor(lost)[0]);
+    await waitFor(() => mailsFor(lost)[0]);
     expect((await statusOf(stuck)).status).toBe('send_unknown');
     expect(mailsFor(stuck)).toHaveLength(0);
     const unknown = await request(world.app)
