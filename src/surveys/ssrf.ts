@@ -4,7 +4,9 @@ import { BlockList, isIP } from 'node:net';
 
 // Loopback, private, link-local, shared (CGNAT), multicast, reserved and documentation ranges
 // (OWASP API7:2023); IPv4-mapped IPv6 is refused whole so no private v4 hides inside it.
-const blocked = new BlockList();
+// NOTE: two lists: one BlockList checks IPv4 addresses against IPv6 rules too (as ::ffff:a.b.c.d).
+const blockedV4 = new BlockList();
+const blockedV6 = new BlockList();
 for (const [net, prefix] of [
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
@@ -21,7 +23,7 @@ for (const [net, prefix] of [
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
 ] as const) {
-  blocked.addSubnet(net, prefix, 'ipv4');
+  blockedV4.addSubnet(net, prefix, 'ipv4');
 }
 for (const [net, prefix] of [
   ['::', 128],
@@ -34,7 +36,7 @@ for (const [net, prefix] of [
   ['fe80::', 10],
   ['ff00::', 8],
 ] as const) {
-  blocked.addSubnet(net, prefix, 'ipv6');
+  blockedV6.addSubnet(net, prefix, 'ipv6');
 }
 
 /** Whether an IP literal is a public unicast address a webhook may reach. */
@@ -43,7 +45,7 @@ export function isPublicAddress(address: string): boolean {
   if (family === 0) {
     return false;
   }
-  return !blocked.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  return family === 4 ? !blockedV4.check(address, 'ipv4') : !blockedV6.check(address, 'ipv6');
 }
 
 export class PrivateAddressError extends Error {
