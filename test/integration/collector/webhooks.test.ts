@@ -135,7 +135,7 @@ describe('webhooks with private URLs allowed (test receiver)', () => {
         .set(bearer(adminKey))
         .expect(202);
       expect(replay.body).toMatchObject({ status: 'pending', event: 'response.created' });
-      await waitFor(async () => (receiver.received.length === 5 ? true : undefined));
+      await waitFor(() => Promise.resolve(receiver.received.length === 5 ? true : undefined));
       expect(JSON.parse(receiver.received[4]!.body).id).toBe(replay.body.id);
     } finally {
       await receiver.close();
