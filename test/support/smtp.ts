@@ -65,6 +65,8 @@ export async function startSmtpServer(): Promise<TestSmtp> {
       });
     },
   });
+  // A client killed mid-session (fault tests kill -9 workers) resets its socket: not our error.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
   return {
