@@ -2,7 +2,11 @@ import { isSampledIn } from '../../../src/surveys/sampling';
 import { localDay, nextSendTime, zonedTimeToUtc } from '../../../src/surveys/send-window';
 import type { SendWindow } from '../../../src/surveys/send-window';
 
-const weekdays: SendWindow = { days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '18:00' };
+const weekdays: SendWindow = {
+  days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+  start: '09:00',
+  end: '18:00',
+};
 
 describe('nextSendTime', () => {
   it('keeps a time that is inside the window', () => {
@@ -54,9 +58,9 @@ describe('nextSendTime', () => {
   it('handles a daylight-saving change (Europe/Zagreb, last Sunday of March)', () => {
     const window: SendWindow = { days: ['mon'], start: '09:00', end: '10:00' };
     // Saturday 2027-03-27 12:00Z (UTC+1); next Monday is after the switch to UTC+2.
-    expect(nextSendTime(new Date('2027-03-27T12:00:00Z'), window, 'Europe/Zagreb').toISOString()).toBe(
-      '2027-03-29T07:00:00.000Z',
-    );
+    expect(
+      nextSendTime(new Date('2027-03-27T12:00:00Z'), window, 'Europe/Zagreb').toISOString(),
+    ).toBe('2027-03-29T07:00:00.000Z');
   });
 
   it('sends at once without a window', () => {
