@@ -128,7 +128,10 @@ export function collectorRoutes(ctx: AppContext): Router {
     logger: ctx.logger,
     config: ctx.config,
   };
+  // NOTE: scoped to the public pages; the JSON API has its own per-key limit in app.ts.
+  const publicPages = ['/s', '/u'];
   router.use(
+    publicPages,
     rateLimit({
       windowMs: 60_000,
       limit: ctx.config.RATE_LIMIT_SURVEY_PER_MINUTE,
@@ -140,8 +143,6 @@ export function collectorRoutes(ctx: AppContext): Router {
         messagePage(res, 429, 'en', m.tooManyRequestsTitle, m.tooManyRequestsBody);
       },
     }),
-  );
-  router.use(
     express.urlencoded({ extended: false, limit: commentMax * 6 + 1024, parameterLimit: 10 }),
   );
 

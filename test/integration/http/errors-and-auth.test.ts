@@ -9,7 +9,10 @@ let workspaceId: string;
 
 beforeAll(async () => {
   world = await createTestWorld({ env: { BODY_LIMIT_BYTES: '2048' } });
-  ({ adminKey, workspace: { id: workspaceId } } = await buildWorkspace(world.ctx.db).then((w) => ({
+  ({
+    adminKey,
+    workspace: { id: workspaceId },
+  } = await buildWorkspace(world.ctx.db).then((w) => ({
     adminKey: w.adminKey,
     workspace: w.workspace,
   })));
@@ -32,21 +35,39 @@ describe('authentication and roles', () => {
   });
 
   it('answers 401 for an unknown key and for a malformed Authorization header', async () => {
-    await request(world.app).get('/api/surveys').set(bearer('glas_' + 'x'.repeat(43))).expect(401);
-    await request(world.app).get('/api/surveys').set('Authorization', `Basic ${adminKey}`).expect(401);
-    await request(world.app).get('/api/surveys').set('Authorization', 'Bearer <script>').expect(401);
+    await request(world.app)
+      .get('/api/surveys')
+      .set(bearer('glas_' + 'x'.repeat(43)))
+      .expect(401);
+    await request(world.app)
+      .get('/api/surveys')
+      .set('Authorization', `Basic ${adminKey}`)
+      .expect(401);
+    await request(world.app)
+      .get('/api/surveys')
+      .set('Authorization', 'Bearer <script>')
+      .expect(401);
   });
 
   it('answers 401 once a key is revoked', async () => {
     const key = await buildApiKey(world.ctx.db, workspaceId, 'manager');
     await request(world.app).get('/api/surveys').set(bearer(key)).expect(200);
-    await world.ctx.db.updateTable('api_keys').set({ revoked_at: new Date() }).where('workspace_id', '=', workspaceId).where('role', '=', 'manager').execute();
+    await world.ctx.db
+      .updateTable('api_keys')
+      .set({ revoked_at: new Date() })
+      .where('workspace_id', '=', workspaceId)
+      .where('role', '=', 'manager')
+      .execute();
     await request(world.app).get('/api/surveys').set(bearer(key)).expect(401);
   });
 
   it('answers 403 when an executive key tries to create a survey', async () => {
     const key = await buildApiKey(world.ctx.db, workspaceId, 'executive');
-    const res = await request(world.app).post('/api/surveys').set(bearer(key)).send(validSurvey).expect(403);
+    const res = await request(world.app)
+      .post('/api/surveys')
+      .set(bearer(key))
+      .send(validSurvey)
+      .expect(403);
     expectErrorShape(res.body, 'forbidden');
     await request(world.app).get('/api/surveys').set(bearer(key)).expect(200);
   });
@@ -65,11 +86,21 @@ describe('authentication and roles', () => {
     const other = await buildWorkspace(world.ctx.db);
     const theirs = await buildSurvey(world.ctx.db, other.workspace.id, { status: 'draft' });
     await request(world.app).get(`/api/surveys/${theirs.id}`).set(bearer(adminKey)).expect(404);
-    await request(world.app).post(`/api/surveys/${theirs.id}/launch`).set(bearer(adminKey)).expect(404);
-    await request(world.app).get(`/api/surveys/${theirs.id}/metrics`).set(bearer(adminKey)).expect(404);
+    await request(world.app)
+      .post(`/api/surveys/${theirs.id}/launch`)
+      .set(bearer(adminKey))
+      .expect(404);
+    await request(world.app)
+      .get(`/api/surveys/${theirs.id}/metrics`)
+      .set(bearer(adminKey))
+      .expect(404);
     const list = await request(world.app).get('/api/surveys').set(bearer(adminKey)).expect(200);
     expect(list.body.data.map((s: { id: string }) => s.id)).not.toContain(theirs.id);
-    const row = await world.ctx.db.selectFrom('surveys').select('status').where('id', '=', theirs.id).executeTakeFirstOrThrow();
+    const row = await world.ctx.db
+      .selectFrom('surveys')
+      .select('status')
+      .where('id', '=', theirs.id)
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe('draft');
   });
 });
@@ -95,14 +126,23 @@ describe('malformed, oversized and hostile input', () => {
   });
 
   it('rejects a non-JSON body with 415', async () => {
-    await request(world.app).post('/api/surveys').set(bearer(adminKey)).type('form').send('kind=nps').expect(415);
+    await request(world.app)
+      .post('/api/surveys')
+      .set(bearer(adminKey))
+      .type('form')
+      .send('kind=nps')
+      .expect(415);
   });
 
   it('rejects unknown and mass-assigned fields, naming each one', async () => {
     const res = await request(world.app)
       .post('/api/surveys')
       .set(bearer(adminKey))
-      .send({ ...validSurvey, workspaceId: '00000000-0000-0000-0000-000000000000', status: 'active' })
+      .send({
+        ...validSurvey,
+        workspaceId: '00000000-0000-0000-0000-000000000000',
+        status: 'active',
+      })
       .expect(400);
     expectErrorShape(res.body, 'validation_failed');
     const fields = res.body.error.details.map((d: { field: string }) => d.field);
@@ -116,7 +156,9 @@ describe('malformed, oversized and hostile input', () => {
       .send({ kind: 'stars', name: '', trigger: { eventType: 'bad type!', delaySeconds: -1 } })
       .expect(400);
     const fields = res.body.error.details.map((d: { field: string }) => d.field);
-    expect(fields).toEqual(expect.arrayContaining(['kind', 'name', 'trigger.eventType', 'trigger.delaySeconds']));
+    expect(fields).toEqual(
+      expect.arrayContaining(['kind', 'name', 'trigger.eventType', 'trigger.delaySeconds']),
+    );
   });
 
   it.each([
@@ -146,14 +188,20 @@ describe('malformed, oversized and hostile input', () => {
     const res = await request(world.app)
       .post('/api/events')
       .set(bearer(adminKey))
-      .send({ type: 'ticket.closed', contact: { email: 'not-an-email', name: 'Ana\r\nBcc: x@y.z' } })
+      .send({
+        type: 'ticket.closed',
+        contact: { email: 'not-an-email', name: 'Ana\r\nBcc: x@y.z' },
+      })
       .expect(400);
     const fields = res.body.error.details.map((d: { field: string }) => d.field);
     expect(fields).toEqual(expect.arrayContaining(['contact.email', 'contact.name']));
   });
 
   it('answers 400 naming `id` for a malformed survey id, and 404 for an unknown one', async () => {
-    const res = await request(world.app).get('/api/surveys/not-a-uuid').set(bearer(adminKey)).expect(400);
+    const res = await request(world.app)
+      .get('/api/surveys/not-a-uuid')
+      .set(bearer(adminKey))
+      .expect(400);
     expect(res.body.error.details[0].field).toBe('id');
     await request(world.app)
       .get('/api/surveys/7d3b4c2e-0000-4000-8000-000000000000')
@@ -190,8 +238,18 @@ describe('malformed, oversized and hostile input', () => {
 describe('idempotent event ingest', () => {
   it('replays the first answer for the same key and body, and refuses another body with 422', async () => {
     const body = { type: 'order.shipped', contact: { email: 'idem@example.com' } };
-    const first = await request(world.app).post('/api/events').set(bearer(adminKey)).set('Idempotency-Key', 'k-1').send(body).expect(202);
-    const again = await request(world.app).post('/api/events').set(bearer(adminKey)).set('Idempotency-Key', 'k-1').send(body).expect(202);
+    const first = await request(world.app)
+      .post('/api/events')
+      .set(bearer(adminKey))
+      .set('Idempotency-Key', 'k-1')
+      .send(body)
+      .expect(202);
+    const again = await request(world.app)
+      .post('/api/events')
+      .set(bearer(adminKey))
+      .set('Idempotency-Key', 'k-1')
+      .send(body)
+      .expect(202);
     expect(again.body).toEqual(first.body);
     expect(again.headers['idempotent-replayed']).toBe('true');
     const other = await request(world.app)
@@ -201,7 +259,35 @@ describe('idempotent event ingest', () => {
       .send({ ...body, contact: { email: 'someone-else@example.com' } })
       .expect(422);
     expect(other.body.error.details[0].field).toBe('Idempotency-Key');
-    const events = await world.ctx.db.selectFrom('events').select('id').where('idempotency_key', '=', 'k-1').execute();
+    const events = await world.ctx.db
+      .selectFrom('events')
+      .select('id')
+      .where('idempotency_key', '=', 'k-1')
+      .execute();
     expect(events).toHaveLength(1);
+  });
+});
+
+describe('rate limits', () => {
+  it('limits the public survey pages per IP without throttling the API', async () => {
+    const limited = await createTestWorld({ env: { RATE_LIMIT_SURVEY_PER_MINUTE: '3' } });
+    try {
+      const { adminKey: key } = await buildWorkspace(limited.ctx.db);
+      for (let i = 0; i < 8; i++) {
+        await request(limited.app).get('/api/surveys').set(bearer(key)).expect(200);
+      }
+      for (let i = 0; i < 3; i++) {
+        await request(limited.app)
+          .get(`/s/${'x'.repeat(43)}`)
+          .expect(404);
+      }
+      const res = await request(limited.app)
+        .get(`/s/${'x'.repeat(43)}`)
+        .expect(429);
+      expect(res.headers['retry-after']).toBe('60');
+      expect(res.text).toContain('<html');
+    } finally {
+      await limited.close();
+    }
   });
 });
