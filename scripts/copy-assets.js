@@ -3,6 +3,6 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
-for (const dir of ['src/surveys/templates']) {
+for (const dir of ['src/surveys/templates', 'src/http/dashboard/templates']) {
   fs.cpSync(path.join(root, dir), path.join(root, 'dist', dir), { recursive: true });
 }

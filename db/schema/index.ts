@@ -13,7 +13,9 @@ import type { LinkFetchesTable } from './link-fetches';
 import type { OutboxTable } from './outbox';
 import type { CountedResponsesView, ResponsesTable } from './responses';
 import type { SuppressedEmailsTable } from './suppressed-emails';
+import type { SessionsTable } from './sessions';
 import type { SurveysTable } from './surveys';
+import type { UsersTable } from './users';
 import type { WebhookDeliveriesTable } from './webhook-deliveries';
 import type { WebhooksTable } from './webhooks';
 import type { WorkspacesTable } from './workspaces';
@@ -38,6 +40,8 @@ export interface Database {
   invitation_tokens: InvitationTokensTable;
   daily_send_counts: DailySendCountsTable;
   suppressed_emails: SuppressedEmailsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
 }
 
 export type Workspace = Selectable<WorkspacesTable>;
@@ -52,7 +56,11 @@ export type Invitation = Selectable<InvitationsTable>;
 export type NewInvitation = Insertable<InvitationsTable>;
 export type Response = Selectable<ResponsesTable>;
 
+export type User = Selectable<UsersTable>;
+export type Session = Selectable<SessionsTable>;
+
 export type { ApiKeyRole } from './api-keys';
+export type { UserRole } from './users';
 export type { InvitationStatus, ReminderStatus } from './invitations';
 export type { SurveyKind, SurveyStatus } from './surveys';
 export type { JsonObject } from './common';

@@ -10,6 +10,7 @@ import { requireApiKey } from './auth';
 import { errorBody, errorHandler } from './errors';
 import { buildOpenApiDocument } from './openapi';
 import { collectorRoutes } from './routes/collector.routes';
+import { dashboardRoutes } from './dashboard';
 import { devRoutes } from './routes/dev.routes';
 import { contactRoutes } from './routes/contact.routes';
 import { eventRoutes } from './routes/event.routes';
@@ -89,6 +90,8 @@ export function createApp(ctx: AppContext): Express {
   if (ctx.config.DEV_MAILBOX) {
     app.use('/dev', devRoutes(ctx));
   }
+
+  app.use('/dashboard', dashboardRoutes(ctx));
 
   const api = express.Router();
   api.use(

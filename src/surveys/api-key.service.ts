@@ -49,3 +49,50 @@ export async function authenticateApiKey(db: Kysely<Database>, key: string, now:
   }
   return { workspaceId: row.workspace_id, role: row.role, keyId: row.id };
 }
+
+export interface ApiKeyDto {
+  id: string;
+  name: string;
+  role: ApiKeyRole;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** The workspace's keys, newest first; the key itself is never readable again. */
+export async function listApiKeys(db: Kysely<Database>, workspaceId: string): Promise<ApiKeyDto[]> {
+  const rows = await db
+    .selectFrom('api_keys')
+    .select(['id', 'name', 'role', 'key_prefix', 'created_at', 'last_used_at', 'revoked_at'])
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('revoked_at', (ob) => ob.desc().nullsFirst())
+    .orderBy('created_at', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    role: r.role,
+    prefix: r.key_prefix,
+    createdAt: r.created_at.toISOString(),
+    lastUsedAt: r.last_used_at?.toISOString() ?? null,
+    revokedAt: r.revoked_at?.toISOString() ?? null,
+  }));
+}
+
+/** Revokes a key at once (auth reads revoked_at on every request). Revoking twice is harmless. */
+export async function revokeApiKey(
+  db: Kysely<Database>,
+  workspaceId: string,
+  id: string,
+  now: Date,
+): Promise<boolean> {
+  const row = await db
+    .updateTable('api_keys')
+    .set((eb) => ({ revoked_at: eb.fn.coalesce('revoked_at', eb.val(now)) }))
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .returning('id')
+    .executeTakeFirst();
+  return !!row;
+}
