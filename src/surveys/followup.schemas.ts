@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageCursorSchema, pageLimitSchema } from './pagination.schemas';
 
 const isoDate = z.iso.datetime({ offset: true });
 const propertyName = z
@@ -56,13 +57,8 @@ export const listCasesQuerySchema = z.strictObject({
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
     .optional(),
-  limit: z
-    .string()
-    .regex(/^\d{1,4}$/, 'a whole number from 1 to 200')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(200))
-    .optional(),
-  cursor: z.string().max(200).optional(),
+  limit: pageLimitSchema,
+  cursor: pageCursorSchema,
 });
 export type ListCasesQuery = z.infer<typeof listCasesQuerySchema>;
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 
@@ -73,19 +74,25 @@ export function createSmtpMailer(smtpUrl: string, from: string, dkim?: DkimOptio
     dkim ? { dkim: { ...dkim, headerFieldNames: DKIM_SIGNED_HEADERS } } : {},
   );
   return {
-    async send(mail) {
-      const info = (await transport.sendMail({
-        from,
-        to: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        headers: mail.headers,
-      })) as { messageId: string };
-      return { messageId: info.messageId };
-    },
+    send: (mail) => sendWith(transport, from, mail),
     close: () => transport.close(),
   };
+}
+
+async function sendWith(
+  transport: Transporter,
+  from: string,
+  mail: OutgoingMail,
+): Promise<SentMail> {
+  const info = (await transport.sendMail({
+    from,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+    headers: mail.headers,
+  })) as { messageId: string };
+  return { messageId: info.messageId };
 }
 
 /**
@@ -96,14 +103,7 @@ export function createDevMailboxMailer(db: Kysely<Database>, from: string): Mail
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true });
   return {
     async send(mail) {
-      const info = (await transport.sendMail({
-        from,
-        to: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        headers: mail.headers,
-      })) as { messageId: string };
+      const info = await sendWith(transport, from, mail);
       await db
         .insertInto('dev_mailbox')
         .values({

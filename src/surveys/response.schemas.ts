@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageCursorSchema, pageLimitSchema } from './pagination.schemas';
 import { LOCALES } from './i18n/types';
 import type { ResponseRow } from './response.repository';
 
@@ -87,13 +88,8 @@ export const listResponsesQuerySchema = z
     segmentValue: z.string().min(1).max(200).optional(),
     flagged: boolString.optional(),
     status: responseStatusSchema.optional(),
-    limit: z
-      .string()
-      .regex(/^\d{1,4}$/, 'a whole number from 1 to 200')
-      .transform(Number)
-      .pipe(z.number().int().min(1).max(200))
-      .optional(),
-    cursor: z.string().max(200).optional(),
+    limit: pageLimitSchema,
+    cursor: pageCursorSchema,
   })
   .refine((q) => !q.segmentValue || !!q.segmentProperty, {
     path: ['segmentProperty'],

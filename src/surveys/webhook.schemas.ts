@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageCursorSchema, pageLimitSchema } from './pagination.schemas';
 
 const isoDate = z.iso.datetime({ offset: true });
 
@@ -44,13 +45,8 @@ export const webhookIdParamsSchema = z.strictObject({ id: z.uuid() });
 export const deliveryParamsSchema = z.strictObject({ id: z.uuid(), deliveryId: z.uuid() });
 
 export const listDeliveriesQuerySchema = z.strictObject({
-  limit: z
-    .string()
-    .regex(/^\d{1,4}$/, 'a whole number from 1 to 200')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(200))
-    .optional(),
-  cursor: z.string().max(200).optional(),
+  limit: pageLimitSchema,
+  cursor: pageCursorSchema,
 });
 
 export const deliveryDtoSchema = z.object({
