@@ -4,14 +4,35 @@ import { createDb } from '../db/client';
 import { ensureDatabase } from '../db/create-database';
 import { migrateToLatest } from '../db/migrate';
 import { ConfigError, loadConfig } from './config';
+import { systemClock } from './clock';
+import { createUserBodySchema } from './dashboard/user.schemas';
+import type { CreateUserBody } from './dashboard/user.schemas';
+import { createUser } from './dashboard/user.service';
 import { createWorkspace } from './surveys/workspace.service';
 
 const USAGE = `usage: npm run --silent glas -- <command>
 
 commands:
-  create-workspace --name <name> [--json]   create a workspace and print its first admin API key
+  create-workspace --name <name> [--admin-email <email> --admin-password <password>] [--json]
+                                            create a workspace and print its first admin API key;
+                                            with --admin-email also its first dashboard admin
+  create-user --workspace <id> --email <email> --password <password> [--role admin|manager|executive] [--json]
+                                            add a dashboard user to a workspace (role: admin)
   migrate                                   create the database if needed and apply migrations
 `;
+
+/** Validates a user from flags with the dashboard's own schema; prints the problems and returns undefined. */
+function userFromFlags(input: Record<string, unknown>): CreateUserBody | undefined {
+  const parsed = createUserBodySchema.safeParse(input);
+  if (parsed.success) {
+    return parsed.data;
+  }
+  for (const issue of parsed.error.issues) {
+    const flag = issue.path[0] === 'password' ? 'password' : String(issue.path[0] ?? 'user');
+    process.stderr.write(`--${flag}: ${issue.message}\n`);
+  }
+  return undefined;
+}
 
 async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -30,11 +51,28 @@ async function run(argv: string[]): Promise<number> {
   if (command === 'create-workspace') {
     const { values } = parseArgs({
       args: rest,
-      options: { name: { type: 'string' }, json: { type: 'boolean', default: false } },
+      options: {
+        name: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        'admin-email': { type: 'string' },
+        'admin-password': { type: 'string' },
+      },
     });
     const name = values.name?.trim();
     if (!name || name.length > 200 || /[\r\n\0]/.test(name)) {
       process.stderr.write('--name is required (1–200 characters, one line)\n');
+      return 2;
+    }
+    const wantsAdmin =
+      values['admin-email'] !== undefined || values['admin-password'] !== undefined;
+    const admin = wantsAdmin
+      ? userFromFlags({
+          email: values['admin-email'] ?? '',
+          password: values['admin-password'] ?? '',
+          role: 'admin',
+        })
+      : undefined;
+    if (wantsAdmin && !admin) {
       return 2;
     }
     await ensureDatabase(config.DATABASE_URL);
@@ -42,14 +80,57 @@ async function run(argv: string[]): Promise<number> {
     try {
       await migrateToLatest(db as Kysely<unknown>);
       const created = await createWorkspace(db, { name });
+      const user = admin
+        ? await createUser(db, systemClock, created.workspace.id, admin)
+        : undefined;
       const out = {
         workspace: { id: created.workspace.id, name: created.workspace.name },
         apiKey: created.apiKey,
+        ...(user ? { admin: { id: user.id, email: user.email, role: user.role } } : {}),
       };
       process.stdout.write(
         values.json
           ? `${JSON.stringify(out)}\n`
-          : `workspace ${out.workspace.id} (${out.workspace.name})\nadmin API key (shown once): ${out.apiKey}\n`,
+          : `workspace ${out.workspace.id} (${out.workspace.name})\nadmin API key (shown once): ${out.apiKey}\n${user ? `dashboard admin: ${user.email} (sign in at ${config.PUBLIC_URL}/dashboard)\n` : ''}`,
+      );
+    } finally {
+      await db.destroy();
+    }
+    return 0;
+  }
+  if (command === 'create-user') {
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        workspace: { type: 'string' },
+        email: { type: 'string' },
+        password: { type: 'string' },
+        role: { type: 'string', default: 'admin' },
+        json: { type: 'boolean', default: false },
+      },
+    });
+    const workspaceId = values.workspace ?? '';
+    if (!/^[0-9a-f-]{36}$/i.test(workspaceId)) {
+      process.stderr.write('--workspace: the workspace id printed by create-workspace\n');
+      return 2;
+    }
+    const input = userFromFlags({
+      email: values.email ?? '',
+      password: values.password ?? '',
+      role: values.role,
+    });
+    if (!input) {
+      return 2;
+    }
+    await ensureDatabase(config.DATABASE_URL);
+    const { db } = createDb(config.DATABASE_URL, { max: 1 });
+    try {
+      await migrateToLatest(db as Kysely<unknown>);
+      const user = await createUser(db, systemClock, workspaceId, input);
+      process.stdout.write(
+        values.json
+          ? `${JSON.stringify({ user: { id: user.id, email: user.email, role: user.role } })}\n`
+          : `user ${user.email} (${user.role}) added\n`,
       );
     } finally {
       await db.destroy();
