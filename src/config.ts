@@ -41,6 +41,10 @@ export const configSchema = z
     TRUST_PROXY: bool.default(false),
     RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
     RATE_LIMIT_SURVEY_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+    // Delighted-compatible API (issue 8): its own rate limit, and HTTPS served by Glas itself.
+    RATE_LIMIT_V1_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    TLS_CERT_FILE: z.string().min(1).optional(),
+    TLS_KEY_FILE: z.string().min(1).optional(),
     OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
     SEND_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
     SEND_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
@@ -84,6 +88,10 @@ export const configSchema = z
   .refine((c) => c.NODE_ENV !== 'production' || !!c.SMTP_URL, {
     path: ['SMTP_URL'],
     message: 'is required when NODE_ENV=production',
+  })
+  .refine((c) => !c.TLS_CERT_FILE === !c.TLS_KEY_FILE, {
+    path: ['TLS_KEY_FILE'],
+    message: 'and TLS_CERT_FILE must be set together',
   })
   .refine((c) => !c.DKIM_DOMAIN || !!c.DKIM_SELECTOR, {
     path: ['DKIM_SELECTOR'],

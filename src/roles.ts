@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import type { Server } from 'node:http';
+import https from 'node:https';
 import type { AppContext } from './context';
 import { createApp } from './http/app';
 import { startOutboxRelay } from './jobs/outbox-relay.job';
@@ -29,16 +32,24 @@ export async function startRoles(ctx: AppContext): Promise<RunningRoles> {
   }
   if (roles.has('api')) {
     const app = createApp(ctx);
+    const { TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile } = ctx.config;
+    // NOTE: with a certificate Glas speaks HTTPS itself (Delighted's Ruby client forces TLS).
+    const s: Server =
+      certFile && keyFile
+        ? https.createServer({ cert: readFileSync(certFile), key: readFileSync(keyFile) }, app)
+        : http.createServer(app);
     server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(ctx.config.PORT, ctx.config.HOST, (err?: Error) =>
-        err ? reject(err) : resolve(s),
-      );
+      s.once('error', reject);
+      s.listen(ctx.config.PORT, ctx.config.HOST, () => {
+        s.off('error', reject);
+        resolve(s);
+      });
     });
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : ctx.config.PORT;
     const host =
       ctx.config.HOST === '0.0.0.0' || ctx.config.HOST === '::' ? 'localhost' : ctx.config.HOST;
-    url = `http://${host}:${port}`;
+    url = `${ctx.config.TLS_CERT_FILE ? 'https' : 'http'}://${host}:${port}`;
   }
 
   return {

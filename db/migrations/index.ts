@@ -3,6 +3,7 @@ import * as init from './20261123T170000_init';
 import * as dispatcher from './20261123T180000_dispatcher';
 import * as collector from './20261123T190000_collector';
 import * as dashboardUsers from './20261123T220000_dashboard_users';
+import * as delighted from './20261123T230000_delighted';
 
 // NOTE: append-only. A migration that has shipped is never edited; add a new one.
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '20261123T180000_dispatcher': dispatcher,
   '20261123T190000_collector': collector,
   '20261123T220000_dashboard_users': dashboardUsers,
+  '20261123T230000_delighted': delighted,
 };

@@ -4,6 +4,8 @@ export interface ContactsTable {
   id: Generated<string>;
   workspace_id: string;
   email: string;
+  /** E.164 number from the Delighted-compatible API; unique per workspace when set. */
+  phone_number: string | null;
   external_id: string | null;
   name: string | null;
   locale: string | null;

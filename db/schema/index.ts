@@ -1,4 +1,5 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { AutopilotConfigurationsTable, AutopilotMembershipsTable } from './autopilot';
 import type { ApiKeysTable } from './api-keys';
 import type { ContactsTable } from './contacts';
 import type { DailySendCountsTable } from './daily-send-counts';
@@ -42,6 +43,8 @@ export interface Database {
   suppressed_emails: SuppressedEmailsTable;
   users: UsersTable;
   sessions: SessionsTable;
+  autopilot_configurations: AutopilotConfigurationsTable;
+  autopilot_memberships: AutopilotMembershipsTable;
 }
 
 export type Workspace = Selectable<WorkspacesTable>;
@@ -65,6 +68,7 @@ export type { InvitationStatus, ReminderStatus } from './invitations';
 export type { SurveyKind, SurveyStatus } from './surveys';
 export type { JsonObject } from './common';
 export type { ConfirmedVia, FlagReason, ResponseStatus } from './responses';
-export type { WebhookEvent } from './webhooks';
+export type { WebhookEvent, WebhookFormat } from './webhooks';
+export type { AutopilotPlatform } from './autopilot';
 export type { DeliveryStatus } from './webhook-deliveries';
 export type { FollowupStatus } from './followup-cases';

@@ -26,6 +26,8 @@ export interface InvitationsTable {
   skip_reason: string | null;
   locale: Generated<string>;
   segment: Json<JsonObject>;
+  /** Per-invitation texts (emailSubject, emailIntro, thankYouBody, company) over the survey's. */
+  text_overrides: Json<JsonObject | null>;
   send_at: Timestamp;
   expires_at: NullableTimestamp;
   attempts: Generated<number>;

@@ -1,6 +1,15 @@
 import type { Generated, Json, Timestamp } from './common';
 
-export type WebhookEvent = 'response.created' | 'response.updated' | 'followup.created';
+export type WebhookFormat = 'glas' | 'delighted';
+
+export type WebhookEvent =
+  | 'response.created'
+  | 'response.updated'
+  | 'followup.created'
+  // Delighted's names, for webhooks in the `delighted` format.
+  | 'survey_response.created'
+  | 'survey_response.updated'
+  | 'unsubscribe.created';
 
 export interface WebhooksTable {
   id: Generated<string>;
@@ -10,5 +19,7 @@ export interface WebhooksTable {
   /** Signing secret; shown once at creation, kept because every delivery needs it to sign. */
   secret: string;
   description: string | null;
+  /** `delighted`: bodies shaped as Delighted's webhooks ({event_type, event_id, event_data}). */
+  format: Generated<WebhookFormat>;
   created_at: Timestamp;
 }

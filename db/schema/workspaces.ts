@@ -8,5 +8,7 @@ export interface WorkspacesTable {
   company_name: string | null;
   quiet_period_days: Generated<number>;
   daily_send_quota: number | null;
+  /** Survey that Delighted-compatible /v1 survey requests use; null = oldest active NPS survey. */
+  delighted_survey_id: string | null;
   created_at: Timestamp;
 }

@@ -21,6 +21,8 @@ import { healthRoutes } from './routes/health.routes';
 import { responseRoutes } from './routes/response.routes';
 import { surveyRoutes } from './routes/survey.routes';
 import { webhookRoutes } from './routes/webhook.routes';
+import { delightedSettingsRoutes } from './v1/settings.routes';
+import { v1Routes } from './v1/v1.routes';
 import { AppError } from '../errors';
 
 function recordMetrics(ctx: AppContext) {
@@ -121,7 +123,9 @@ export function createApp(ctx: AppContext): Express {
   api.use('/invitations', invitationRoutes(ctx));
   api.use('/unsubscribes', suppressionRoutes(ctx, 'unsubscribed'));
   api.use('/bounces', suppressionRoutes(ctx, 'bounced'));
+  api.use('/delighted', delightedSettingsRoutes(ctx));
   app.use('/api', api);
+  app.use('/v1', v1Routes(ctx));
 
   app.use(() => {
     throw new NotFoundError('route_not_found', 'No such route.');

@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import type { AppContext } from '../context';
 import { sweepCollector } from '../surveys/collector-sweep.service';
+import { runAutopilot } from '../surveys/delighted/autopilot.service';
 import { reconcileInvitations } from '../surveys/invitation.service';
 import { mergeRollups } from '../surveys/rollup.service';
 import { scheduleReminders } from '../surveys/reminder.service';
@@ -33,6 +34,11 @@ export async function maintenanceJob(ctx: AppContext, job: Job<JobPayloads['main
       const scheduled = await scheduleReminders(ctx.db, ctx.clock);
       ctx.logger.info({ scheduled }, 'reminders scheduled');
       return { scheduled };
+    }
+    case 'autopilot': {
+      const result = await runAutopilot(ctx);
+      ctx.logger.info(result, 'autopilot survey requests created');
+      return result;
     }
   }
 }

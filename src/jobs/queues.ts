@@ -13,7 +13,11 @@ export interface JobPayloads {
 }
 
 export type QueueName = keyof JobPayloads;
-export type MaintenanceTask = 'reconcile-invitations' | 'schedule-reminders' | 'sweep-collector';
+export type MaintenanceTask =
+  | 'reconcile-invitations'
+  | 'schedule-reminders'
+  | 'sweep-collector'
+  | 'autopilot';
 
 export const QUEUE_NAMES: readonly QueueName[] = [
   'send-invitation',

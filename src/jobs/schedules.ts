@@ -12,6 +12,8 @@ export const SCHEDULES: readonly Schedule[] = [
   { id: 'reconcile-invitations', pattern: '*/2 * * * *', task: 'reconcile-invitations' },
   { id: 'schedule-reminders', pattern: '*/10 * * * *', task: 'schedule-reminders' },
   { id: 'sweep-collector', pattern: '* * * * *', task: 'sweep-collector' },
+  // Delighted Autopilot: survey requests for memberships that fell due.
+  { id: 'autopilot', pattern: '*/5 * * * *', task: 'autopilot' },
 ];
 
 export async function upsertSchedules(ctx: AppContext): Promise<void> {

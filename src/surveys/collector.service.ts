@@ -8,6 +8,8 @@ import { resolveLocale } from './i18n';
 import type { Locale } from './i18n/types';
 import { findInvitationByTokenHash } from './invitation.repository';
 import { isValidScore, SCALES } from './scales';
+import { emitDelightedUnsubscribe } from './delighted/webhook-format';
+import { withTextOverrides } from './text-overrides';
 import { resolveTexts } from './texts';
 import type { ResolvedTexts } from './texts';
 import { applyResponseEffects, enqueuePendingJobs } from './response-effects';
@@ -86,7 +88,15 @@ export async function openInvitation(
     contactId: row.contact_id,
     kind: row.kind,
     locale,
-    texts: resolveTexts(row.kind, row.texts, locale, row.company_name ?? row.workspace_name),
+    texts: (() => {
+      const o = withTextOverrides(
+        row.texts,
+        locale,
+        row.company_name ?? row.workspace_name,
+        row.text_overrides,
+      );
+      return resolveTexts(row.kind, o.texts, locale, o.company);
+    })(),
     response: response ?? null,
   };
 }
@@ -315,13 +325,21 @@ export async function unsubscribeByToken(db: Kysely<Database>, clock: Clock, tok
   if (!row?.contact_id) {
     throw new NotFoundError('survey_link_not_found', 'This link does not exist.');
   }
-  await db
-    .updateTable('contacts')
-    .set({ unsubscribed_at: clock.now() })
-    .where('id', '=', row.contact_id)
-    .where('workspace_id', '=', row.workspace_id)
-    .where('unsubscribed_at', 'is', null)
-    .execute();
+  const contactId = row.contact_id;
+  await db.transaction().execute(async (trx) => {
+    const now = clock.now();
+    const done = await trx
+      .updateTable('contacts')
+      .set({ unsubscribed_at: now })
+      .where('id', '=', contactId)
+      .where('workspace_id', '=', row.workspace_id)
+      .where('unsubscribed_at', 'is', null)
+      .executeTakeFirst();
+    if (done.numUpdatedRows > 0n) {
+      // Delighted-format webhooks hear of it; the sweep-collector task enqueues the delivery.
+      await emitDelightedUnsubscribe(trx, row.workspace_id, contactId, now);
+    }
+  });
   return { locale: resolveLocale(row.locale, 'en') };
 }
 

@@ -24,6 +24,7 @@ import {
   updateContactById,
   upsertContact,
 } from './contact.repository';
+import { emitDelightedUnsubscribe } from './delighted/webhook-format';
 import { hashToken } from './tokens';
 
 export function toContactDto(row: Contact): ContactDto {
@@ -251,7 +252,7 @@ export async function suppress(
   workspaceId: string,
   kind: SuppressionKind,
   input: SuppressionBody,
-): Promise<{ suppression: SuppressionDto; created: boolean }> {
+): Promise<{ suppression: SuppressionDto; created: boolean; deliveryIds: string[] }> {
   const now = clock.now();
   return db.transaction().execute(async (trx) => {
     const { contact } = await ensureContact(trx, workspaceId, { email: input.email }, now);
@@ -260,7 +261,12 @@ export async function suppress(
         ? await markContactUnsubscribed(trx, workspaceId, contact.id, now, input.reason ?? 'api')
         : await markContactBounced(trx, workspaceId, contact.id, now, input.reason ?? 'api');
     const row = (await findContactById(trx, workspaceId, contact.id)) ?? contact;
-    return { suppression: toSuppressionDto(row, kind), created: changed };
+    // Queued here, handed to BullMQ by the caller or else by the sweep-collector task.
+    const deliveryIds =
+      changed && kind === 'unsubscribed'
+        ? await emitDelightedUnsubscribe(trx, workspaceId, contact.id, now)
+        : [];
+    return { suppression: toSuppressionDto(row, kind), created: changed, deliveryIds };
   });
 }
 

@@ -126,6 +126,8 @@ export async function decideInvitation(
     /** Identity of the event for sampling: stable across retries of the same request. */
     eventIdentity: string;
     now: Date;
+    /** A send recorded elsewhere (Delighted's `last_sent_at`) starts a quiet period too. */
+    lastSentAt?: Date | null;
   },
 ): Promise<Decision> {
   const { workspace, survey, contact, now } = input;
@@ -143,7 +145,11 @@ export async function decideInvitation(
     return skip('sampled_out');
   }
   const quietDays = survey.quiet_period_days ?? workspace.quiet_period_days;
-  if (await inQuietPeriod(db, workspace.id, contact.id, quietDays, now)) {
+  const sentElsewhere =
+    quietDays > 0 &&
+    !!input.lastSentAt &&
+    input.lastSentAt.getTime() > now.getTime() - quietDays * 86_400_000;
+  if (sentElsewhere || (await inQuietPeriod(db, workspace.id, contact.id, quietDays, now))) {
     return skip('quiet_period');
   }
   const quota = await takeQuota(db, workspace, now);

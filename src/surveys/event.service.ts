@@ -89,7 +89,8 @@ async function claimIdempotencyKey(db: Kysely<Database>, workspaceId: string, ke
   }
 }
 
-async function inviteForSurveys(
+/** Decides and records invitations for one contact; the caller holds the contact lock. */
+export async function inviteForSurveys(
   trx: Kysely<Database>,
   ctx: {
     workspace: Workspace;
@@ -99,6 +100,12 @@ async function inviteForSurveys(
     input: CreateEventBody;
     eventIdentity: string;
     now: Date;
+    /** Overrides the survey's delay (the Delighted API's `delay`). */
+    delaySeconds?: number;
+    /** Per-invitation texts over the survey's (Delighted's special properties). */
+    textOverrides?: JsonObject | null;
+    /** When another system last surveyed this contact; counts toward the quiet period. */
+    lastSentAt?: Date | null;
   },
 ) {
   const { workspace, contact, event, input, now } = ctx;
@@ -112,10 +119,11 @@ async function inviteForSurveys(
       contact,
       eventIdentity: ctx.eventIdentity,
       now,
+      lastSentAt: ctx.lastSentAt ?? null,
     });
     quotaAlert ||= decision.quotaAlert;
     const sendAt = nextSendTime(
-      new Date(now.getTime() + survey.delay_seconds * 1000),
+      new Date(now.getTime() + (ctx.delaySeconds ?? survey.delay_seconds) * 1000),
       survey.send_window as SendWindow | null,
       contact.time_zone ?? workspace.time_zone,
     );
@@ -129,6 +137,7 @@ async function inviteForSurveys(
       skip_reason: skipReason,
       locale,
       segment: JSON.stringify(segmentSnapshot(survey, contact, input.properties, locale)),
+      text_overrides: ctx.textOverrides ? JSON.stringify(ctx.textOverrides) : null,
       send_at: sendAt,
       expires_at: new Date(sendAt.getTime() + survey.expires_after_days * 86_400_000),
       created_at: now,

@@ -210,6 +210,7 @@ export async function findInvitationByTokenHash(db: Kysely<Database>, tokenHash:
       'invitations.status',
       'invitations.locale',
       'invitations.segment',
+      'invitations.text_overrides',
       'invitations.expires_at',
       'surveys.kind',
       'surveys.status as survey_status',

@@ -9,6 +9,7 @@ import { resolveLocale } from './i18n';
 import { claimInvitation, markInvitation } from './invitation.repository';
 import type { Mailer } from './mailer';
 import { isTransientMailError } from './mailer';
+import { withTextOverrides } from './text-overrides';
 import { hashToken, newToken } from './tokens';
 
 export interface DeliveryDeps {
@@ -44,6 +45,7 @@ export async function loadForSend(db: Kysely<Database>, invitationId: string) {
       'invitations.expires_at',
       'invitations.send_at',
       'invitations.answered_at',
+      'invitations.text_overrides',
       'surveys.kind',
       'surveys.status as survey_status',
       'surveys.texts',
@@ -86,12 +88,19 @@ export function renderFor(
   token: string,
   reminder = false,
 ) {
+  const locale = resolveLocale(row.locale, resolveLocale(row.default_locale, 'en'));
+  const o = withTextOverrides(
+    row.texts,
+    locale,
+    row.company_name ?? row.workspace_name,
+    row.text_overrides,
+  );
   return renderInvitationEmail({
     invitationId,
     kind: row.kind,
-    surveyTexts: row.texts,
-    locale: resolveLocale(row.locale, resolveLocale(row.default_locale, 'en')),
-    company: row.company_name ?? row.workspace_name,
+    surveyTexts: o.texts,
+    locale,
+    company: o.company,
     contactName: row.name,
     token,
     publicUrl: deps.publicUrl,

@@ -4,6 +4,7 @@ import type { Clock } from '../clock';
 import { followupAlertJobId, webhookDeliveryJobId } from '../jobs/queues';
 import type { Queues } from '../jobs/queues';
 import type { Logger } from '../logger';
+import { emitDelightedResponseEvent } from './delighted/webhook-format';
 import { findRules, insertCase } from './followup.repository';
 import type { ResponseRow } from './response.repository';
 import { updateResponse } from './response.repository';
@@ -17,7 +18,7 @@ export type PendingJob =
 
 export interface EffectDeps {
   clock: Clock;
-  config: { FOLLOWUP_DEFAULT_SLA_HOURS: number };
+  config: { FOLLOWUP_DEFAULT_SLA_HOURS: number; PUBLIC_URL?: string };
 }
 
 /** The one rule for what scores count; the SQL view `counted_responses` says the same. */
@@ -59,6 +60,29 @@ async function emit(
   const ids = await insertDeliveriesForEvent(trx, workspaceId, event, payload, now);
   for (const deliveryId of ids) {
     jobs.push({ queue: 'webhook-delivery', deliveryId, workspaceId });
+  }
+}
+
+/** The same change for webhooks in Delighted's format (they subscribe by Delighted's names). */
+async function emitDelighted(
+  trx: Kysely<Database>,
+  deps: EffectDeps,
+  event: 'survey_response.created' | 'survey_response.updated',
+  kind: SurveyKind,
+  row: ResponseRow,
+  now: Date,
+  jobs: PendingJob[],
+) {
+  const ids = await emitDelightedResponseEvent(
+    trx,
+    event,
+    kind,
+    row,
+    deps.config.PUBLIC_URL ?? '',
+    now,
+  );
+  for (const deliveryId of ids) {
+    jobs.push({ queue: 'webhook-delivery', deliveryId, workspaceId: row.workspace_id });
   }
 }
 
@@ -142,6 +166,7 @@ export async function applyResponseEffects(
       now,
       jobs,
     );
+    await emitDelighted(trx, deps, 'survey_response.created', kind, row, now, jobs);
   } else if (row.announced_at !== null && changed(before, row)) {
     await emit(
       trx,
@@ -151,6 +176,7 @@ export async function applyResponseEffects(
       now,
       jobs,
     );
+    await emitDelighted(trx, deps, 'survey_response.updated', kind, row, now, jobs);
   }
   if (countsInScores(row) && needsFollowup(kind, row.score)) {
     await openCase(trx, deps, row, now, jobs);

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import type { Database, JsonObject, WebhookEvent } from '../../db/schema';
+import type { Database, JsonObject, WebhookEvent, WebhookFormat } from '../../db/schema';
 
 export async function insertWebhook(
   db: Kysely<Database>,
@@ -10,6 +10,7 @@ export async function insertWebhook(
     events: WebhookEvent[];
     secret: string;
     description: string | null;
+    format?: WebhookFormat;
     now: Date;
   },
 ) {
@@ -21,6 +22,7 @@ export async function insertWebhook(
       events: JSON.stringify(values.events),
       secret: values.secret,
       description: values.description,
+      format: values.format ?? 'glas',
       created_at: values.now,
     })
     .returningAll()
@@ -131,7 +133,7 @@ export async function findDeliveryForSend(db: Kysely<Database>, workspaceId: str
     .selectFrom('webhook_deliveries as d')
     .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
     .selectAll('d')
-    .select(['w.url', 'w.secret'])
+    .select(['w.url', 'w.secret', 'w.format'])
     .where('d.workspace_id', '=', workspaceId)
     .where('d.id', '=', id)
     .executeTakeFirst();

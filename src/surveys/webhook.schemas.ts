@@ -1,31 +1,56 @@
 import { z } from 'zod';
+import { DELIGHTED_EVENTS } from './delighted/webhook-format';
 import { pageCursorSchema, pageLimitSchema } from './pagination.schemas';
 
 const isoDate = z.iso.datetime({ offset: true });
 
-export const webhookEventSchema = z.enum([
+export const glasWebhookEventSchema = z.enum([
   'response.created',
   'response.updated',
   'followup.created',
 ]);
+export const delightedWebhookEventSchema = z.enum(DELIGHTED_EVENTS);
+export const webhookEventSchema = z.union([glasWebhookEventSchema, delightedWebhookEventSchema]);
+export const webhookFormatSchema = z
+  .enum(['glas', 'delighted'])
+  .describe('`delighted`: bodies shaped as Delighted webhooks, with Delighted event names');
 
-export const createWebhookBodySchema = z.strictObject({
-  url: z
-    .string()
-    .max(2000)
-    .refine((s) => URL.canParse(s), 'must be an absolute URL')
-    .refine((s) => /^https?:$/.test(URL.canParse(s) ? new URL(s).protocol : ''), 'must be http(s)')
-    .refine((s) => !URL.canParse(s) || (!new URL(s).username && !new URL(s).password), {
-      message: 'must not contain credentials',
-    }),
-  events: z.array(webhookEventSchema).min(1).max(3),
-  description: z
-    .string()
-    .trim()
-    .max(200)
-    .refine((s) => !/[\0\r\n]/.test(s), 'must not contain line breaks or NUL')
-    .optional(),
-});
+export const createWebhookBodySchema = z
+  .strictObject({
+    url: z
+      .string()
+      .max(2000)
+      .refine((s) => URL.canParse(s), 'must be an absolute URL')
+      .refine(
+        (s) => /^https?:$/.test(URL.canParse(s) ? new URL(s).protocol : ''),
+        'must be http(s)',
+      )
+      .refine((s) => !URL.canParse(s) || (!new URL(s).username && !new URL(s).password), {
+        message: 'must not contain credentials',
+      }),
+    events: z.array(webhookEventSchema).min(1).max(3),
+    description: z
+      .string()
+      .trim()
+      .max(200)
+      .refine((s) => !/[\0\r\n]/.test(s), 'must not contain line breaks or NUL')
+      .optional(),
+    format: webhookFormatSchema.default('glas'),
+  })
+  .refine(
+    (b) =>
+      b.events.every(
+        (e) =>
+          (b.format === 'delighted'
+            ? delightedWebhookEventSchema
+            : glasWebhookEventSchema
+          ).safeParse(e).success,
+      ),
+    {
+      path: ['events'],
+      message: 'use Delighted event names with format delighted, Glas names otherwise',
+    },
+  );
 export type CreateWebhookBody = z.infer<typeof createWebhookBodySchema>;
 
 export const webhookDtoSchema = z.object({
@@ -33,6 +58,7 @@ export const webhookDtoSchema = z.object({
   url: z.string(),
   events: z.array(webhookEventSchema),
   description: z.string().nullable(),
+  format: webhookFormatSchema,
   createdAt: isoDate,
 });
 export type WebhookDto = z.infer<typeof webhookDtoSchema>;

@@ -8,6 +8,7 @@ import { NotFoundError, ValidationError } from '../errors';
 import type { Queues } from '../jobs/queues';
 import type { Logger } from '../logger';
 import { decodeCursor, encodeCursor } from './cursor';
+import { delightedBody } from './delighted/webhook-format';
 import { enqueuePendingJobs } from './response-effects';
 import { assertPublicHost, PrivateAddressError, publicOnlyLookup } from './ssrf';
 import {
@@ -39,6 +40,7 @@ function toWebhookDto(row: WebhookRow): WebhookDto {
     url: row.url,
     events: row.events,
     description: row.description,
+    format: row.format,
     createdAt: row.created_at.toISOString(),
   };
 }
@@ -97,6 +99,7 @@ export async function createWebhook(
     events: [...new Set(body.events)],
     secret,
     description: body.description ?? null,
+    format: body.format,
     now: clock.now(),
   });
   return { ...toWebhookDto(row), secret };
@@ -233,7 +236,11 @@ export async function deliverWebhook(
   if (!row || row.status !== 'pending') {
     return 'skipped';
   }
-  const body = JSON.stringify({ id: row.id, ...row.payload });
+  const body = JSON.stringify(
+    row.format === 'delighted'
+      ? delightedBody(row.id, row.replay_of, row.payload)
+      : { id: row.id, ...row.payload },
+  );
   const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
   const headers = {
     'Content-Type': 'application/json',
