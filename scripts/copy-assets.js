@@ -3,6 +3,10 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
-for (const dir of ['src/surveys/templates', 'src/http/dashboard/templates']) {
+for (const dir of [
+  'src/surveys/templates',
+  'src/http/dashboard/templates',
+  'src/reports/templates',
+]) {
   fs.cpSync(path.join(root, dir), path.join(root, 'dist', dir), { recursive: true });
 }

@@ -68,6 +68,8 @@ export const configSchema = z
     RECONCILE_OVERDUE_MS: z.coerce.number().int().min(0).default(300_000),
     WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
     WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
+    // Key for keyed hashes of erased or anonymized email addresses (and report share links).
+    GLAS_SECRET: z.string().min(32, 'at least 32 characters').optional(),
     DKIM_DOMAIN: z
       .string()
       .regex(/^[A-Za-z0-9.-]+$/, 'a domain name')
@@ -84,7 +86,15 @@ export const configSchema = z
     PUBLIC_URL: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
     // Without SMTP the mail stays in the dev mailbox, never in production.
     DEV_MAILBOX: c.DEV_MAILBOX ?? (!c.SMTP_URL && c.NODE_ENV !== 'production'),
+    // NOTE: a fixed development key; production refuses to start without its own ('' fails below).
+    GLAS_SECRET:
+      c.GLAS_SECRET ??
+      (c.NODE_ENV === 'production' ? '' : 'glas-development-secret-do-not-use-in-production'),
   }))
+  .refine((c) => c.NODE_ENV !== 'production' || c.GLAS_SECRET !== '', {
+    path: ['GLAS_SECRET'],
+    message: 'is required when NODE_ENV=production',
+  })
   .refine((c) => c.NODE_ENV !== 'production' || !!c.SMTP_URL, {
     path: ['SMTP_URL'],
     message: 'is required when NODE_ENV=production',

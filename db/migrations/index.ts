@@ -4,6 +4,7 @@ import * as dispatcher from './20261123T180000_dispatcher';
 import * as collector from './20261123T190000_collector';
 import * as dashboardUsers from './20261123T220000_dashboard_users';
 import * as delighted from './20261123T230000_delighted';
+import * as reports from './20261123T210000_reports';
 
 // NOTE: append-only. A migration that has shipped is never edited; add a new one.
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '20261123T190000_collector': collector,
   '20261123T220000_dashboard_users': dashboardUsers,
   '20261123T230000_delighted': delighted,
+  '20261123T210000_reports': reports,
 };

@@ -8,6 +8,13 @@ export interface WorkspacesTable {
   company_name: string | null;
   quiet_period_days: Generated<number>;
   daily_send_quota: number | null;
+  executive_recipients: Generated<string[]>;
+  manager_recipients: Generated<string[]>;
+  /** Day of the month (1–28) the monthly report goes out, at report_hour local time. */
+  monthly_report_day: Generated<number>;
+  /** ISO weekday (1 = Monday) the weekly report goes out. */
+  weekly_report_weekday: Generated<number>;
+  report_hour: Generated<number>;
   /** Survey that Delighted-compatible /v1 survey requests use; null = oldest active NPS survey. */
   delighted_survey_id: string | null;
   created_at: Timestamp;

@@ -21,6 +21,9 @@ import { healthRoutes } from './routes/health.routes';
 import { responseRoutes } from './routes/response.routes';
 import { surveyRoutes } from './routes/survey.routes';
 import { webhookRoutes } from './routes/webhook.routes';
+import { actionRoutes } from './routes/action.routes';
+import { reportPageRoutes, reportRoutes } from './routes/report.routes';
+import { workspaceRoutes } from './routes/workspace.routes';
 import { delightedSettingsRoutes } from './v1/settings.routes';
 import { v1Routes } from './v1/v1.routes';
 import { AppError } from '../errors';
@@ -89,6 +92,7 @@ export function createApp(ctx: AppContext): Express {
     res.json(buildOpenApiDocument());
   });
   app.use(collectorRoutes(ctx));
+  app.use(reportPageRoutes(ctx));
   if (ctx.config.DEV_MAILBOX) {
     app.use('/dev', devRoutes(ctx));
   }
@@ -114,6 +118,9 @@ export function createApp(ctx: AppContext): Express {
   api.use(requireJson);
   api.use(express.json({ limit: ctx.config.BODY_LIMIT_BYTES, strict: true }));
   api.use(requireApiKey(ctx));
+  api.use(workspaceRoutes(ctx));
+  api.use('/reports', reportRoutes(ctx));
+  api.use('/actions', actionRoutes(ctx));
   api.use('/surveys', surveyRoutes(ctx));
   api.use('/events', eventRoutes(ctx));
   api.use('/responses', responseRoutes(ctx));

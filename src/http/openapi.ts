@@ -8,6 +8,9 @@ import { registerSuppressionPaths } from './routes/suppression.routes';
 import { registerResponsePaths } from './routes/response.routes';
 import { registerSurveyPaths } from './routes/survey.routes';
 import { registerWebhookPaths } from './routes/webhook.routes';
+import { registerActionPaths } from './routes/action.routes';
+import { registerReportPaths } from './routes/report.routes';
+import { registerWorkspacePaths } from './routes/workspace.routes';
 
 /** The OpenAPI document, generated from the same zod schemas that validate requests. */
 export function buildOpenApiDocument() {
@@ -26,6 +29,9 @@ export function buildOpenApiDocument() {
   registerContactPaths(registry);
   registerInvitationPaths(registry);
   registerSuppressionPaths(registry);
+  registerWorkspacePaths(registry);
+  registerReportPaths(registry);
+  registerActionPaths(registry);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {

@@ -5,10 +5,16 @@ import { runAutopilot } from '../surveys/delighted/autopilot.service';
 import { reconcileInvitations } from '../surveys/invitation.service';
 import { mergeRollups } from '../surveys/rollup.service';
 import { scheduleReminders } from '../surveys/reminder.service';
+import { recordScheduleRun } from '../surveys/schedule-runs.service';
+import { runReportTick } from '../reports/report.service';
 import type { JobPayloads } from './queues';
 
 /** Periodic upkeep; each task is idempotent, so a duplicate run is harmless. */
 export async function maintenanceJob(ctx: AppContext, job: Job<JobPayloads['maintenance']>) {
+  if (job.repeatJobKey) {
+    // Watchdog (/readyz): a job produced by a scheduler proves the schedule still fires.
+    await recordScheduleRun(ctx.db, job.data.task, ctx.clock.now());
+  }
   switch (job.data.task) {
     case 'reconcile-invitations': {
       const result = await reconcileInvitations(ctx.db, ctx.clock, {
@@ -38,6 +44,11 @@ export async function maintenanceJob(ctx: AppContext, job: Job<JobPayloads['main
     case 'autopilot': {
       const result = await runAutopilot(ctx);
       ctx.logger.info(result, 'autopilot survey requests created');
+      return result;
+    }
+    case 'report-tick': {
+      const result = await runReportTick(ctx);
+      ctx.logger.info(result, 'report tick done');
       return result;
     }
   }

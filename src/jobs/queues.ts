@@ -17,7 +17,8 @@ export type MaintenanceTask =
   | 'reconcile-invitations'
   | 'schedule-reminders'
   | 'sweep-collector'
-  | 'autopilot';
+  | 'autopilot'
+  | 'report-tick';
 
 export const QUEUE_NAMES: readonly QueueName[] = [
   'send-invitation',

@@ -1,22 +1,38 @@
 import type { AppContext } from '../context';
+import { registerScheduleRuns } from '../surveys/schedule-runs.service';
 import type { MaintenanceTask } from './queues';
 
 interface Schedule {
   id: string;
   pattern: string;
   task: MaintenanceTask;
+  /** Seconds between runs; the /readyz watchdog fails after three missed intervals. */
+  intervalSeconds: number;
 }
 
 /** Every job scheduler Glas runs. Upserting by fixed id makes a second scheduler process harmless. */
 export const SCHEDULES: readonly Schedule[] = [
-  { id: 'reconcile-invitations', pattern: '*/2 * * * *', task: 'reconcile-invitations' },
-  { id: 'schedule-reminders', pattern: '*/10 * * * *', task: 'schedule-reminders' },
-  { id: 'sweep-collector', pattern: '* * * * *', task: 'sweep-collector' },
+  {
+    id: 'reconcile-invitations',
+    pattern: '*/2 * * * *',
+    task: 'reconcile-invitations',
+    intervalSeconds: 120,
+  },
+  {
+    id: 'schedule-reminders',
+    pattern: '*/10 * * * *',
+    task: 'schedule-reminders',
+    intervalSeconds: 600,
+  },
+  { id: 'sweep-collector', pattern: '* * * * *', task: 'sweep-collector', intervalSeconds: 60 },
+  // Finds workspaces whose monthly/weekly report fell due (their local day and hour) and sends it.
+  { id: 'report-tick', pattern: '*/15 * * * *', task: 'report-tick', intervalSeconds: 900 },
   // Delighted Autopilot: survey requests for memberships that fell due.
-  { id: 'autopilot', pattern: '*/5 * * * *', task: 'autopilot' },
+  { id: 'autopilot', pattern: '*/5 * * * *', task: 'autopilot', intervalSeconds: 300 },
 ];
 
 export async function upsertSchedules(ctx: AppContext): Promise<void> {
+  await registerScheduleRuns(ctx.db, SCHEDULES, ctx.clock.now());
   const queue = ctx.queues.get('maintenance');
   for (const s of SCHEDULES) {
     await queue.upsertJobScheduler(

@@ -38,7 +38,13 @@ describe('loadConfig', () => {
     expect(() =>
       loadConfig({ NODE_ENV: 'production', SMTP_URL: 'smtp://mail:25', DEV_MAILBOX: 'true' }),
     ).toThrow(/DEV_MAILBOX/);
-    expect(loadConfig({ NODE_ENV: 'production', SMTP_URL: 'smtp://mail:25' }).DEV_MAILBOX).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', SMTP_URL: 'smtp://mail:25', GLAS_SECRET: 'x'.repeat(32) }).DEV_MAILBOX).toBe(false);
+  });
+
+  it('requires a GLAS_SECRET of at least 32 characters in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', SMTP_URL: 'smtp://mail:25' })).toThrow(/GLAS_SECRET: is required/);
+    expect(() => loadConfig({ GLAS_SECRET: 'short' })).toThrow(/GLAS_SECRET/);
+    expect(loadConfig({}).GLAS_SECRET.length).toBeGreaterThanOrEqual(32);
   });
 
   it('treats empty variables as unset and trims a trailing slash from PUBLIC_URL', () => {

@@ -20,6 +20,7 @@ import {
 } from './kit';
 import type { RouteDecl } from './kit';
 import { overviewPages } from './overview.pages';
+import { reportPages } from './report.pages';
 import { responsePages } from './response.pages';
 import { surveyPages } from './survey.pages';
 import { renderPage } from './view';
@@ -56,6 +57,8 @@ export function createDashboard(ctx: AppContext): Dashboard {
   router.use((_req, res, next) => {
     res.set('Content-Security-Policy', DASHBOARD_CSP);
     res.set('Cache-Control', 'no-store');
+    // Same-origin referrers let the browser send a real Origin on form posts (CSRF check).
+    res.set('Referrer-Policy', 'same-origin');
     next();
   });
   router.get('/assets/dashboard.css', (_req, res) => {
@@ -83,6 +86,7 @@ export function createDashboard(ctx: AppContext): Dashboard {
   overviewPages(ctx, r);
   surveyPages(ctx, r);
   responsePages(ctx, r);
+  reportPages(ctx, r);
   adminPages(ctx, r);
 
   router.use(() => {

@@ -159,7 +159,9 @@ export function rejectCrossSite(publicUrl: string): RequestHandler {
     if (site && site !== 'same-origin' && site !== 'none') {
       throw new CsrfError('Cross-site requests cannot change anything here.');
     }
-    const from = req.get('origin') ?? refererOrigin(req.get('referer'));
+    // NOTE: `Origin: null` (privacy-sensitive contexts) proves nothing either way; the token decides.
+    const header = req.get('origin');
+    const from = header && header !== 'null' ? header : refererOrigin(req.get('referer'));
     if (from && from !== origin) {
       throw new CsrfError('This request came from another site.');
     }
@@ -228,9 +230,20 @@ export function fieldErrors(details: ErrorDetail[] = [], alias: Record<string, s
   const errors: FieldErrors = {};
   for (const d of details) {
     const field = alias[d.field] ?? d.field;
-    errors[field] ??= d.issue;
+    errors[field] ??= humanIssue(d.issue);
   }
   return errors;
+}
+
+/** zod's default wording is for developers; the common ones get plain words. */
+function humanIssue(issue: string): string {
+  if (/expected string to have >=1 characters/.test(issue)) {
+    return 'required';
+  }
+  if (/expected number, received NaN/.test(issue)) {
+    return 'a number';
+  }
+  return issue;
 }
 
 export type FormResult<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };

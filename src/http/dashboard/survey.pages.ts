@@ -164,7 +164,7 @@ export function surveyPages(ctx: AppContext, r: DashRouter) {
     // NOTE: a preview is shown in a sandboxed frame of the dashboard; emails need inline styles.
     res.set(
       'Content-Security-Policy',
-      "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'none'; frame-ancestors 'self'; sandbox",
+      "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'none'; frame-ancestors 'self'",
     );
     res.set('X-Frame-Options', 'SAMEORIGIN');
     res.type('html').send(html);

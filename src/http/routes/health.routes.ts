@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { pendingMigrations } from '../../../db/migrate';
 import type { AppContext } from '../../context';
+import { findStaleSchedules } from '../../surveys/schedule-runs.service';
 
 async function check(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<string> {
   let timer: NodeJS.Timeout | undefined;
@@ -34,6 +35,14 @@ export function healthRoutes(ctx: AppContext): Router {
       migrations: await check(async () => {
         const pending = await pendingMigrations(ctx.db as Kysely<unknown>, ctx.dbSchema);
         return pending.length ? `pending: ${pending.join(', ')}` : 'ok';
+      }),
+      schedules: await check(async () => {
+        const stale = await findStaleSchedules(ctx.db, ctx.clock.now());
+        if (stale.length === 0) {
+          return 'ok';
+        }
+        ctx.logger.error({ stale }, 'job schedules stopped firing');
+        return `not fired within 3 intervals: ${stale.map((s) => s.scheduleId).join(', ')}`;
       }),
     };
     const ready = Object.values(checks).every((c) => c === 'ok');

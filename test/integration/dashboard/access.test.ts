@@ -89,8 +89,11 @@ function pathFor(route: RouteDecl, f: Fixture): string {
           ? f.webhookId
           : f.surveyId;
   return (
-    `/dashboard${route.path}`.replace(':id', id).replace(':part', 'email').replace(/\/$/, '') ||
-    '/dashboard'
+    `/dashboard${route.path}`
+      .replace(':id', id)
+      .replace(':part', 'email')
+      .replace(':month', '2026-11')
+      .replace(/\/$/, '') || '/dashboard'
   );
 }
 

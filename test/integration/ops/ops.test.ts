@@ -25,7 +25,7 @@ describe('operations endpoints', () => {
 
   it('GET /readyz answers 200 when Postgres, Redis and migrations are fine', async () => {
     const res = await request(world.app).get('/readyz').expect(200);
-    expect(res.body).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok', migrations: 'ok' } });
+    expect(res.body).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok', migrations: 'ok', schedules: 'ok' } });
   });
 
   it('GET /readyz answers 503 JSON when Redis is unreachable and migrations are missing', async () => {

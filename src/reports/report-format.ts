@@ -1,0 +1,73 @@
+import type { SurveyKind } from '../../db/schema';
+import type { Cell } from '../surveys/metrics.schemas';
+
+export const MIN_RESPONSES = 30;
+
+/** The score as people read it: NPS "+32.4", CSAT "84.1 %", CES "5.42". */
+export function formatScore(kind: SurveyKind, score: number | null): string {
+  if (score === null) {
+    return '–';
+  }
+  switch (kind) {
+    case 'nps':
+      return `${score > 0 ? '+' : score < 0 ? '−' : ''}${Math.abs(score).toFixed(1)}`;
+    case 'csat':
+      return `${score.toFixed(1)} %`;
+    case 'ces':
+      return score.toFixed(2);
+  }
+}
+
+export function unitOf(kind: SurveyKind): string {
+  return kind === 'nps' ? 'points' : 'percentage points';
+}
+
+export function scoreName(kind: SurveyKind): string {
+  return kind === 'nps' ? 'NPS' : kind === 'csat' ? 'CSAT' : 'CES';
+}
+
+/** "± 4.1" from an interval, in display bounds. */
+export function formatMargin(kind: SurveyKind, cell: Cell): string {
+  if (!cell.interval || cell.score === null) {
+    return '';
+  }
+  const half = (cell.interval.upper - cell.interval.lower) / 2;
+  return `± ${kind === 'ces' ? half.toFixed(2) : half.toFixed(1)}`;
+}
+
+export function formatP(p: number | null): string {
+  if (p === null) {
+    return '';
+  }
+  return p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`;
+}
+
+/** A change stated in words, honest about significance and small samples (STATISTICS.md §6.3). */
+export function changeInWords(
+  kind: SurveyKind,
+  cell: Cell,
+  change: Cell['change'] | undefined,
+  label: string,
+): string {
+  if (!change || change.difference === null || cell.score === null) {
+    return `no responses to compare with ${label}`;
+  }
+  const d = change.difference;
+  const measure = kind === 'ces' ? ' in the share agreeing' : '';
+  const size = `${Math.abs(d).toFixed(1)} ${unitOf(kind)}${measure}`;
+  const direction = d > 0 ? `up ${size}` : d < 0 ? `down ${size}` : 'unchanged';
+  if (cell.n < MIN_RESPONSES || change.previousN < MIN_RESPONSES) {
+    return `${direction} vs ${label} — not enough responses to tell`;
+  }
+  return change.significant
+    ? `${direction} vs ${label} — a significant change (${formatP(change.pValue)})`
+    : `${direction} vs ${label} — not a significant change (${formatP(change.pValue)})`;
+}
+
+export function percent(rate: number | null): string {
+  return rate === null ? '–' : `${(rate * 100).toFixed(1)} %`;
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+}

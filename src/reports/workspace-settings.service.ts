@@ -1,0 +1,54 @@
+import type { Kysely } from 'kysely';
+import type { Database, Workspace } from '../../db/schema';
+import { getWorkspace } from '../surveys/workspace.service';
+import type { PatchWorkspaceBody, WorkspaceSettingsDto } from './report.schemas';
+
+export function toWorkspaceSettingsDto(row: Workspace): WorkspaceSettingsDto {
+  return {
+    id: row.id,
+    name: row.name,
+    timeZone: row.time_zone,
+    defaultLocale: row.default_locale,
+    executiveRecipients: row.executive_recipients,
+    managerRecipients: row.manager_recipients,
+    monthlyReportDay: row.monthly_report_day,
+    weeklyReportWeekday: row.weekly_report_weekday,
+    reportHour: row.report_hour,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+const normalize = (emails: string[]) => [...new Set(emails.map((e) => e.trim().toLowerCase()))];
+
+export async function getWorkspaceSettings(db: Kysely<Database>, workspaceId: string) {
+  return toWorkspaceSettingsDto(await getWorkspace(db, workspaceId));
+}
+
+export async function updateWorkspaceSettings(
+  db: Kysely<Database>,
+  workspaceId: string,
+  input: PatchWorkspaceBody,
+): Promise<WorkspaceSettingsDto> {
+  await db
+    .updateTable('workspaces')
+    .set({
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.timeZone !== undefined ? { time_zone: input.timeZone } : {}),
+      ...(input.executiveRecipients !== undefined
+        ? { executive_recipients: normalize(input.executiveRecipients) }
+        : {}),
+      ...(input.managerRecipients !== undefined
+        ? { manager_recipients: normalize(input.managerRecipients) }
+        : {}),
+      ...(input.monthlyReportDay !== undefined
+        ? { monthly_report_day: input.monthlyReportDay }
+        : {}),
+      ...(input.weeklyReportWeekday !== undefined
+        ? { weekly_report_weekday: input.weeklyReportWeekday }
+        : {}),
+      ...(input.reportHour !== undefined ? { report_hour: input.reportHour } : {}),
+    })
+    .where('id', '=', workspaceId)
+    .execute();
+  return getWorkspaceSettings(db, workspaceId);
+}
