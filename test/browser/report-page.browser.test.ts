@@ -90,9 +90,17 @@ describe('the report page in a real browser', () => {
     expect(await page.locator('.chart svg path').count()).toBeGreaterThan(2);
     // The comment's markup is text on the page, not an element.
     expect(await page.locator('blockquote b').count()).toBe(0);
-    const background = await page.evaluate(
-      () => getComputedStyle(document.querySelector('section.card')).backgroundColor,
-    );
+    const background = await page
+      .locator('section.card')
+      .first()
+      .evaluate(
+        (el) =>
+          (
+            globalThis as unknown as {
+              getComputedStyle(e: unknown): { backgroundColor: string };
+            }
+          ).getComputedStyle(el).backgroundColor,
+      );
     expect(background).toBe('rgb(255, 255, 255)'); // the served stylesheet applied
     await page.screenshot({ path: path.join(ARTIFACTS, 'report-page.png'), fullPage: true });
     expect(violations).toEqual([]);
