@@ -235,8 +235,7 @@ describe('/v1 as the PHP, Python and Ruby clients call it', () => {
       if (type) {
         req = req.set('Content-Type', type);
       }
-      const res = body === undefined ? await req : await req.send(body);
-      expect([method, url, res.status]).toEqual([method, url, expect.any(Number)]);
+      const res = body === undefined ? await req : await req.send(body as object | string);
       expect(res.status).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);
       expect(res.body.status).toBe(res.status);
