@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as init from './20261123T170000_init';
 import * as dispatcher from './20261123T180000_dispatcher';
 import * as collector from './20261123T190000_collector';
+import * as rollups from './20261123T200000_rollups';
 import * as dashboardUsers from './20261123T220000_dashboard_users';
 import * as delighted from './20261123T230000_delighted';
 import * as reports from './20261123T210000_reports';
@@ -11,6 +12,7 @@ export const migrations: Record<string, Migration> = {
   '20261123T170000_init': init,
   '20261123T180000_dispatcher': dispatcher,
   '20261123T190000_collector': collector,
+  '20261123T200000_rollups': rollups,
   '20261123T220000_dashboard_users': dashboardUsers,
   '20261123T230000_delighted': delighted,
   '20261123T210000_reports': reports,

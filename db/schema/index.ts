@@ -16,6 +16,7 @@ import type { OutboxTable } from './outbox';
 import type { ReportDeliveriesTable } from './report-deliveries';
 import type { ReportsTable } from './reports';
 import type { CountedResponsesView, ResponsesTable } from './responses';
+import type { ResponseRollupsTable, RollupDeltasTable } from './rollups';
 import type { ScheduleRunsTable } from './schedule-runs';
 import type { SuppressedEmailsTable } from './suppressed-emails';
 import type { SessionsTable } from './sessions';
@@ -36,6 +37,8 @@ export interface Database {
   outbox: OutboxTable;
   responses: ResponsesTable;
   counted_responses: CountedResponsesView;
+  response_rollups: ResponseRollupsTable;
+  rollup_deltas: RollupDeltasTable;
   link_fetches: LinkFetchesTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;

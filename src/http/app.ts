@@ -18,6 +18,7 @@ import { followupRoutes } from './routes/followup.routes';
 import { invitationRoutes } from './routes/invitation.routes';
 import { suppressionRoutes } from './routes/suppression.routes';
 import { healthRoutes } from './routes/health.routes';
+import { metricsRoutes } from './routes/metrics.routes';
 import { responseRoutes } from './routes/response.routes';
 import { surveyRoutes } from './routes/survey.routes';
 import { webhookRoutes } from './routes/webhook.routes';
@@ -118,6 +119,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(requireJson);
   api.use(express.json({ limit: ctx.config.BODY_LIMIT_BYTES, strict: true }));
   api.use(requireApiKey(ctx));
+  api.use(metricsRoutes(ctx));
   api.use(workspaceRoutes(ctx));
   api.use('/reports', reportRoutes(ctx));
   api.use('/actions', actionRoutes(ctx));

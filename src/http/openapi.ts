@@ -5,6 +5,7 @@ import { registerEventPaths } from './routes/event.routes';
 import { registerFollowupPaths } from './routes/followup.routes';
 import { registerInvitationPaths } from './routes/invitation.routes';
 import { registerSuppressionPaths } from './routes/suppression.routes';
+import { registerMetricsPaths } from './routes/metrics.routes';
 import { registerResponsePaths } from './routes/response.routes';
 import { registerSurveyPaths } from './routes/survey.routes';
 import { registerWebhookPaths } from './routes/webhook.routes';
@@ -22,6 +23,7 @@ export function buildOpenApiDocument() {
   });
   registry.register('Error', errorResponseSchema);
   registerSurveyPaths(registry);
+  registerMetricsPaths(registry);
   registerEventPaths(registry);
   registerResponsePaths(registry);
   registerWebhookPaths(registry);

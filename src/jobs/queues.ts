@@ -17,6 +17,7 @@ export type MaintenanceTask =
   | 'reconcile-invitations'
   | 'schedule-reminders'
   | 'sweep-collector'
+  | 'merge-rollups'
   | 'autopilot'
   | 'report-tick';
 

@@ -25,6 +25,8 @@ export const SCHEDULES: readonly Schedule[] = [
     intervalSeconds: 600,
   },
   { id: 'sweep-collector', pattern: '* * * * *', task: 'sweep-collector', intervalSeconds: 60 },
+  // Six fields: seconds first. Readers add unmerged deltas, so this only bounds the delta table.
+  { id: 'merge-rollups', pattern: '*/15 * * * * *', task: 'merge-rollups', intervalSeconds: 15 },
   // Finds workspaces whose monthly/weekly report fell due (their local day and hour) and sends it.
   { id: 'report-tick', pattern: '*/15 * * * *', task: 'report-tick', intervalSeconds: 900 },
   // Delighted Autopilot: survey requests for memberships that fell due.

@@ -40,3 +40,33 @@ export async function buildSurvey(
 }
 
 export const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
+
+/** A response inserted directly (as an import would), for scoring and rollup tests. */
+export async function buildResponse(
+  db: Kysely<Database>,
+  r: {
+    workspaceId: string;
+    surveyId: string;
+    score: number;
+    createdAt?: Date;
+    segment?: Record<string, string>;
+    status?: 'counted' | 'provisional';
+    flagged?: boolean;
+  },
+) {
+  return db
+    .insertInto('responses')
+    .values({
+      workspace_id: r.workspaceId,
+      survey_id: r.surveyId,
+      score: r.score,
+      segment: JSON.stringify(r.segment ?? {}),
+      source: 'import',
+      status: r.status ?? 'counted',
+      flagged: r.flagged ?? false,
+      created_at: r.createdAt ?? new Date(),
+      updated_at: r.createdAt ?? new Date(),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
