@@ -30,6 +30,7 @@ export const NAV: { area: Area; label: string; href: string }[] = [
   { area: 'overview', label: 'Overview', href: '/dashboard' },
   { area: 'surveys', label: 'Surveys', href: '/dashboard/surveys' },
   { area: 'responses', label: 'Responses', href: '/dashboard/responses' },
+  { area: 'followups', label: 'Follow-ups', href: '/dashboard/followups' },
   { area: 'reports', label: 'Reports', href: '/dashboard/reports' },
   { area: 'settings', label: 'Settings', href: '/dashboard/settings' },
   { area: 'apiKeys', label: 'API keys', href: '/dashboard/api-keys' },

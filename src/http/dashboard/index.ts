@@ -19,6 +19,7 @@ import {
   SignInRequired,
 } from './kit';
 import type { RouteDecl } from './kit';
+import { followupPages } from './followup.pages';
 import { overviewPages } from './overview.pages';
 import { reportPages } from './report.pages';
 import { responsePages } from './response.pages';
@@ -86,6 +87,7 @@ export function createDashboard(ctx: AppContext): Dashboard {
   overviewPages(ctx, r);
   surveyPages(ctx, r);
   responsePages(ctx, r);
+  followupPages(ctx, r);
   reportPages(ctx, r);
   adminPages(ctx, r);
 
