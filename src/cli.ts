@@ -8,6 +8,7 @@ import { systemClock } from './clock';
 import { createUserBodySchema } from './dashboard/user.schemas';
 import type { CreateUserBody } from './dashboard/user.schemas';
 import { createUser } from './dashboard/user.service';
+import { IMPORT_USAGE, runImportDelighted } from './migration/import-cli';
 import { createWorkspace } from './surveys/workspace.service';
 
 const USAGE = `usage: npm run --silent glas -- <command>
@@ -19,7 +20,7 @@ commands:
   create-user --workspace <id> --email <email> --password <password> [--role admin|manager|executive] [--json]
                                             add a dashboard user to a workspace (role: admin)
   migrate                                   create the database if needed and apply migrations
-`;
+${IMPORT_USAGE}`;
 
 /** Validates a user from flags with the dashboard's own schema; prints the problems and returns undefined. */
 function userFromFlags(input: Record<string, unknown>): CreateUserBody | undefined {
@@ -97,6 +98,9 @@ async function run(argv: string[]): Promise<number> {
       await db.destroy();
     }
     return 0;
+  }
+  if (command === 'import-delighted') {
+    return runImportDelighted(rest, config);
   }
   if (command === 'create-user') {
     const { values } = parseArgs({

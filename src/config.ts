@@ -38,6 +38,7 @@ export const configSchema = z
     MAIL_FROM: z.string().min(3).default('Glas Surveys <surveys@glas.localhost>'),
     DEV_MAILBOX: bool.optional(),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(1_048_576),
+    IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(10_737_418_240).default(104_857_600),
     TRUST_PROXY: bool.default(false),
     RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
     RATE_LIMIT_SURVEY_PER_MINUTE: z.coerce.number().int().min(1).default(60),

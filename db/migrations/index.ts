@@ -5,6 +5,7 @@ import * as collector from './20261123T190000_collector';
 import * as rollups from './20261123T200000_rollups';
 import * as dashboardUsers from './20261123T220000_dashboard_users';
 import * as delighted from './20261123T230000_delighted';
+import * as responseTags from './20261123T235000_response_tags';
 import * as reports from './20261123T210000_reports';
 
 // NOTE: append-only. A migration that has shipped is never edited; add a new one.
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '20261123T220000_dashboard_users': dashboardUsers,
   '20261123T230000_delighted': delighted,
   '20261123T210000_reports': reports,
+  '20261123T235000_response_tags': responseTags,
 };

@@ -27,6 +27,10 @@ export interface ResponsesTable {
   last_link_at: NullableTimestamp;
   external_id: string | null;
   announced_at: NullableTimestamp;
+  /** Free labels, e.g. Delighted's tags; multi-valued, so not part of the segment. */
+  tags: Generated<string[]>;
+  /** What an imported response's source recorded that has no column here (permalink, notes…). */
+  import_details: Json<JsonObject | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

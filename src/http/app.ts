@@ -18,6 +18,7 @@ import { followupRoutes } from './routes/followup.routes';
 import { invitationRoutes } from './routes/invitation.routes';
 import { suppressionRoutes } from './routes/suppression.routes';
 import { healthRoutes } from './routes/health.routes';
+import { importRoutes } from './routes/import.routes';
 import { metricsRoutes } from './routes/metrics.routes';
 import { responseRoutes } from './routes/response.routes';
 import { surveyRoutes } from './routes/survey.routes';
@@ -116,6 +117,8 @@ export function createApp(ctx: AppContext): Express {
       },
     }),
   );
+  // CSV imports stream their own text/csv body, so they sit before the JSON-only parser.
+  api.use('/imports', importRoutes(ctx));
   api.use(requireJson);
   api.use(express.json({ limit: ctx.config.BODY_LIMIT_BYTES, strict: true }));
   api.use(requireApiKey(ctx));

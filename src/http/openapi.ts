@@ -3,6 +3,7 @@ import { errorResponseSchema } from './openapi-common';
 import { registerContactPaths } from './routes/contact.routes';
 import { registerEventPaths } from './routes/event.routes';
 import { registerFollowupPaths } from './routes/followup.routes';
+import { registerImportPaths } from './routes/import.routes';
 import { registerInvitationPaths } from './routes/invitation.routes';
 import { registerSuppressionPaths } from './routes/suppression.routes';
 import { registerMetricsPaths } from './routes/metrics.routes';
@@ -31,6 +32,7 @@ export function buildOpenApiDocument() {
   registerContactPaths(registry);
   registerInvitationPaths(registry);
   registerSuppressionPaths(registry);
+  registerImportPaths(registry);
   registerWorkspacePaths(registry);
   registerReportPaths(registry);
   registerActionPaths(registry);

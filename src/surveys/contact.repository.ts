@@ -207,3 +207,108 @@ export async function deleteSuppressedEmail(
     .where('reason', '=', reason)
     .execute();
 }
+
+export interface ContactBatchRow {
+  email: string;
+  name: string | null;
+  locale: string | null;
+  properties: JsonObject;
+}
+
+export interface UpsertedContact {
+  id: string;
+  email: string;
+  inserted: boolean;
+  created_at: Date;
+  /** updated_at before this statement; null for an inserted row. */
+  previous_updated_at: Date | null;
+}
+
+/**
+ * Many contacts in one statement, by (workspace, lower(email)), with upsertContact's rules.
+ * A row whose name, locale and properties would not change is left alone and not returned.
+ * Emails must be distinct case-insensitively (one statement cannot update a row twice).
+ */
+export async function upsertContactsBatch(
+  db: Kysely<Database>,
+  workspaceId: string,
+  rows: ContactBatchRow[],
+  now: Date,
+): Promise<UpsertedContact[]> {
+  if (rows.length === 0) {
+    return [];
+  }
+  const { rows: out } = await sql<UpsertedContact>`
+    with input as (
+      select * from unnest(
+        ${rows.map((r) => r.email)}::text[],
+        ${rows.map((r) => r.name)}::text[],
+        ${rows.map((r) => r.locale)}::text[],
+        ${rows.map((r) => JSON.stringify(r.properties))}::jsonb[]
+      ) as t(email, name, locale, properties)
+    ), prev as (
+      select c.id, c.updated_at from contacts c
+      where c.workspace_id = ${workspaceId}
+        and lower(c.email) in (select lower(email) from input)
+    ), up as (
+      insert into contacts as c (workspace_id, email, name, locale, properties, created_at, updated_at)
+      select ${workspaceId}, email, name, locale, properties, ${now}, ${now} from input
+      on conflict (workspace_id, lower(email)) do update set
+        name = coalesce(excluded.name, c.name),
+        locale = coalesce(excluded.locale, c.locale),
+        properties = c.properties || excluded.properties,
+        updated_at = excluded.updated_at
+      where c.name is distinct from coalesce(excluded.name, c.name)
+         or c.locale is distinct from coalesce(excluded.locale, c.locale)
+         or not (c.properties @> excluded.properties)
+      returning c.id, c.email, (c.xmax = 0) as inserted, c.created_at
+    )
+    select up.id, up.email, up.inserted, up.created_at, prev.updated_at as previous_updated_at
+    from up left join prev on prev.id = up.id`.execute(db);
+  return out;
+}
+
+export async function findSuppressedEmails(
+  db: Kysely<Database>,
+  workspaceId: string,
+  emailHashes: string[],
+) {
+  if (emailHashes.length === 0) {
+    return [];
+  }
+  return db
+    .selectFrom('suppressed_emails')
+    .select(['email_hash', 'reason', 'created_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('email_hash', 'in', emailHashes)
+    .execute();
+}
+
+/** Suppresses the listed addresses at their own times unless already suppressed; returns how many. */
+export async function markContactsSuppressed(
+  db: Kysely<Database>,
+  workspaceId: string,
+  kind: 'unsubscribed' | 'bounced',
+  entries: { email: string; at: Date }[],
+  source: string,
+  now: Date,
+): Promise<number> {
+  if (entries.length === 0) {
+    return 0;
+  }
+  const emails = entries.map((e) => e.email);
+  const ats = entries.map((e) => e.at);
+  const result =
+    kind === 'unsubscribed'
+      ? await sql`
+          update contacts c set unsubscribed_at = t.at, unsubscribe_source = ${source}, updated_at = ${now}
+          from unnest(${emails}::text[], ${ats}::timestamptz[]) as t(email, at)
+          where c.workspace_id = ${workspaceId} and lower(c.email) = lower(t.email)
+            and c.unsubscribed_at is null`.execute(db)
+      : await sql`
+          update contacts c set bounced_at = t.at, bounce_reason = ${source}, updated_at = ${now}
+          from unnest(${emails}::text[], ${ats}::timestamptz[]) as t(email, at)
+          where c.workspace_id = ${workspaceId} and lower(c.email) = lower(t.email)
+            and c.bounced_at is null`.execute(db);
+  return Number(result.numAffectedRows ?? 0n);
+}

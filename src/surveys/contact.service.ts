@@ -10,19 +10,22 @@ import type {
   UpdateContactBody,
   UpsertContactBody,
 } from './contact.schemas';
-import type { ContactInput } from './contact.repository';
+import type { ContactBatchRow, ContactInput, UpsertedContact } from './contact.repository';
 import {
   deleteContactById,
   deleteSuppressedEmail,
   findContactByExternalId,
   findContactById,
   findSuppressedEmail,
+  findSuppressedEmails,
   insertSuppressedEmail,
   listContacts,
   markContactBounced,
+  markContactsSuppressed,
   markContactUnsubscribed,
   updateContactById,
   upsertContact,
+  upsertContactsBatch,
 } from './contact.repository';
 import { emitDelightedUnsubscribe } from './delighted/webhook-format';
 import { hashToken } from './tokens';
@@ -293,4 +296,98 @@ export async function unsuppress(
     );
     await deleteSuppressedEmail(trx, workspaceId, emailHash(row.email), kind);
   });
+}
+
+export interface ContactBatchInput {
+  email: string;
+  name?: string | null | undefined;
+  locale?: string | null | undefined;
+  properties?: JsonObject | undefined;
+}
+
+/**
+ * Upserts many contacts in one statement (imports), with ensureContact's rules: given fields
+ * win, properties merge, kept suppressions of erased addresses come back. Keep `now` the same
+ * for a whole import so a contact touched by several batches counts once.
+ */
+export async function ensureContacts(
+  db: Kysely<Database>,
+  workspaceId: string,
+  inputs: ContactBatchInput[],
+  now: Date,
+): Promise<{ created: number; updated: number }> {
+  const merged = new Map<string, ContactBatchRow>();
+  for (const input of inputs) {
+    const key = input.email.trim().toLowerCase();
+    const prev = merged.get(key);
+    merged.set(key, {
+      email: prev?.email ?? input.email.trim(),
+      name: input.name ?? prev?.name ?? null,
+      locale: input.locale ?? prev?.locale ?? null,
+      properties: { ...prev?.properties, ...input.properties },
+    });
+  }
+  const rows = await upsertContactsBatch(db, workspaceId, [...merged.values()], now);
+  const inserted = rows.filter((r) => r.inserted);
+  await reapplyKeptSuppressions(db, workspaceId, inserted);
+  const touchedBefore = (r: UpsertedContact) =>
+    r.created_at.getTime() === now.getTime() || r.previous_updated_at?.getTime() === now.getTime();
+  return {
+    created: inserted.length,
+    updated: rows.filter((r) => !r.inserted && !touchedBefore(r)).length,
+  };
+}
+
+async function reapplyKeptSuppressions(
+  db: Kysely<Database>,
+  workspaceId: string,
+  created: UpsertedContact[],
+): Promise<void> {
+  const byHash = new Map(created.map((c) => [emailHash(c.email), c]));
+  const kept = await findSuppressedEmails(db, workspaceId, [...byHash.keys()]);
+  for (const s of kept) {
+    const contact = byHash.get(s.email_hash);
+    if (!contact || (s.reason !== 'unsubscribed' && s.reason !== 'bounced')) {
+      continue;
+    }
+    await updateContactById(
+      db,
+      workspaceId,
+      contact.id,
+      s.reason === 'unsubscribed'
+        ? { unsubscribed_at: s.created_at, unsubscribe_source: 'erased_contact' }
+        : { bounced_at: s.created_at, bounce_reason: 'erased_contact' },
+    );
+  }
+}
+
+/**
+ * Adds many addresses to the unsubscribe or bounce list at their own times (imports),
+ * creating missing contacts. Already suppressed addresses keep their earlier date.
+ */
+export async function suppressContacts(
+  db: Kysely<Database>,
+  workspaceId: string,
+  kind: SuppressionKind,
+  entries: { email: string; at: Date }[],
+  source: string,
+  now: Date,
+): Promise<{ contactsCreated: number; suppressed: number }> {
+  const earliest = new Map<string, { email: string; at: Date }>();
+  for (const e of entries) {
+    const key = e.email.trim().toLowerCase();
+    const prev = earliest.get(key);
+    if (!prev || e.at < prev.at) {
+      earliest.set(key, { email: e.email.trim(), at: e.at });
+    }
+  }
+  const unique = [...earliest.values()];
+  const { created } = await ensureContacts(
+    db,
+    workspaceId,
+    unique.map((e) => ({ email: e.email })),
+    now,
+  );
+  const suppressed = await markContactsSuppressed(db, workspaceId, kind, unique, source, now);
+  return { contactsCreated: created, suppressed };
 }
