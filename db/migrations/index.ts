@@ -3,10 +3,11 @@ import * as init from './20261123T170000_init';
 import * as dispatcher from './20261123T180000_dispatcher';
 import * as collector from './20261123T190000_collector';
 import * as rollups from './20261123T200000_rollups';
+import * as reports from './20261123T210000_reports';
 import * as dashboardUsers from './20261123T220000_dashboard_users';
 import * as delighted from './20261123T230000_delighted';
 import * as responseTags from './20261123T235000_response_tags';
-import * as reports from './20261123T210000_reports';
+import * as retention from './20261124T000000_retention';
 
 // NOTE: append-only. A migration that has shipped is never edited; add a new one.
 export const migrations: Record<string, Migration> = {
@@ -14,8 +15,9 @@ export const migrations: Record<string, Migration> = {
   '20261123T180000_dispatcher': dispatcher,
   '20261123T190000_collector': collector,
   '20261123T200000_rollups': rollups,
+  '20261123T210000_reports': reports,
   '20261123T220000_dashboard_users': dashboardUsers,
   '20261123T230000_delighted': delighted,
-  '20261123T210000_reports': reports,
   '20261123T235000_response_tags': responseTags,
+  '20261124T000000_retention': retention,
 };

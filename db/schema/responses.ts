@@ -22,6 +22,8 @@ export interface ResponsesTable {
   flagged: Generated<boolean>;
   flag_reason: FlagReason | null;
   flagged_at: NullableTimestamp;
+  /** Set when retention removed the comment and the link to the person. */
+  anonymized_at: NullableTimestamp;
   reviewed_at: NullableTimestamp;
   last_link_score: number | null;
   last_link_at: NullableTimestamp;

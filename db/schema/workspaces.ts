@@ -8,6 +8,8 @@ export interface WorkspacesTable {
   company_name: string | null;
   quiet_period_days: Generated<number>;
   daily_send_quota: number | null;
+  /** Survey that Delighted-compatible /v1 survey requests use; null = oldest active NPS survey. */
+  delighted_survey_id: string | null;
   executive_recipients: Generated<string[]>;
   manager_recipients: Generated<string[]>;
   /** Day of the month (1–28) the monthly report goes out, at report_hour local time. */
@@ -15,7 +17,7 @@ export interface WorkspacesTable {
   /** ISO weekday (1 = Monday) the weekly report goes out. */
   weekly_report_weekday: Generated<number>;
   report_hour: Generated<number>;
-  /** Survey that Delighted-compatible /v1 survey requests use; null = oldest active NPS survey. */
-  delighted_survey_id: string | null;
+  /** Months after which personal data is anonymized; null keeps it. */
+  retention_months: number | null;
   created_at: Timestamp;
 }

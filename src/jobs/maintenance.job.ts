@@ -3,6 +3,7 @@ import type { AppContext } from '../context';
 import { sweepCollector } from '../surveys/collector-sweep.service';
 import { runAutopilot } from '../surveys/delighted/autopilot.service';
 import { reconcileInvitations } from '../surveys/invitation.service';
+import { applyRetention } from '../surveys/retention.service';
 import { mergeRollups } from '../surveys/rollup.service';
 import { scheduleReminders } from '../surveys/reminder.service';
 import { recordScheduleRun } from '../surveys/schedule-runs.service';
@@ -24,6 +25,11 @@ export async function maintenanceJob(ctx: AppContext, job: Job<JobPayloads['main
         giveUpHours: ctx.config.SEND_GIVE_UP_HOURS,
       });
       ctx.logger.info(result, 'invitations reconciled');
+      return result;
+    }
+    case 'retention': {
+      const result = await applyRetention(ctx.db, ctx.clock);
+      ctx.logger.info(result, 'retention applied');
       return result;
     }
     case 'merge-rollups': {

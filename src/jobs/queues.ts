@@ -15,11 +15,12 @@ export interface JobPayloads {
 export type QueueName = keyof JobPayloads;
 export type MaintenanceTask =
   | 'reconcile-invitations'
-  | 'schedule-reminders'
   | 'sweep-collector'
+  | 'schedule-reminders'
   | 'merge-rollups'
-  | 'autopilot'
-  | 'report-tick';
+  | 'retention'
+  | 'report-tick'
+  | 'autopilot';
 
 export const QUEUE_NAMES: readonly QueueName[] = [
   'send-invitation',

@@ -27,6 +27,8 @@ export const SCHEDULES: readonly Schedule[] = [
   { id: 'sweep-collector', pattern: '* * * * *', task: 'sweep-collector', intervalSeconds: 60 },
   // Six fields: seconds first. Readers add unmerged deltas, so this only bounds the delta table.
   { id: 'merge-rollups', pattern: '*/15 * * * * *', task: 'merge-rollups', intervalSeconds: 15 },
+  // Anonymizes personal data past each workspace's retention period, nightly.
+  { id: 'retention', pattern: '30 3 * * *', task: 'retention', intervalSeconds: 86_400 },
   // Finds workspaces whose monthly/weekly report fell due (their local day and hour) and sends it.
   { id: 'report-tick', pattern: '*/15 * * * *', task: 'report-tick', intervalSeconds: 900 },
   // Delighted Autopilot: survey requests for memberships that fell due.

@@ -32,6 +32,9 @@ export type UpdateContactBody = z.infer<typeof updateContactBodySchema>;
 
 export const contactIdParamsSchema = z.strictObject({ id: z.uuid() });
 
+/** `?erase=true` is accepted for clarity: deleting a contact always erases the person. */
+export const deleteContactQuerySchema = z.strictObject({ erase: z.enum(['true']).optional() });
+
 export const listContactsQuerySchema = z.strictObject({
   email: z.string().max(254).optional(),
   externalId: z.string().min(1).max(200).optional(),

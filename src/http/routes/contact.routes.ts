@@ -5,6 +5,7 @@ import type { AppContext } from '../../context';
 import {
   contactDtoSchema,
   contactIdParamsSchema,
+  deleteContactQuerySchema,
   listContactsQuerySchema,
   updateContactBodySchema,
   upsertContactBodySchema,
@@ -54,6 +55,7 @@ export function contactRoutes(ctx: AppContext): Router {
   });
   router.delete('/:id', allow(...WRITERS), async (req, res) => {
     const { id } = parse(contactIdParamsSchema, req.params, 'params');
+    parse(deleteContactQuerySchema, req.query, 'query');
     await eraseContact(ctx.db, ctx.clock, authOf(req).workspaceId, id);
     res.status(204).end();
   });
@@ -109,7 +111,7 @@ export function registerContactPaths(registry: OpenAPIRegistry): void {
     method: 'delete',
     path: '/api/contacts/{id}',
     summary: 'Erase a contact (scores stay, anonymous); an unsubscribe or bounce is kept as a hash',
-    request: idParams,
+    request: { ...idParams, query: deleteContactQuerySchema },
     responses: { 204: { description: 'Erased' }, ...errorResponses(404) },
   });
 }
