@@ -14,74 +14,73 @@ const roles = z
   )
   .pipe(z.array(z.enum(['api', 'worker', 'scheduler'])).min(1, 'name at least one role'));
 
-/** Every environment variable Glas reads. `.env.example` documents each with its default. */
+/** Every environment variable Glas reads; `.env.example` documents each (a unit test checks). */
+export const configShape = {
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/ })
+    .default('postgres://postgres@127.0.0.1:5432/glas'),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]+$/, 'letters, digits, - and _ only')
+    .default('glas'),
+  GLAS_ROLES: roles.default(['api', 'worker', 'scheduler']),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().min(3).default('Glas Surveys <surveys@glas.localhost>'),
+  DEV_MAILBOX: bool.optional(),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(1_048_576),
+  IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(10_737_418_240).default(104_857_600),
+  TRUST_PROXY: bool.default(false),
+  RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  RATE_LIMIT_SURVEY_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  // Delighted-compatible API (issue 8): its own rate limit, and HTTPS served by Glas itself.
+  RATE_LIMIT_V1_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  SEND_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+  SEND_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  SEND_BACKOFF_MS: z.coerce.number().int().min(1).default(60_000),
+  COMMENT_MAX_LENGTH: z.coerce.number().int().min(1).max(100_000).default(5000),
+  // Collector (issue 4): scanner detection, webhooks, closed loop.
+  SCANNER_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  WEBHOOK_ALLOW_PRIVATE_URLS: bool.default(false),
+  WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(1).default(30_000),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  FOLLOWUP_DEFAULT_SLA_HOURS: z.coerce.number().int().min(1).max(8760).default(48),
+  // Dashboard (issue 7): cookie sessions and sign-in throttling.
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(43_200).default(120),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(8760).default(12),
+  SIGNIN_ATTEMPTS_PER_15_MIN: z.coerce.number().int().min(1).max(10_000).default(10),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  SEND_GIVE_UP_HOURS: z.coerce.number().int().min(1).max(720).default(72),
+  SEND_UNKNOWN_AFTER_MS: z.coerce.number().int().min(1000).default(600_000),
+  RECONCILE_OVERDUE_MS: z.coerce.number().int().min(0).default(300_000),
+  WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
+  // Key for keyed hashes of erased or anonymized email addresses (and report share links).
+  GLAS_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  DKIM_DOMAIN: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+$/, 'a domain name')
+    .optional(),
+  DKIM_SELECTOR: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'a DKIM selector')
+    .optional(),
+  DKIM_PRIVATE_KEY: z.string().min(1).optional(),
+  DKIM_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+};
+
 export const configSchema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    HOST: z.string().min(1).default('0.0.0.0'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
-    DATABASE_URL: z
-      .url({ protocol: /^postgres(ql)?$/ })
-      .default('postgres://postgres@127.0.0.1:5432/glas'),
-    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
-    REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
-    REDIS_PREFIX: z
-      .string()
-      .regex(/^[a-zA-Z0-9_-]+$/, 'letters, digits, - and _ only')
-      .default('glas'),
-    GLAS_ROLES: roles.default(['api', 'worker', 'scheduler']),
-    LOG_LEVEL: z
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-      .default('info'),
-    SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
-    MAIL_FROM: z.string().min(3).default('Glas Surveys <surveys@glas.localhost>'),
-    DEV_MAILBOX: bool.optional(),
-    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(1_048_576),
-    IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(10_737_418_240).default(104_857_600),
-    TRUST_PROXY: bool.default(false),
-    RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
-    RATE_LIMIT_SURVEY_PER_MINUTE: z.coerce.number().int().min(1).default(60),
-    // Delighted-compatible API (issue 8): its own rate limit, and HTTPS served by Glas itself.
-    RATE_LIMIT_V1_PER_MINUTE: z.coerce.number().int().min(1).default(600),
-    TLS_CERT_FILE: z.string().min(1).optional(),
-    TLS_KEY_FILE: z.string().min(1).optional(),
-    OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
-    SEND_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
-    SEND_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
-    SEND_BACKOFF_MS: z.coerce.number().int().min(1).default(60_000),
-    SURVEY_LINK_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
-    COMMENT_MAX_LENGTH: z.coerce.number().int().min(1).max(100_000).default(5000),
-    // Collector (issue 4): scanner detection, webhooks, closed loop.
-    SCANNER_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
-    WEBHOOK_ALLOW_PRIVATE_URLS: bool.default(false),
-    WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
-    WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(1).default(30_000),
-    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
-    FOLLOWUP_DEFAULT_SLA_HOURS: z.coerce.number().int().min(1).max(8760).default(48),
-    // Dashboard (issue 7): cookie sessions and sign-in throttling.
-    SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(43_200).default(120),
-    SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(8760).default(12),
-    SIGNIN_ATTEMPTS_PER_15_MIN: z.coerce.number().int().min(1).max(10_000).default(10),
-    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
-    SEND_GIVE_UP_HOURS: z.coerce.number().int().min(1).max(720).default(72),
-    SEND_UNKNOWN_AFTER_MS: z.coerce.number().int().min(1000).default(600_000),
-    RECONCILE_OVERDUE_MS: z.coerce.number().int().min(0).default(300_000),
-    WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
-    WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
-    // Key for keyed hashes of erased or anonymized email addresses (and report share links).
-    GLAS_SECRET: z.string().min(32, 'at least 32 characters').optional(),
-    DKIM_DOMAIN: z
-      .string()
-      .regex(/^[A-Za-z0-9.-]+$/, 'a domain name')
-      .optional(),
-    DKIM_SELECTOR: z
-      .string()
-      .regex(/^[A-Za-z0-9._-]+$/, 'a DKIM selector')
-      .optional(),
-    DKIM_PRIVATE_KEY: z.string().min(1).optional(),
-    DKIM_PRIVATE_KEY_FILE: z.string().min(1).optional(),
-  })
+  .object(configShape)
   .transform((c) => ({
     ...c,
     PUBLIC_URL: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),

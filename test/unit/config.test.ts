@@ -1,4 +1,6 @@
-import { ConfigError, loadConfig } from '../../src/config';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, configShape, loadConfig } from '../../src/config';
 
 describe('loadConfig', () => {
   it('gives every variable its documented default', () => {
@@ -16,7 +18,10 @@ describe('loadConfig', () => {
   });
 
   it('picks a subset of roles from GLAS_ROLES', () => {
-    expect(loadConfig({ GLAS_ROLES: 'worker, scheduler' }).GLAS_ROLES).toEqual(['worker', 'scheduler']);
+    expect(loadConfig({ GLAS_ROLES: 'worker, scheduler' }).GLAS_ROLES).toEqual([
+      'worker',
+      'scheduler',
+    ]);
   });
 
   it.each([
@@ -30,7 +35,9 @@ describe('loadConfig', () => {
     ['REDIS_PREFIX', 'has:colon'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
-    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^invalid configuration:[\\s\\S]*${name}`));
+    expect(() => loadConfig({ [name]: value })).toThrow(
+      new RegExp(`^invalid configuration:[\\s\\S]*${name}`),
+    );
   });
 
   it('requires SMTP_URL in production and never runs the dev mailbox there', () => {
@@ -38,11 +45,19 @@ describe('loadConfig', () => {
     expect(() =>
       loadConfig({ NODE_ENV: 'production', SMTP_URL: 'smtp://mail:25', DEV_MAILBOX: 'true' }),
     ).toThrow(/DEV_MAILBOX/);
-    expect(loadConfig({ NODE_ENV: 'production', SMTP_URL: 'smtp://mail:25', GLAS_SECRET: 'x'.repeat(32) }).DEV_MAILBOX).toBe(false);
+    expect(
+      loadConfig({
+        NODE_ENV: 'production',
+        SMTP_URL: 'smtp://mail:25',
+        GLAS_SECRET: 'x'.repeat(32),
+      }).DEV_MAILBOX,
+    ).toBe(false);
   });
 
   it('requires a GLAS_SECRET of at least 32 characters in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', SMTP_URL: 'smtp://mail:25' })).toThrow(/GLAS_SECRET: is required/);
+    expect(() => loadConfig({ NODE_ENV: 'production', SMTP_URL: 'smtp://mail:25' })).toThrow(
+      /GLAS_SECRET: is required/,
+    );
     expect(() => loadConfig({ GLAS_SECRET: 'short' })).toThrow(/GLAS_SECRET/);
     expect(loadConfig({}).GLAS_SECRET.length).toBeGreaterThanOrEqual(32);
   });
@@ -51,5 +66,32 @@ describe('loadConfig', () => {
     const config = loadConfig({ PORT: '', PUBLIC_URL: 'https://glas.example.com/' });
     expect(config.PORT).toBe(3000);
     expect(config.PUBLIC_URL).toBe('https://glas.example.com');
+  });
+});
+
+describe('.env.example', () => {
+  const example = readFileSync(path.join(__dirname, '../../.env.example'), 'utf8');
+  const listed = [...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
+
+  it('lists every variable the config reads, once, with a comment above it', () => {
+    const keys = Object.keys(configShape).sort();
+    expect([...new Set(listed)].sort()).toEqual(keys);
+    expect(listed).toHaveLength(new Set(listed).size);
+    const lines = example.split('\n');
+    for (const key of keys) {
+      // The comment sits right above the variable, or above the group of variables it belongs to.
+      let above = lines.findIndex((l) => new RegExp(`^#?\\s*${key}=`).test(l)) - 1;
+      while (above > 0 && /^[A-Z][A-Z0-9_]+=/.test(lines[above]!)) {
+        above--;
+      }
+      expect(`${key}: ${lines[above] ?? ''}`).toMatch(new RegExp(`^${key}: # `));
+    }
+  });
+
+  it('shows values that the config accepts', () => {
+    const values = Object.fromEntries(
+      [...example.matchAll(/^([A-Z][A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]),
+    );
+    expect(() => loadConfig(values)).not.toThrow();
   });
 });
