@@ -58,6 +58,33 @@ function detractorsLink(
     : null;
 }
 
+/**
+ * Marks the rows whose change vs the comparison period is significant: Benjamini–Hochberg over
+ * every row tested, and at least 5 points. Rows with fewer than MIN_RESPONSES on either side
+ * are not tested.
+ */
+export function markMovers<T extends { cell: Cell }>(
+  rows: T[],
+): (T & { adjustedPValue: number | null; mover: 'up' | 'down' | null })[] {
+  // NOTE: many segments are tested at once, so movers use BH-adjusted p-values (false discoveries ≤ 5 %).
+  const tested = rows.filter(
+    (r) =>
+      r.cell.change?.pValue !== null &&
+      r.cell.change?.pValue !== undefined &&
+      r.cell.n >= MIN_RESPONSES &&
+      r.cell.change.previousN >= MIN_RESPONSES,
+  );
+  const adjusted = adjustBenjaminiHochberg(tested.map((r) => r.cell.change!.pValue!));
+  const adjustedOf = new Map(tested.map((r, i) => [r, adjusted[i] ?? null]));
+  return rows.map((r) => {
+    const p = adjustedOf.get(r) ?? null;
+    const d = r.cell.change?.difference ?? 0;
+    // Practical significance too (§6.3): at least 5 points (NPS) or percentage points.
+    const moved = p !== null && p < 0.05 && Math.abs(d) >= 5;
+    return { ...r, adjustedPValue: p, mover: moved ? (d > 0 ? 'up' : 'down') : null };
+  });
+}
+
 /** Segments of the month, ranked by what they cost overall; movers after Benjamini–Hochberg. */
 async function segmentRows(
   db: Kysely<Database>,
@@ -114,23 +141,7 @@ async function segmentRows(
       });
     }
   }
-  // NOTE: many segments are tested at once, so movers use BH-adjusted p-values (false discoveries ≤ 5 %).
-  const tested = rows.filter(
-    (r) =>
-      r.cell.change?.pValue !== null &&
-      r.cell.change?.pValue !== undefined &&
-      r.cell.n >= MIN_RESPONSES &&
-      r.cell.change.previousN >= MIN_RESPONSES,
-  );
-  const adjusted = adjustBenjaminiHochberg(tested.map((r) => r.cell.change!.pValue!));
-  const adjustedOf = new Map(tested.map((r, i) => [r, adjusted[i] ?? null]));
-  const withMovers = rows.map((r): SegmentRow => {
-    const p = adjustedOf.get(r) ?? null;
-    const d = r.cell.change?.difference ?? 0;
-    // Practical significance too (§6.3): at least 5 points (NPS) or percentage points.
-    const moved = p !== null && p < 0.05 && Math.abs(d) >= 5;
-    return { ...r, adjustedPValue: p, mover: moved ? (d > 0 ? 'up' : 'down') : null };
-  });
+  const withMovers = markMovers(rows);
   // NPS: by what the segment costs overall (D_g/n); CSAT/CES: lowest score first.
   return withMovers
     .sort((a, b) =>

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOCALES } from '../surveys/i18n/types';
 
 export const reportKindSchema = z.enum(['monthly', 'weekly']);
 
@@ -71,11 +72,18 @@ export const workspaceSettingsSchema = z.object({
   name: z.string(),
   timeZone: z.string(),
   defaultLocale: z.string(),
+  quietPeriodDays: z.number().int().describe('days a contact is not surveyed again'),
+  dailySendQuota: z.number().int().nullable().describe('invitations per day; null = no quota'),
   executiveRecipients: segmentSettings,
   managerRecipients: segmentSettings,
   monthlyReportDay: z.number().int().min(1).max(28),
   weeklyReportWeekday: z.number().int().min(1).max(7).describe('1 = Monday'),
   reportHour: z.number().int().min(0).max(23).describe('local hour in the workspace time zone'),
+  retentionMonths: z
+    .number()
+    .int()
+    .nullable()
+    .describe('personal data older than this many months is anonymized; null keeps it'),
   createdAt: z.iso.datetime({ offset: true }),
 });
 export type WorkspaceSettingsDto = z.infer<typeof workspaceSettingsSchema>;
@@ -97,11 +105,15 @@ export const patchWorkspaceBodySchema = z
   .strictObject({
     name: z.string().trim().min(1).max(200),
     timeZone,
+    defaultLocale: z.enum(LOCALES),
+    quietPeriodDays: z.number().int().min(0).max(3650),
+    dailySendQuota: z.number().int().min(1).max(10_000_000).nullable(),
     executiveRecipients: segmentSettings,
     managerRecipients: segmentSettings,
     monthlyReportDay: z.number().int().min(1).max(28),
     weeklyReportWeekday: z.number().int().min(1).max(7),
     reportHour: z.number().int().min(0).max(23),
+    retentionMonths: z.number().int().min(1).max(120).nullable(),
   })
   .partial()
   .refine((b) => Object.keys(b).length > 0, { path: ['name'], message: 'nothing to change' });

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, Workspace } from '../../db/schema';
+import { rebuildSurveyRollups } from '../surveys/rollup.service';
 import { getWorkspace } from '../surveys/workspace.service';
 import type { PatchWorkspaceBody, WorkspaceSettingsDto } from './report.schemas';
 
@@ -9,11 +10,14 @@ export function toWorkspaceSettingsDto(row: Workspace): WorkspaceSettingsDto {
     name: row.name,
     timeZone: row.time_zone,
     defaultLocale: row.default_locale,
+    quietPeriodDays: row.quiet_period_days,
+    dailySendQuota: row.daily_send_quota,
     executiveRecipients: row.executive_recipients,
     managerRecipients: row.manager_recipients,
     monthlyReportDay: row.monthly_report_day,
     weeklyReportWeekday: row.weekly_report_weekday,
     reportHour: row.report_hour,
+    retentionMonths: row.retention_months,
     createdAt: row.created_at.toISOString(),
   };
 }
@@ -29,11 +33,15 @@ export async function updateWorkspaceSettings(
   workspaceId: string,
   input: PatchWorkspaceBody,
 ): Promise<WorkspaceSettingsDto> {
+  const before = await getWorkspace(db, workspaceId);
   await db
     .updateTable('workspaces')
     .set({
       ...(input.name !== undefined ? { name: input.name } : {}),
       ...(input.timeZone !== undefined ? { time_zone: input.timeZone } : {}),
+      ...(input.defaultLocale !== undefined ? { default_locale: input.defaultLocale } : {}),
+      ...(input.quietPeriodDays !== undefined ? { quiet_period_days: input.quietPeriodDays } : {}),
+      ...(input.dailySendQuota !== undefined ? { daily_send_quota: input.dailySendQuota } : {}),
       ...(input.executiveRecipients !== undefined
         ? { executive_recipients: normalize(input.executiveRecipients) }
         : {}),
@@ -47,8 +55,29 @@ export async function updateWorkspaceSettings(
         ? { weekly_report_weekday: input.weeklyReportWeekday }
         : {}),
       ...(input.reportHour !== undefined ? { report_hour: input.reportHour } : {}),
+      ...(input.retentionMonths !== undefined ? { retention_months: input.retentionMonths } : {}),
     })
     .where('id', '=', workspaceId)
     .execute();
+  if (input.timeZone !== undefined && input.timeZone !== before.time_zone) {
+    await rebuildWorkspaceRollups(db, workspaceId);
+  }
   return getWorkspaceSettings(db, workspaceId);
+}
+
+/**
+ * Rollups are keyed by the local day in the workspace time zone, so a new zone re-buckets them.
+ * NOTE: each survey is rebuilt in its own transaction (as POST .../rollups/rebuild does); if one
+ * fails, the zone is already saved and that survey can be rebuilt by hand.
+ */
+async function rebuildWorkspaceRollups(db: Kysely<Database>, workspaceId: string) {
+  const surveys = await db
+    .selectFrom('surveys')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('id')
+    .execute();
+  for (const survey of surveys) {
+    await rebuildSurveyRollups(db, workspaceId, survey.id);
+  }
 }

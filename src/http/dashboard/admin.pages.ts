@@ -7,12 +7,27 @@ import { createUser, listUsers } from '../../dashboard/user.service';
 import { AppError, NotFoundError } from '../../errors';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../surveys/api-key.service';
 import type { CreatedApiKey } from '../../surveys/api-key.service';
-import { getWorkspace } from '../../surveys/workspace.service';
+import { patchWorkspaceBodySchema } from '../../reports/report.schemas';
+import type { WorkspaceSettingsDto } from '../../reports/report.schemas';
+import {
+  getWorkspaceSettings,
+  updateWorkspaceSettings,
+} from '../../reports/workspace-settings.service';
+import { LOCALES } from '../../surveys/i18n/types';
 import { createWebhookBodySchema } from '../../surveys/webhook.schemas';
 import { createWebhook, deleteWebhook, listWebhooks } from '../../surveys/webhook.service';
 import { parse } from '../validate';
 import type { DashRouter } from './kit';
-import { BASE, fieldErrors, formList, formOf, parseForm, redirectDone, sessionOf } from './kit';
+import {
+  BASE,
+  fieldErrors,
+  formList,
+  formOf,
+  intField,
+  parseForm,
+  redirectDone,
+  sessionOf,
+} from './kit';
 import type { FieldErrors } from './view';
 import { renderPage } from './view';
 
@@ -130,12 +145,14 @@ export function adminPages(ctx: AppContext, r: DashRouter) {
       events?: string[];
       secret?: string;
       formError?: string;
+      wsErrors?: FieldErrors;
+      wsValues?: Record<string, string>;
     } = {},
     status = 200,
   ) => {
     const session = sessionOf(req);
     const [workspace, webhooks] = await Promise.all([
-      getWorkspace(ctx.db, session.workspaceId),
+      getWorkspaceSettings(ctx.db, session.workspaceId),
       listWebhooks(ctx.db, session.workspaceId),
     ]);
     renderPage(
@@ -152,10 +169,29 @@ export function adminPages(ctx: AppContext, r: DashRouter) {
         events: view.events ?? ['response.created'],
         secret: view.secret,
         formError: view.formError,
+        wsErrors: view.wsErrors ?? {},
+        wsValues: view.wsValues ?? workspaceFormValues(workspace),
+        locales: LOCALES,
       },
       status,
     );
   };
+
+  r.post('/settings/workspace', 'settings', async (req, res) => {
+    const session = sessionOf(req);
+    const form = formOf(req);
+    const parsed = parseForm(patchWorkspaceBodySchema, workspaceBodyFromForm(form));
+    if (!parsed.ok) {
+      const wsErrors = Object.fromEntries(
+        Object.entries(parsed.errors).map(([k, v]) => [k.replace(/\.\d+$/, ''), v]),
+      );
+      await showSettings(req, res, { wsErrors, wsValues: form }, 400);
+      return;
+    }
+    // NOTE: a new time zone re-buckets the rollups; the settings service rebuilds them.
+    await updateWorkspaceSettings(ctx.db, session.workspaceId, parsed.value);
+    redirectDone(res, `${BASE}/settings`, 'settings_saved');
+  });
 
   r.get('/settings', 'settings', async (req, res) => {
     await showSettings(req, res);
@@ -210,4 +246,41 @@ export function adminPages(ctx: AppContext, r: DashRouter) {
     await deleteWebhook(ctx.db, session.workspaceId, id);
     redirectDone(res, `${BASE}/settings`, 'webhook_deleted');
   });
+}
+
+const emails = (v: string | undefined) =>
+  (v ?? '')
+    .split(/[\s,;]+/)
+    .map((e) => e.trim())
+    .filter(Boolean);
+
+function workspaceBodyFromForm(form: Record<string, string>) {
+  const quota = form.dailySendQuota?.trim() ?? '';
+  return {
+    ...(form.name !== undefined ? { name: form.name } : {}),
+    timeZone: form.timeZone?.trim() ?? '',
+    defaultLocale: form.defaultLocale ?? '',
+    quietPeriodDays: intField(form.quietPeriodDays) ?? Number.NaN,
+    dailySendQuota: quota === '' ? null : intField(quota),
+    executiveRecipients: emails(form.executiveRecipients),
+    managerRecipients: emails(form.managerRecipients),
+    monthlyReportDay: intField(form.monthlyReportDay) ?? Number.NaN,
+    weeklyReportWeekday: intField(form.weeklyReportWeekday) ?? Number.NaN,
+    reportHour: intField(form.reportHour) ?? Number.NaN,
+  };
+}
+
+function workspaceFormValues(w: WorkspaceSettingsDto): Record<string, string> {
+  return {
+    name: w.name,
+    timeZone: w.timeZone,
+    defaultLocale: w.defaultLocale,
+    quietPeriodDays: String(w.quietPeriodDays),
+    dailySendQuota: w.dailySendQuota === null ? '' : String(w.dailySendQuota),
+    executiveRecipients: w.executiveRecipients.join('\n'),
+    managerRecipients: w.managerRecipients.join('\n'),
+    monthlyReportDay: String(w.monthlyReportDay),
+    weeklyReportWeekday: String(w.weeklyReportWeekday),
+    reportHour: String(w.reportHour),
+  };
 }

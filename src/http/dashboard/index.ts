@@ -19,7 +19,9 @@ import {
   SignInRequired,
 } from './kit';
 import type { RouteDecl } from './kit';
+import { actionPages } from './action.pages';
 import { followupPages } from './followup.pages';
+import { insightPages } from './insight.pages';
 import { overviewPages } from './overview.pages';
 import { reportPages } from './report.pages';
 import { responsePages } from './response.pages';
@@ -87,7 +89,9 @@ export function createDashboard(ctx: AppContext): Dashboard {
   overviewPages(ctx, r);
   surveyPages(ctx, r);
   responsePages(ctx, r);
+  insightPages(ctx, r);
   followupPages(ctx, r);
+  actionPages(ctx, r);
   reportPages(ctx, r);
   adminPages(ctx, r);
 

@@ -1,30 +1,113 @@
+import type { Request, Response } from 'express';
 import type { AppContext } from '../../context';
 import { AppError } from '../../errors';
+import { renderReportPage } from '../../reports/render';
+import { createReportBodySchema, reportIdParamsSchema } from '../../reports/report.schemas';
+import type { ReportContent } from '../../reports/report.types';
+import {
+  getReport,
+  listReports,
+  requestReport,
+  toReportSummary,
+} from '../../reports/report.service';
 import { getSurveyMetrics } from '../../surveys/metrics.service';
 import { addDays, addMonths, localDate } from '../../surveys/periods';
 import { findSurveys } from '../../surveys/survey.service';
 import { getWorkspace } from '../../surveys/workspace.service';
+import { parse } from '../validate';
+import { mayUse } from './access';
 import type { DashRouter } from './kit';
-import { sessionOf } from './kit';
+import { BASE, fieldErrors, formOf, parseForm, sessionOf } from './kit';
+import type { FieldErrors } from './view';
 import { cellView, KIND_LABEL, surveyTrendChart } from './scores';
 import { renderPage } from './view';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /**
- * The monthly score report as a page, read live from the metrics service: per survey the
+ * The report archive (stored reports, generated on a schedule or on demand) and the monthly
+ * page: the stored report when there is one, otherwise read live from the metrics service: per survey the
  * month's score with its interval, the change against the month before and whether it is
  * significant, the response rate and the 12-month trend.
  */
 export function reportPages(ctx: AppContext, r: DashRouter) {
-  r.get('/reports', 'reports', async (req, res) => {
+  const showArchive = async (
+    req: Request,
+    res: Response,
+    view: { errors?: FieldErrors; values?: Record<string, string> } = {},
+    status = 200,
+  ) => {
     const session = sessionOf(req);
     const workspace = await getWorkspace(ctx.db, session.workspaceId);
     const thisMonth = localDate(ctx.clock.now(), workspace.time_zone).slice(0, 7);
-    const months = Array.from({ length: 12 }, (_, i) =>
-      addMonths(`${thisMonth}-01`, -i).slice(0, 7),
+    const stored = await listReports(ctx.db, session.workspaceId, { limit: 100 });
+    renderPage(
+      res,
+      'reports',
+      {
+        title: 'Reports',
+        area: 'reports',
+        session,
+        thisMonth,
+        reports: stored.rows.map((row) => toReportSummary(ctx.config, row)),
+        more: stored.nextCursor !== null,
+        mayGenerate: mayUse(session.role, 'reportRequests'),
+        mayAct: mayUse(session.role, 'actions'),
+        values: view.values ?? { kind: 'monthly', periodStart: addMonths(`${thisMonth}-01`, -1) },
+        errors: view.errors,
+      },
+      status,
     );
-    renderPage(res, 'reports', { title: 'Reports', area: 'reports', session, months, thisMonth });
+  };
+
+  r.get('/reports', 'reports', async (req, res) => {
+    await showArchive(req, res);
+  });
+
+  r.post('/reports', 'reportRequests', async (req, res) => {
+    const session = sessionOf(req);
+    const form = formOf(req);
+    const parsed = parseForm(createReportBodySchema, {
+      kind: form.kind ?? '',
+      periodStart: form.periodStart ?? '',
+    });
+    if (!parsed.ok) {
+      await showArchive(req, res, { errors: parsed.errors, values: form }, 400);
+      return;
+    }
+    try {
+      const { report } = await requestReport(ctx, session.workspaceId, parsed.value);
+      res.redirect(303, `${BASE}/reports/${report.id}`);
+    } catch (err) {
+      if (err instanceof AppError && err.status === 422) {
+        await showArchive(req, res, { errors: fieldErrors(err.details), values: form }, 422);
+        return;
+      }
+      throw err;
+    }
+  });
+
+  /** The stored report exactly as the reports engineer renders it; the session authorizes it. */
+  r.get('/reports/:id', 'reports', async (req, res) => {
+    const session = sessionOf(req);
+    const { id } = parse(reportIdParamsSchema, req.params, 'params');
+    const report = await getReport(ctx.db, session.workspaceId, id);
+    sendStoredReport(res, report.id, report.content as unknown as ReportContent);
+  });
+
+  r.get('/reports/:id/items', 'actions', async (req, res) => {
+    const session = sessionOf(req);
+    const { id } = parse(reportIdParamsSchema, req.params, 'params');
+    const report = await getReport(ctx.db, session.workspaceId, id);
+    const content = report.content as unknown as ReportContent;
+    renderPage(res, 'report-items', {
+      title: `Report items: ${content.period.label}`,
+      area: 'actions',
+      session,
+      reportId: report.id,
+      label: content.period.label,
+      items: content.kind === 'weekly' ? content.items : [],
+    });
   });
 
   r.get('/reports/monthly/:month', 'reports', async (req, res) => {
@@ -38,6 +121,11 @@ export function reportPages(ctx: AppContext, r: DashRouter) {
       );
     }
     const start = `${month}-01`;
+    const stored = await findStoredMonthly(ctx, session.workspaceId, start);
+    if (stored) {
+      sendStoredReport(res, stored.id, stored.content as unknown as ReportContent);
+      return;
+    }
     const end = addDays(addMonths(start, 1), -1);
     const workspace = await getWorkspace(ctx.db, session.workspaceId);
     const surveys = (await findSurveys(ctx.db, session.workspaceId, { limit: 200 })).data.filter(
@@ -76,4 +164,15 @@ export function reportPages(ctx: AppContext, r: DashRouter) {
       sections,
     });
   });
+}
+
+function sendStoredReport(res: Response, id: string, content: ReportContent): void {
+  // NOTE: the renderer's own page (its stylesheet and CSP-safe SVG), so executives see what was emailed.
+  res.type('html').send(renderReportPage(content, { base: '', pageUrl: `${BASE}/reports/${id}` }));
+}
+
+/** The stored monthly report of a month, if one was generated (newest 100 reports looked at). */
+async function findStoredMonthly(ctx: AppContext, workspaceId: string, start: string) {
+  const { rows } = await listReports(ctx.db, workspaceId, { kind: 'monthly', limit: 100 });
+  return rows.find((row) => row.period_start === start);
 }

@@ -5,6 +5,9 @@ import { startSession } from '../../../src/dashboard/session.service';
 import { AREAS } from '../../../src/http/dashboard/access';
 import { createDashboard } from '../../../src/http/dashboard';
 import type { RouteDecl } from '../../../src/http/dashboard/kit';
+import { createAction } from '../../../src/reports/action.service';
+import { requestReport } from '../../../src/reports/report.service';
+import { saveThemeOverride } from '../../../src/reports/themes.service';
 import { createApiKey } from '../../../src/surveys/api-key.service';
 import { buildResponse, buildSurvey, buildWorkspace } from '../../support/factories';
 import { buildUser } from '../../support/dashboard-factories';
@@ -29,6 +32,9 @@ interface Fixture {
   responseId: string;
   keyId: string;
   webhookId: string;
+  actionId: string;
+  overrideId: string;
+  reportId: string;
 }
 
 async function fixture(db: Kysely<Database>): Promise<Fixture> {
@@ -50,12 +56,33 @@ async function fixture(db: Kysely<Database>): Promise<Fixture> {
     } as never)
     .returning('id')
     .executeTakeFirstOrThrow();
+  const action = await createAction(db, world.ctx.clock, workspace.id, {
+    surveyId: survey.id,
+    title: 'Call back detractors',
+    status: 'open',
+    target: { type: 'survey' },
+  });
+  const { override } = await saveThemeOverride(
+    db,
+    workspace.id,
+    survey,
+    { kind: 'pin', themeKey: 'delivery' },
+    world.ctx.clock.now(),
+  );
+  const { report } = await requestReport(world.ctx, workspace.id, {
+    kind: 'weekly',
+    periodStart: '2026-01-05',
+    deliver: false,
+  });
   return {
     workspaceId: workspace.id,
     surveyId: survey.id,
     responseId: response.id,
     keyId: key.id,
     webhookId: webhook.id,
+    actionId: action.id,
+    overrideId: override.id,
+    reportId: report.id,
   };
 }
 
@@ -79,18 +106,24 @@ async function sessionFor(db: Kysely<Database>, workspaceId: string, role: UserR
   return { cookie: `glas_session=${token}`, csrf: row.csrf_token, userId: user.id };
 }
 
+function idFor(route: RouteDecl, f: Fixture): string {
+  if (route.path.startsWith('/reports/')) {
+    return f.reportId;
+  }
+  const byArea: Partial<Record<RouteDecl['area'], string>> = {
+    responses: f.responseId,
+    apiKeys: f.keyId,
+    settings: f.webhookId,
+    actions: f.actionId,
+  };
+  return byArea[route.area] ?? f.surveyId;
+}
+
 function pathFor(route: RouteDecl, f: Fixture): string {
-  const id =
-    route.area === 'responses'
-      ? f.responseId
-      : route.area === 'apiKeys'
-        ? f.keyId
-        : route.area === 'settings'
-          ? f.webhookId
-          : f.surveyId;
   return (
     `/dashboard${route.path}`
-      .replace(':id', id)
+      .replace(':overrideId', f.overrideId)
+      .replace(':id', idFor(route, f))
       .replace(':part', 'email')
       .replace(':month', '2026-11')
       .replace(/\/$/, '') || '/dashboard'
@@ -99,45 +132,76 @@ function pathFor(route: RouteDecl, f: Fixture): string {
 
 /** Rows a refused request must leave untouched. */
 async function snapshot(db: Kysely<Database>, workspaceId: string) {
-  const [surveys, responses, keys, users, webhooks, sessions] = await Promise.all([
-    db
-      .selectFrom('surveys')
-      .selectAll()
-      .where('workspace_id', '=', workspaceId)
-      .orderBy('id')
-      .execute(),
-    db
-      .selectFrom('responses')
-      .selectAll()
-      .where('workspace_id', '=', workspaceId)
-      .orderBy('id')
-      .execute(),
-    db
-      .selectFrom('api_keys')
-      .select(['id', 'revoked_at'])
-      .where('workspace_id', '=', workspaceId)
-      .orderBy('id')
-      .execute(),
-    db
-      .selectFrom('users')
-      .selectAll()
-      .where('workspace_id', '=', workspaceId)
-      .orderBy('id')
-      .execute(),
-    db
-      .selectFrom('webhooks')
-      .select('id')
-      .where('workspace_id', '=', workspaceId)
-      .orderBy('id')
-      .execute(),
-    db
-      .selectFrom('sessions')
-      .select('id')
-      .where('workspace_id', '=', workspaceId)
-      .orderBy('id')
-      .execute(),
-  ]);
-  return JSON.stringify({ surveys, responses, keys, users, webhooks, sessions });
+  const [surveys, responses, keys, users, webhooks, sessions, actions, overrides, reports, ws] =
+    await Promise.all([
+      db
+        .selectFrom('surveys')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .orderBy('id')
+        .execute(),
+      db
+        .selectFrom('responses')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .orderBy('id')
+        .execute(),
+      db
+        .selectFrom('api_keys')
+        .select(['id', 'revoked_at'])
+        .where('workspace_id', '=', workspaceId)
+        .orderBy('id')
+        .execute(),
+      db
+        .selectFrom('users')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .orderBy('id')
+        .execute(),
+      db
+        .selectFrom('webhooks')
+        .select('id')
+        .where('workspace_id', '=', workspaceId)
+        .orderBy('id')
+        .execute(),
+      db
+        .selectFrom('sessions')
+        .select('id')
+        .where('workspace_id', '=', workspaceId)
+        .orderBy('id')
+        .execute(),
+      db
+        .selectFrom('improvement_actions')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .orderBy('id')
+        .execute(),
+      db
+        .selectFrom('theme_overrides')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .orderBy('id')
+        .execute(),
+      db
+        .selectFrom('reports')
+        .select('id')
+        .where('workspace_id', '=', workspaceId)
+        .orderBy('id')
+        .execute(),
+      db.selectFrom('workspaces').selectAll().where('id', '=', workspaceId).execute(),
+    ]);
+  return JSON.stringify({
+    surveys,
+    responses,
+    keys,
+    users,
+    webhooks,
+    sessions,
+    actions,
+    overrides,
+    reports,
+    ws,
+  });
 }
 
 describe('dashboard role matrix', () => {
