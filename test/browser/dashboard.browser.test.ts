@@ -4,7 +4,10 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
-import { buildWorkspace } from '../support/factories';
+import { createAction } from '../../src/reports/action.service';
+import { requestReport } from '../../src/reports/report.service';
+import { rebuildSurveyRollups } from '../../src/surveys/rollup.service';
+import { buildResponse, buildWorkspace } from '../support/factories';
 import { buildUser, TEST_PASSWORD } from '../support/dashboard-factories';
 import { createTestWorld } from '../support/test-context';
 import type { TestWorld } from '../support/test-context';
@@ -26,6 +29,27 @@ function freePort(): Promise<number> {
       probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
+}
+
+/** Answers with a `plan` segment and comments, so the segments and themes pages have content. */
+async function seedInsights(workspaceId: string, surveyId: string) {
+  const now = world.ctx.clock.now();
+  for (let i = 0; i < 70; i++) {
+    const pro = i % 2 === 0;
+    const row = await buildResponse(world.ctx.db, {
+      workspaceId,
+      surveyId,
+      score: pro ? 9 + (i % 4 === 0 ? 1 : 0) : i % 7,
+      segment: { plan: pro ? 'pro' : 'free' },
+      createdAt: new Date(now.getTime() - (i + 1) * 60_000),
+    });
+    await world.ctx.db
+      .updateTable('responses')
+      .set({ comment: pro ? 'Great support team, fast answers' : 'Delivery was late again' })
+      .where('id', '=', row.id)
+      .execute();
+  }
+  await rebuildSurveyRollups(world.ctx.db, workspaceId, surveyId);
 }
 
 async function shot(page: Page, name: string) {
@@ -201,7 +225,7 @@ describe('dashboard in a real browser', () => {
     ).toMatch(/^\s*Overview\s*Reports\s*$/);
     await shot(page, '13-executive-overview-mobile');
     await page.getByRole('link', { name: 'Reports' }).click();
-    await page.locator('main li a').first().click();
+    await page.getByRole('link', { name: /Monthly scores for/ }).click();
     await page.getByRole('heading', { name: /Monthly report/ }).waitFor();
     await page.getByRole('heading', { name: /Onboarding NPS/ }).waitFor();
     await shot(page, '14-executive-monthly-report');
@@ -209,7 +233,29 @@ describe('dashboard in a real browser', () => {
     expect(edit!.status()).toBe(403);
     await page.getByRole('heading', { name: 'Not allowed' }).waitFor();
     await shot(page, '15-executive-403');
+    const themes = await page.goto(`${base}/dashboard/surveys/${survey.id}/themes`);
+    expect(themes!.status()).toBe(403);
     await context.close();
+
+    await seedInsights(workspace.id, survey.id);
+    const action = await createAction(world.ctx.db, world.ctx.clock, workspace.id, {
+      surveyId: survey.id,
+      title: 'Call back free-plan detractors',
+      ownerName: 'Ana',
+      dueDate: '2020-02-01',
+      status: 'in_progress',
+      target: { type: 'segment', property: 'plan', value: 'free' },
+    });
+    const { report: monthly } = await requestReport(world.ctx, workspace.id, {
+      kind: 'monthly',
+      periodStart: '2026-01-01',
+      deliver: false,
+    });
+    const { report: weekly } = await requestReport(world.ctx, workspace.id, {
+      kind: 'weekly',
+      periodStart: '2026-01-05',
+      deliver: false,
+    });
 
     const adminContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const adminPage = await adminContext.newPage();
@@ -220,6 +266,15 @@ describe('dashboard in a real browser', () => {
       ['18-admin-users', '/dashboard/users'],
       ['19-admin-settings', '/dashboard/settings'],
       ['20-admin-reports', '/dashboard/reports'],
+      ['21-admin-segments-index', '/dashboard/segments'],
+      ['22-admin-segments', `/dashboard/surveys/${survey.id}/segments?property=plan`],
+      ['23-admin-themes', `/dashboard/surveys/${survey.id}/themes`],
+      ['24-admin-actions', '/dashboard/actions'],
+      ['25-admin-action', `/dashboard/actions/${action.id}`],
+      ['26-admin-report-stored', `/dashboard/reports/${monthly.id}`],
+      ['27-admin-report-items', `/dashboard/reports/${weekly.id}/items`],
+      ['28-admin-followups', '/dashboard/followups'],
+      ['29-admin-followups-overdue', '/dashboard/followups?view=overdue'],
     ] as const) {
       const res = await adminPage.goto(`${base}${url}`);
       expect(res!.status()).toBe(200);
