@@ -12,6 +12,8 @@ import { createMetrics } from './metrics';
 import type { Metrics } from './metrics';
 import { createQueues, queueConnection } from './jobs/queues';
 import type { Queues } from './jobs/queues';
+import { emailHasher } from './surveys/keyed-hash';
+import type { EmailHasher } from './surveys/keyed-hash';
 import { createDevMailboxMailer, createSmtpMailer, dkimFromConfig } from './surveys/mailer';
 import type { Mailer } from './surveys/mailer';
 
@@ -25,6 +27,8 @@ export interface AppContext {
   queues: Queues;
   mailer: Mailer;
   clock: Clock;
+  /** Keyed hash (GLAS_SECRET) of an email address, kept for erased people's suppressions. */
+  hashEmail: EmailHasher;
   metrics: Metrics;
   /** Postgres schema when not the default (tests isolate each file in one). */
   dbSchema?: string;
@@ -70,6 +74,7 @@ export function createContext(config: Config, options: ContextOptions = {}): App
     queues,
     mailer,
     clock: options.clock ?? systemClock,
+    hashEmail: emailHasher(config.GLAS_SECRET),
     metrics,
     dbSchema: options.dbSchema,
     async close() {

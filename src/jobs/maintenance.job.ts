@@ -28,7 +28,7 @@ export async function maintenanceJob(ctx: AppContext, job: Job<JobPayloads['main
       return result;
     }
     case 'retention': {
-      const result = await applyRetention(ctx.db, ctx.clock);
+      const result = await applyRetention(ctx.db, ctx.clock, ctx.hashEmail);
       ctx.logger.info(result, 'retention applied');
       return result;
     }

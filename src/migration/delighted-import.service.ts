@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { EmailHasher } from '../surveys/keyed-hash';
 import type { Kysely } from 'kysely';
 import type { Database, Survey, SurveyKind } from '../../db/schema';
 import type { Clock } from '../clock';
@@ -61,6 +62,7 @@ export interface ImportSummary {
 export interface ImportDeps {
   db: Kysely<Database>;
   clock: Clock;
+  hashEmail: EmailHasher;
 }
 
 type Row = ResponseRowData | PersonFields | SuppressionRowData;
@@ -344,13 +346,14 @@ async function writeBatch(
         entries,
         'delighted_import',
         now,
+        deps.hashEmail,
       );
       counts.newContacts = result.contactsCreated;
       counts.suppressed = result.suppressed;
       counts.duplicatesSkipped = rows.length - result.suppressed;
       return;
     }
-    const contacts = await ensureContacts(trx, opts.workspaceId, rows, now);
+    const contacts = await ensureContacts(trx, opts.workspaceId, rows, now, deps.hashEmail);
     counts.newContacts = contacts.created;
     counts.updatedContacts = contacts.updated;
     if (opts.type !== 'responses' || !target.survey) {

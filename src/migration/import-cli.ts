@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { emailHasher } from '../surveys/keyed-hash';
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
@@ -116,13 +117,17 @@ export async function runImportDelighted(args: string[], config: Config): Promis
   try {
     await migrateToLatest(db as Kysely<unknown>);
     const input = createReadStream(values.file).pipe(byteCounter((n) => progress.bytes(n)));
-    const summary = await importDelightedCsv({ db, clock: systemClock }, input, {
-      workspaceId: values.workspace as string,
-      type: values.type as ImportType,
-      surveyId: values.survey,
-      dryRun: values['dry-run'],
-      onProgress: ({ rows, errors }) => progress.rows(rows, errors),
-    });
+    const summary = await importDelightedCsv(
+      { db, clock: systemClock, hashEmail: emailHasher(config.GLAS_SECRET) },
+      input,
+      {
+        workspaceId: values.workspace as string,
+        type: values.type as ImportType,
+        surveyId: values.survey,
+        dryRun: values['dry-run'],
+        onProgress: ({ rows, errors }) => progress.rows(rows, errors),
+      },
+    );
     progress.stop();
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     return summary.stoppedAt ? 1 : 0;

@@ -28,7 +28,7 @@ import {
   upsertContactsBatch,
 } from './contact.repository';
 import { emitDelightedUnsubscribe } from './delighted/webhook-format';
-import { hashToken } from './tokens';
+import type { EmailHasher } from './keyed-hash';
 
 export function toContactDto(row: Contact): ContactDto {
   return {
@@ -48,7 +48,6 @@ export function toContactDto(row: Contact): ContactDto {
 }
 
 const notFound = () => new NotFoundError('contact_not_found', 'Contact not found.');
-const emailHash = (email: string) => hashToken(email.trim().toLowerCase());
 
 function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string }).code === '23505';
@@ -69,6 +68,7 @@ export async function ensureContact(
   workspaceId: string,
   input: ContactInput,
   now: Date,
+  hashEmail: EmailHasher,
 ): Promise<{ contact: Contact; created: boolean }> {
   const contact = await upsertContact(db, workspaceId, input, now);
   const created =
@@ -77,7 +77,7 @@ export async function ensureContact(
   if (!created || contact.unsubscribed_at || contact.bounced_at) {
     return { contact, created };
   }
-  const kept = await findSuppressedEmail(db, workspaceId, emailHash(contact.email));
+  const kept = await findSuppressedEmail(db, workspaceId, hashEmail(contact.email));
   let current = contact;
   for (const s of kept) {
     current =
@@ -99,6 +99,7 @@ export async function saveContact(
   clock: Clock,
   workspaceId: string,
   input: UpsertContactBody,
+  hashEmail: EmailHasher,
 ): Promise<{ contact: ContactDto; created: boolean }> {
   const now = clock.now();
   try {
@@ -117,7 +118,7 @@ export async function saveContact(
         });
         return { contact: toContactDto(updated ?? byExternal), created: false };
       }
-      const { contact, created } = await ensureContact(trx, workspaceId, input, now);
+      const { contact, created } = await ensureContact(trx, workspaceId, input, now, hashEmail);
       if (input.externalId && contact.external_id !== input.externalId) {
         throw duplicate('externalId');
       }
@@ -220,6 +221,7 @@ export async function eraseContact(
   clock: Clock,
   workspaceId: string,
   id: string,
+  hashEmail: EmailHasher,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const row = await deleteContactById(trx, workspaceId, id);
@@ -228,10 +230,10 @@ export async function eraseContact(
     }
     const now = clock.now();
     if (row.unsubscribed_at) {
-      await insertSuppressedEmail(trx, workspaceId, emailHash(row.email), 'unsubscribed', now);
+      await insertSuppressedEmail(trx, workspaceId, hashEmail(row.email), 'unsubscribed', now);
     }
     if (row.bounced_at) {
-      await insertSuppressedEmail(trx, workspaceId, emailHash(row.email), 'bounced', now);
+      await insertSuppressedEmail(trx, workspaceId, hashEmail(row.email), 'bounced', now);
     }
   });
 }
@@ -255,10 +257,17 @@ export async function suppress(
   workspaceId: string,
   kind: SuppressionKind,
   input: SuppressionBody,
+  hashEmail: EmailHasher,
 ): Promise<{ suppression: SuppressionDto; created: boolean; deliveryIds: string[] }> {
   const now = clock.now();
   return db.transaction().execute(async (trx) => {
-    const { contact } = await ensureContact(trx, workspaceId, { email: input.email }, now);
+    const { contact } = await ensureContact(
+      trx,
+      workspaceId,
+      { email: input.email },
+      now,
+      hashEmail,
+    );
     const changed =
       kind === 'unsubscribed'
         ? await markContactUnsubscribed(trx, workspaceId, contact.id, now, input.reason ?? 'api')
@@ -280,6 +289,7 @@ export async function unsuppress(
   workspaceId: string,
   kind: SuppressionKind,
   contactId: string,
+  hashEmail: EmailHasher,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const row = await findContactById(trx, workspaceId, contactId);
@@ -294,7 +304,7 @@ export async function unsuppress(
         ? { unsubscribed_at: null, unsubscribe_source: null, updated_at: clock.now() }
         : { bounced_at: null, bounce_reason: null, updated_at: clock.now() },
     );
-    await deleteSuppressedEmail(trx, workspaceId, emailHash(row.email), kind);
+    await deleteSuppressedEmail(trx, workspaceId, hashEmail(row.email), kind);
   });
 }
 
@@ -315,6 +325,7 @@ export async function ensureContacts(
   workspaceId: string,
   inputs: ContactBatchInput[],
   now: Date,
+  hashEmail: EmailHasher,
 ): Promise<{ created: number; updated: number }> {
   const merged = new Map<string, ContactBatchRow>();
   for (const input of inputs) {
@@ -329,7 +340,7 @@ export async function ensureContacts(
   }
   const rows = await upsertContactsBatch(db, workspaceId, [...merged.values()], now);
   const inserted = rows.filter((r) => r.inserted);
-  await reapplyKeptSuppressions(db, workspaceId, inserted);
+  await reapplyKeptSuppressions(db, workspaceId, inserted, hashEmail);
   const touchedBefore = (r: UpsertedContact) =>
     r.created_at.getTime() === now.getTime() || r.previous_updated_at?.getTime() === now.getTime();
   return {
@@ -342,8 +353,9 @@ async function reapplyKeptSuppressions(
   db: Kysely<Database>,
   workspaceId: string,
   created: UpsertedContact[],
+  hashEmail: EmailHasher,
 ): Promise<void> {
-  const byHash = new Map(created.map((c) => [emailHash(c.email), c]));
+  const byHash = new Map(created.map((c) => [hashEmail(c.email), c]));
   const kept = await findSuppressedEmails(db, workspaceId, [...byHash.keys()]);
   for (const s of kept) {
     const contact = byHash.get(s.email_hash);
@@ -372,6 +384,7 @@ export async function suppressContacts(
   entries: { email: string; at: Date }[],
   source: string,
   now: Date,
+  hashEmail: EmailHasher,
 ): Promise<{ contactsCreated: number; suppressed: number }> {
   const earliest = new Map<string, { email: string; at: Date }>();
   for (const e of entries) {
@@ -387,6 +400,7 @@ export async function suppressContacts(
     workspaceId,
     unique.map((e) => ({ email: e.email })),
     now,
+    hashEmail,
   );
   const suppressed = await markContactsSuppressed(db, workspaceId, kind, unique, source, now);
   return { contactsCreated: created, suppressed };

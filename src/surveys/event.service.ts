@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Contact, Database, Event, JsonObject, Survey, Workspace } from '../../db/schema';
 import type { Clock } from '../clock';
 import { AppError, ConflictError, UnprocessableError } from '../errors';
+import type { EmailHasher } from './keyed-hash';
 import { ensureContact } from './contact.service';
 import { decideInvitation, lockContact } from './eligibility';
 import type { CreateEventBody, EventAcceptedDto } from './event.schemas';
@@ -177,6 +178,7 @@ export async function ingestEvent(
   workspaceId: string,
   input: CreateEventBody,
   headerKey: string | undefined,
+  hashEmail: EmailHasher,
   workspace?: Workspace,
 ): Promise<IngestResult> {
   const key = headerKey ?? input.idempotencyKey ?? null;
@@ -212,7 +214,7 @@ export async function ingestEvent(
       .returningAll()
       .executeTakeFirstOrThrow();
 
-    const { contact } = await ensureContact(trx, workspaceId, input.contact, now);
+    const { contact } = await ensureContact(trx, workspaceId, input.contact, now, hashEmail);
     const surveys = await findTriggeredSurveys(trx, workspaceId, input.type);
     let outcome: Awaited<ReturnType<typeof inviteForSurveys>> = {
       invitations: [],
@@ -275,6 +277,7 @@ export async function ingestEvents(
   workspaceId: string,
   items: CreateEventBody[],
   headerKey: string | undefined,
+  hashEmail: EmailHasher,
   parallel = 4,
 ): Promise<{ results: BatchItemResult[]; quotaAlert: boolean }> {
   const workspace = await getWorkspace(db, workspaceId);
@@ -286,7 +289,7 @@ export async function ingestEvents(
       const item = items[i]!;
       const key = item.idempotencyKey ?? (headerKey ? `${headerKey}:${i}` : undefined);
       try {
-        const r = await ingestEvent(db, clock, workspaceId, item, key, workspace);
+        const r = await ingestEvent(db, clock, workspaceId, item, key, hashEmail, workspace);
         quotaAlert ||= r.quotaAlert;
         results[i] = { index: i, status: r.status, replayed: r.replayed, ...r.body };
       } catch (err) {

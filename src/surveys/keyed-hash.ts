@@ -9,6 +9,13 @@ export function emailKeyedHash(secret: string, email: string): string {
   return createHmac('sha256', secret).update(`email:${email.trim().toLowerCase()}`).digest('hex');
 }
 
+/** Hashes an email address for the suppression list; built once from GLAS_SECRET (AppContext.hashEmail). */
+export type EmailHasher = (email: string) => string;
+
+export function emailHasher(secret: string): EmailHasher {
+  return (email) => emailKeyedHash(secret, email);
+}
+
 /** Share token of a report page: derived, never stored; rotating GLAS_SECRET revokes all links. */
 export function reportShareToken(secret: string, reportId: string): string {
   return createHmac('sha256', secret).update(`report:${reportId}`).digest('base64url');

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { Clock } from '../clock';
 import { eraseContact } from './contact.service';
+import type { EmailHasher } from './keyed-hash';
 
 export interface RetentionResult {
   workspaces: number;
@@ -33,6 +34,7 @@ export function retentionCutoff(now: Date, months: number): Date {
 export async function applyRetention(
   db: Kysely<Database>,
   clock: Clock,
+  hashEmail: EmailHasher,
   options: { contactBatch?: number } = {},
 ): Promise<RetentionResult> {
   const now = clock.now();
@@ -60,6 +62,7 @@ export async function applyRetention(
     result.contactsErased += await eraseInactiveContacts(
       db,
       clock,
+      hashEmail,
       ws.id,
       cutoff,
       options.contactBatch ?? 500,
@@ -127,6 +130,7 @@ async function anonymizeWorkspace(
 async function eraseInactiveContacts(
   db: Kysely<Database>,
   clock: Clock,
+  hashEmail: EmailHasher,
   workspaceId: string,
   cutoff: Date,
   batch: number,
@@ -152,7 +156,7 @@ async function eraseInactiveContacts(
       .limit(batch)
       .execute();
     for (const { id } of ids) {
-      await eraseContact(db, clock, workspaceId, id);
+      await eraseContact(db, clock, workspaceId, id, hashEmail);
       erased++;
     }
     if (ids.length < batch) {

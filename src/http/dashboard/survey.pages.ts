@@ -255,6 +255,7 @@ export function surveyPages(ctx: AppContext, r: DashRouter) {
       session.workspaceId,
       parsed.value,
       undefined,
+      ctx.hashEmail,
     );
     await showSurvey(ctx, req, res, { eventResult: result.body, eventValues: form });
   });

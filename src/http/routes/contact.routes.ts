@@ -36,6 +36,7 @@ export function contactRoutes(ctx: AppContext): Router {
       ctx.clock,
       authOf(req).workspaceId,
       body,
+      ctx.hashEmail,
     );
     res.status(created ? 201 : 200).json(contact);
   });
@@ -56,7 +57,7 @@ export function contactRoutes(ctx: AppContext): Router {
   router.delete('/:id', allow(...WRITERS), async (req, res) => {
     const { id } = parse(contactIdParamsSchema, req.params, 'params');
     parse(deleteContactQuerySchema, req.query, 'query');
-    await eraseContact(ctx.db, ctx.clock, authOf(req).workspaceId, id);
+    await eraseContact(ctx.db, ctx.clock, authOf(req).workspaceId, id, ctx.hashEmail);
     res.status(204).end();
   });
   return router;

@@ -34,7 +34,7 @@ export function eventRoutes(ctx: AppContext): Router {
     const key = idempotencyKey(req);
     const body = parse(createEventBodySchema, req.body, 'body');
     const { workspaceId } = authOf(req);
-    const result = await ingestEvent(ctx.db, ctx.clock, workspaceId, body, key);
+    const result = await ingestEvent(ctx.db, ctx.clock, workspaceId, body, key, ctx.hashEmail);
     ctx.metrics.eventsIngested.inc({ outcome: result.replayed ? 'replayed' : 'accepted' });
     if (result.quotaAlert) {
       alertQuota(workspaceId);
@@ -55,6 +55,7 @@ export function eventRoutes(ctx: AppContext): Router {
       workspaceId,
       body.events,
       key,
+      ctx.hashEmail,
     );
     if (quotaAlert) {
       alertQuota(workspaceId);

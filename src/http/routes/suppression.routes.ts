@@ -29,7 +29,14 @@ export function suppressionRoutes(ctx: AppContext, kind: SuppressionKind): Route
   const router = Router();
   router.post('/', allow(...WRITERS), async (req, res) => {
     const body = parse(suppressionBodySchema, req.body, 'body');
-    const result = await suppress(ctx.db, ctx.clock, authOf(req).workspaceId, kind, body);
+    const result = await suppress(
+      ctx.db,
+      ctx.clock,
+      authOf(req).workspaceId,
+      kind,
+      body,
+      ctx.hashEmail,
+    );
     res.status(result.created ? 201 : 200).json(result.suppression);
   });
   router.get('/', allow(...READERS), async (req, res) => {
@@ -45,7 +52,7 @@ export function suppressionRoutes(ctx: AppContext, kind: SuppressionKind): Route
   });
   router.delete('/:id', allow(...WRITERS), async (req, res) => {
     const { id } = parse(contactIdParamsSchema, req.params, 'params');
-    await unsuppress(ctx.db, ctx.clock, authOf(req).workspaceId, kind, id);
+    await unsuppress(ctx.db, ctx.clock, authOf(req).workspaceId, kind, id, ctx.hashEmail);
     res.status(204).end();
   });
   return router;

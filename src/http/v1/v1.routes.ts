@@ -118,7 +118,13 @@ export function v1Routes(ctx: AppContext): Router {
 
   router.post('/people', async (req, res) => {
     const input = parseV1(createPersonBodySchema, body(req));
-    const { person, created } = await createPerson(ctx.db, ctx.clock, ws(req), input);
+    const { person, created } = await createPerson(
+      ctx.db,
+      ctx.clock,
+      ws(req),
+      input,
+      ctx.hashEmail,
+    );
     res.status(created ? 201 : 200).json(person);
   });
   router.get('/people', async (req, res) => {
@@ -142,7 +148,7 @@ export function v1Routes(ctx: AppContext): Router {
     if (!ident) {
       throw new V1ValidationError({ id: ["can't be blank"] });
     }
-    await erasePerson(ctx.db, ctx.clock, ws(req), ident);
+    await erasePerson(ctx.db, ctx.clock, ws(req), ident, ctx.hashEmail);
     res.status(202).json({ ok: true });
   };
   router.delete('/people/:ident', deletePerson);
@@ -150,10 +156,14 @@ export function v1Routes(ctx: AppContext): Router {
 
   router.post('/unsubscribes', async (req, res) => {
     const { person_email } = parseV1(unsubscribeBodySchema, body(req));
-    const result = await suppress(ctx.db, ctx.clock, ws(req), 'unsubscribed', {
-      email: person_email,
-      reason: 'api',
-    });
+    const result = await suppress(
+      ctx.db,
+      ctx.clock,
+      ws(req),
+      'unsubscribed',
+      { email: person_email, reason: 'api' },
+      ctx.hashEmail,
+    );
     await enqueuePendingJobs(
       ctx,
       result.deliveryIds.map((deliveryId) => ({
@@ -242,7 +252,9 @@ export function v1Routes(ctx: AppContext): Router {
   router.post('/autopilot/:platform/memberships', async (req, res) => {
     const platform = parseV1(autopilotPlatformSchema, req.params.platform);
     const input = parseV1(membershipBodySchema, body(req));
-    res.status(201).json(await addMembership(ctx.db, ctx.clock, ws(req), platform, input));
+    res
+      .status(201)
+      .json(await addMembership(ctx.db, ctx.clock, ws(req), platform, input, ctx.hashEmail));
   });
   router.delete('/autopilot/:platform/memberships', async (req, res) => {
     const platform = parseV1(autopilotPlatformSchema, req.params.platform);

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { EmailHasher } from '../keyed-hash';
 import type { Kysely } from 'kysely';
 import type { AutopilotPlatform, Contact, Database } from '../../../db/schema';
 import type { Clock } from '../../clock';
@@ -193,6 +194,7 @@ async function personFor(
   workspaceId: string,
   body: MembershipBody,
   now: Date,
+  hashEmail: EmailHasher,
 ): Promise<Contact> {
   if (body.person_email) {
     const { contact } = await ensureContact(
@@ -200,6 +202,7 @@ async function personFor(
       workspaceId,
       { email: body.person_email, name: body.person_name },
       now,
+      hashEmail,
     );
     return contact;
   }
@@ -236,11 +239,12 @@ export async function addMembership(
   workspaceId: string,
   platform: AutopilotPlatform,
   body: MembershipBody,
+  hashEmail: EmailHasher,
 ) {
   emailOnly(platform);
   const now = clock.now();
   return db.transaction().execute(async (trx) => {
-    const contact = await personFor(trx, workspaceId, body, now);
+    const contact = await personFor(trx, workspaceId, body, now, hashEmail);
     await trx
       .insertInto('autopilot_configurations')
       .values({ workspace_id: workspaceId, platform, created_at: now, updated_at: now })

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { EmailHasher } from '../keyed-hash';
 import type { Contact, Database, JsonObject, Survey, Workspace } from '../../../db/schema';
 import type { CreateEventBody } from '../event.schemas';
 import type { Clock } from '../../clock';
@@ -71,6 +72,7 @@ async function upsertPersonContact(
   body: CreatePersonBody,
   props: ReturnType<typeof splitProperties>,
   now: Date,
+  hashEmail: EmailHasher,
 ): Promise<{ contact: Contact; created: boolean }> {
   const byPhone = body.phone_number
     ? await findContactByPhone(trx, workspaceId, body.phone_number)
@@ -93,6 +95,7 @@ async function upsertPersonContact(
     workspaceId,
     { email, name: body.name, locale: props.locale, properties: props.rest },
     now,
+    hashEmail,
   );
   let contact = ensured.contact;
   const created = ensured.created;
@@ -178,6 +181,7 @@ export async function createPerson(
   clock: Clock,
   workspaceId: string,
   body: CreatePersonBody,
+  hashEmail: EmailHasher,
 ) {
   const now = clock.now();
   const workspace = await getWorkspace(db, workspaceId);
@@ -198,7 +202,14 @@ export async function createPerson(
   }
   const props = splitProperties(body.properties);
   const outcome = await db.transaction().execute(async (trx) => {
-    const { contact, created } = await upsertPersonContact(trx, workspaceId, body, props, now);
+    const { contact, created } = await upsertPersonContact(
+      trx,
+      workspaceId,
+      body,
+      props,
+      now,
+      hashEmail,
+    );
     const scheduled = survey
       ? await requestSurvey(trx, {
           workspace,
@@ -280,9 +291,10 @@ export async function erasePerson(
   clock: Clock,
   workspaceId: string,
   ident: PersonIdentifier,
+  hashEmail: EmailHasher,
 ) {
   const contact = await resolvePerson(db, workspaceId, ident);
-  await eraseContact(db, clock, workspaceId, contact.id);
+  await eraseContact(db, clock, workspaceId, contact.id, hashEmail);
 }
 
 /** DELETE /v1/people/:email/survey_requests/pending: cancels surveys not sent yet. */

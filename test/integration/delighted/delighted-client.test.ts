@@ -179,9 +179,14 @@ describe('official delighted npm client against Glas', () => {
     ]);
     expect(typeof unsubscribed[0].unsubscribed_at).toBe('number');
 
-    await suppress(world.ctx.db, world.ctx.clock, workspace.id, 'bounced', {
-      email: 'gone@example.com',
-    });
+    await suppress(
+      world.ctx.db,
+      world.ctx.clock,
+      workspace.id,
+      'bounced',
+      { email: 'gone@example.com' },
+      world.ctx.hashEmail,
+    );
     const bounces = await delighted.bounce.all({ per_page: 10, page: 1 });
     expect(bounces).toEqual([expect.objectContaining({ email: 'gone@example.com' })]);
     expect(await delighted.bounce.all({ page: 2, per_page: 10 })).toEqual([]);

@@ -494,7 +494,7 @@ describe('importDelightedCsv over many batches', () => {
 
   it('gives the same counts in a dry run and the import, and batches them', async () => {
     const ws = await newWorkspace();
-    const deps = { db: world.ctx.db, clock: world.ctx.clock };
+    const deps = { db: world.ctx.db, clock: world.ctx.clock, hashEmail: world.ctx.hashEmail };
     const progress: number[] = [];
     const opts = { workspaceId: ws.id, type: 'responses' as const, batchSize: 100 };
 

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { sql } from 'kysely';
+import { emailKeyedHash } from '../../../src/surveys/keyed-hash';
 import { applyRetention } from '../../../src/surveys/retention.service';
 import { bearer, buildSurvey, buildWorkspace } from '../../support/factories';
 import { createTestWorld } from '../../support/test-context';
@@ -91,7 +93,7 @@ describe('data retention', () => {
     await answeredEvent(adminKey, survey.id, 'new@example.com', 9, 'Recent comment');
     const before = await metrics(adminKey, survey.id);
 
-    const result = await applyRetention(world.ctx.db, clock);
+    const result = await applyRetention(world.ctx.db, clock, world.ctx.hashEmail);
     expect(result).toMatchObject({ workspaces: 1, contactsErased: 2, responsesAnonymized: 2 });
 
     const contacts = await world.ctx.db
@@ -148,7 +150,7 @@ describe('data retention', () => {
     });
 
     // A second run has nothing left to do.
-    const second = await applyRetention(world.ctx.db, clock);
+    const second = await applyRetention(world.ctx.db, clock, world.ctx.hashEmail);
     expect(second).toMatchObject({
       contactsErased: 0,
       responsesAnonymized: 0,
@@ -177,6 +179,37 @@ describe('data retention', () => {
 });
 
 describe('DELETE /api/contacts/:id?erase=true', () => {
+  it('keeps only a hash keyed with GLAS_SECRET of an erased, unsubscribed address', async () => {
+    const { workspace, adminKey } = await buildWorkspace(world.ctx.db);
+    const email = 'Keyed@Example.com';
+    const created = await request(world.app)
+      .post('/api/contacts')
+      .set(bearer(adminKey))
+      .send({ email })
+      .expect(201);
+    await request(world.app)
+      .post('/api/unsubscribes')
+      .set(bearer(adminKey))
+      .send({ email })
+      .expect(201);
+    await request(world.app)
+      .delete(`/api/contacts/${created.body.id}?erase=true`)
+      .set(bearer(adminKey))
+      .expect(204);
+    const kept = await world.ctx.db
+      .selectFrom('suppressed_emails')
+      .selectAll()
+      .where('workspace_id', '=', workspace.id)
+      .execute();
+    expect(kept.map((k) => k.email_hash)).toEqual([
+      emailKeyedHash(world.ctx.config.GLAS_SECRET, email),
+    ]);
+    expect(JSON.stringify(kept)).not.toMatch(/keyed@example\.com/i);
+    expect(kept[0]!.email_hash).not.toBe(
+      createHash('sha256').update(email.toLowerCase()).digest('hex'),
+    );
+  });
+
   it('erases the person now and refuses unknown query values', async () => {
     now = new Date('2026-06-01T12:00:00Z');
     const { adminKey } = await buildWorkspace(world.ctx.db);
