@@ -41,9 +41,12 @@ export function renderInvitationEmail(input: InvitationEmailInput): RenderedEmai
     : m.emailGreetingNoName;
   const vars = { company: input.company };
   const footer = format(m.emailFooter, vars);
+  const subject = input.reminder
+    ? `${m.reminderSubjectPrefix}${texts.emailSubject}`
+    : texts.emailSubject;
   const html = renderTemplate('./invitation-email', {
     lang: input.locale,
-    subject: input.reminder ? `${m.reminderSubjectPrefix}${texts.emailSubject}` : texts.emailSubject,
+    subject,
     greeting,
     intro: texts.emailIntro,
     question: texts.question,
@@ -71,7 +74,7 @@ export function renderInvitationEmail(input: InvitationEmailInput): RenderedEmai
     '',
   ].join('\n');
   return {
-    subject: texts.emailSubject,
+    subject,
     text,
     html,
     headers: {

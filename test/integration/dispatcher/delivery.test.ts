@@ -229,6 +229,8 @@ describe('delivery', () => {
     await world.relay();
     const reminder = await waitFor(() => mailsFor(silent)[1]);
     expect(reminder.headers.get('x-glas-reminder')).toBe('1');
+    expect(reminder.parsed.subject).toMatch(/^Reminder: /);
+    expect(mailsFor(silent)[0]!.parsed.subject).not.toMatch(/^Reminder: /);
     const second = /http:\/\/glas\.test(\/s\/[A-Za-z0-9_-]+)/.exec(
       String(reminder.parsed.text),
     )![1]!;
