@@ -5,7 +5,16 @@ import prettier from 'eslint-config-prettier';
 const layer = (patterns) => ['error', { patterns }];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test/artifacts/**', '*.mjs', '*.js', 'scripts/*.js'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'test/artifacts/**',
+      '**/*.mjs',
+      '**/*.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -29,7 +38,10 @@ export default tseslint.config(
     files: ['src/scoring/**/*.ts'],
     rules: {
       'no-restricted-imports': layer([
-        { group: ['**/db/**', '**/surveys/**', '**/jobs/**', '**/http/**', '**/reports/**'], message: 'scoring is pure: no I/O imports' },
+        {
+          group: ['**/db/**', '**/surveys/**', '**/jobs/**', '**/http/**', '**/reports/**'],
+          message: 'scoring is pure: no I/O imports',
+        },
       ]),
     },
   },
@@ -40,7 +52,11 @@ export default tseslint.config(
   },
   {
     files: ['db/**/*.ts'],
-    rules: { 'no-restricted-imports': layer([{ group: ['**/src/**'], message: 'db never imports from src' }]) },
+    rules: {
+      'no-restricted-imports': layer([
+        { group: ['**/src/**'], message: 'db never imports from src' },
+      ]),
+    },
   },
   {
     files: ['src/surveys/**/*.ts'],
@@ -53,7 +69,11 @@ export default tseslint.config(
   },
   {
     files: ['src/jobs/**/*.ts'],
-    rules: { 'no-restricted-imports': layer([{ group: ['**/http/**'], message: 'jobs must not import http' }]) },
+    rules: {
+      'no-restricted-imports': layer([
+        { group: ['**/http/**'], message: 'jobs must not import http' },
+      ]),
+    },
   },
   {
     files: ['test/**/*.ts'],

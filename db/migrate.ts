@@ -24,7 +24,8 @@ export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Pro
   const result: MigrationResultSet = await migrator(db, schema).migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
-    const cause = result.error instanceof Error ? result.error.message : JSON.stringify(result.error);
+    const cause =
+      result.error instanceof Error ? result.error.message : JSON.stringify(result.error);
     throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${cause}`);
   }
   return (result.results ?? []).map((r) => r.migrationName);

@@ -16,7 +16,13 @@ describe('logger redaction', () => {
   it('redacts emails, tokens, API keys and comments in log objects', () => {
     const { logger, lines } = capture();
     logger.info(
-      { email: 'ana@example.com', contact: { email: 'b@example.com' }, token: 'tok', apiKey: 'glas_x', comment: 'private' },
+      {
+        email: 'ana@example.com',
+        contact: { email: 'b@example.com' },
+        token: 'tok',
+        apiKey: 'glas_x',
+        comment: 'private',
+      },
       'hello',
     );
     const out = lines.join('');

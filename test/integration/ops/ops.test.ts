@@ -25,7 +25,10 @@ describe('operations endpoints', () => {
 
   it('GET /readyz answers 200 when Postgres, Redis and migrations are fine', async () => {
     const res = await request(world.app).get('/readyz').expect(200);
-    expect(res.body).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok', migrations: 'ok', schedules: 'ok' } });
+    expect(res.body).toEqual({
+      status: 'ready',
+      checks: { postgres: 'ok', redis: 'ok', migrations: 'ok', schedules: 'ok' },
+    });
   });
 
   it('GET /readyz answers 503 JSON when Redis is unreachable and migrations are missing', async () => {
@@ -36,7 +39,10 @@ describe('operations endpoints', () => {
       REDIS_PREFIX: `${world.id}-down`,
       LOG_LEVEL: 'silent',
     });
-    const ctx = createContext(config, { dbSchema: `${world.schema}_empty`, logger: createLogger('silent') });
+    const ctx = createContext(config, {
+      dbSchema: `${world.schema}_empty`,
+      logger: createLogger('silent'),
+    });
     ctx.redis.on('error', () => undefined);
     try {
       const res = await request(createApp(ctx)).get('/readyz').expect(503);
@@ -53,7 +59,9 @@ describe('operations endpoints', () => {
     await request(world.app).get('/healthz');
     const res = await request(world.app).get('/metrics').expect(200);
     expect(res.headers['content-type']).toMatch(/text\/plain/);
-    expect(res.text).toContain('glas_http_requests_total{method="GET",route="/healthz",status="200"}');
+    expect(res.text).toContain(
+      'glas_http_requests_total{method="GET",route="/healthz",status="200"}',
+    );
     expect(res.text).toMatch(/glas_queue_jobs\{queue="send-invitation",state="waiting"\} 0/);
     expect(res.text).toContain('# TYPE glas_invitation_sends_total counter');
   });
@@ -61,8 +69,12 @@ describe('operations endpoints', () => {
   it('GET /openapi.json serves the document, and the committed openapi.json is current', async () => {
     const res = await request(world.app).get('/openapi.json').expect(200);
     expect(res.body.openapi).toBe('3.1.0');
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/surveys', '/api/events']));
-    const committed = JSON.parse(readFileSync(path.join(__dirname, '../../../openapi.json'), 'utf8'));
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/api/surveys', '/api/events']),
+    );
+    const committed = JSON.parse(
+      readFileSync(path.join(__dirname, '../../../openapi.json'), 'utf8'),
+    );
     // When this fails, run `npm run openapi` and commit openapi.json.
     expect(committed).toEqual(JSON.parse(JSON.stringify(buildOpenApiDocument())));
   });

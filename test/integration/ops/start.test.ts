@@ -41,7 +41,10 @@ async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
 function waitForUrl(child: ChildProcessWithoutNullStreams): Promise<string> {
   return new Promise((resolve, reject) => {
     let buffer = '';
-    const timer = setTimeout(() => reject(new Error(`no URL logged; output so far:\n${buffer}`)), 45_000);
+    const timer = setTimeout(
+      () => reject(new Error(`no URL logged; output so far:\n${buffer}`)),
+      45_000,
+    );
     child.stdout.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       const found = /"url":"(http:\/\/[^"]+)"/.exec(buffer);
@@ -60,7 +63,9 @@ afterAll(async () => {
 
 describe('npm start on an empty Postgres', () => {
   it('creates the database, migrates it, serves, and stops cleanly on SIGTERM', async () => {
-    const before = await admin((c) => c.query('select 1 from pg_database where datname = $1', [name]));
+    const before = await admin((c) =>
+      c.query('select 1 from pg_database where datname = $1', [name]),
+    );
     expect(before.rowCount).toBe(0);
 
     const child = spawn(tsx, ['src/main.ts'], { cwd: root, env });
@@ -70,14 +75,23 @@ describe('npm start on an empty Postgres', () => {
 
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ checks: { postgres: 'ok', redis: 'ok', migrations: 'ok' } });
+    expect(await ready.json()).toMatchObject({
+      checks: { postgres: 'ok', redis: 'ok', migrations: 'ok' },
+    });
 
     // The bootstrap command from the README works against the same database.
-    const { stdout } = await run(tsx, ['src/cli.ts', 'create-workspace', '--name', 'Start Co', '--json'], {
-      cwd: root,
-      env,
-    });
-    const created = JSON.parse(stdout) as { workspace: { id: string; name: string }; apiKey: string };
+    const { stdout } = await run(
+      tsx,
+      ['src/cli.ts', 'create-workspace', '--name', 'Start Co', '--json'],
+      {
+        cwd: root,
+        env,
+      },
+    );
+    const created = JSON.parse(stdout) as {
+      workspace: { id: string; name: string };
+      apiKey: string;
+    };
     expect(created.workspace.name).toBe('Start Co');
     const surveys = await fetch(`${base}/api/surveys`, {
       headers: { Authorization: `Bearer ${created.apiKey}` },
@@ -91,7 +105,9 @@ describe('npm start on an empty Postgres', () => {
 
     const db = new Client({ connectionString: databaseUrl });
     await db.connect();
-    const keys = await db.query<{ key_hash: string }>('select key_hash from api_keys').finally(() => db.end());
+    const keys = await db
+      .query<{ key_hash: string }>('select key_hash from api_keys')
+      .finally(() => db.end());
     // Only the hash is stored.
     expect(keys.rows).toHaveLength(1);
     expect(keys.rows[0]!.key_hash).toMatch(/^[0-9a-f]{64}$/);
@@ -99,9 +115,10 @@ describe('npm start on an empty Postgres', () => {
   });
 
   it('refuses to start on a bad setting and names the variable', async () => {
-    const result = await run(tsx, ['src/main.ts'], { cwd: root, env: { ...env, PORT: 'eighty' } }).catch(
-      (err: { code: number; stderr: string }) => err,
-    );
+    const result = await run(tsx, ['src/main.ts'], {
+      cwd: root,
+      env: { ...env, PORT: 'eighty' },
+    }).catch((err: { code: number; stderr: string }) => err);
     expect((result as { code: number }).code).toBe(1);
     expect((result as { stderr: string }).stderr).toMatch(/invalid configuration:\s+PORT: /);
   });
