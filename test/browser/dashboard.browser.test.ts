@@ -9,7 +9,7 @@ import { requestReport } from '../../src/reports/report.service';
 import { rebuildSurveyRollups } from '../../src/surveys/rollup.service';
 import { buildResponse, buildWorkspace } from '../support/factories';
 import { buildUser, TEST_PASSWORD } from '../support/dashboard-factories';
-import { createTestWorld } from '../support/test-context';
+import { anchoredClock, createTestWorld } from '../support/test-context';
 import type { TestWorld } from '../support/test-context';
 
 const ARTIFACTS = path.join(__dirname, '../artifacts/dashboard');
@@ -69,7 +69,7 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  world = await createTestWorld({ env: { PUBLIC_URL: base } });
+  world = await createTestWorld({ env: { PUBLIC_URL: base }, clock: anchoredClock() });
   world.startWorkers();
   server = await new Promise<Server>((resolve) => {
     const s = world.app.listen(port, '127.0.0.1', () => resolve(s));

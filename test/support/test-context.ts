@@ -21,6 +21,16 @@ import type { TestSmtp } from './smtp';
 export const TEST_DATABASE_URL =
   process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/glas_test';
 
+/**
+ * A clock that starts at `iso` and then runs in real time: tests that put data "a few minutes
+ * ago" and read "this month" do not depend on when they run (a run early on the 1st would
+ * otherwise see last month's data in another period).
+ */
+export function anchoredClock(iso = '2026-06-15T12:00:00Z'): Clock {
+  const offset = Date.parse(iso) - Date.now();
+  return { now: () => new Date(Date.now() + offset) };
+}
+
 export interface TestWorld {
   id: string;
   schema: string;

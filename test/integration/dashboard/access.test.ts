@@ -11,14 +11,17 @@ import { saveThemeOverride } from '../../../src/reports/themes.service';
 import { createApiKey } from '../../../src/surveys/api-key.service';
 import { buildResponse, buildSurvey, buildWorkspace } from '../../support/factories';
 import { buildUser } from '../../support/dashboard-factories';
-import { createTestWorld } from '../../support/test-context';
+import { anchoredClock, createTestWorld } from '../../support/test-context';
 import type { TestWorld } from '../../support/test-context';
 
 let world: TestWorld;
 const ROUTES: RouteDecl[] = [];
 
 beforeAll(async () => {
-  world = await createTestWorld({ env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' } });
+  world = await createTestWorld({
+    env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' },
+    clock: anchoredClock(),
+  });
   ROUTES.push(...createDashboard(world.ctx).routes);
 });
 

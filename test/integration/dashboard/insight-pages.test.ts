@@ -3,13 +3,13 @@ import type { Database } from '../../../db/schema';
 import { rebuildSurveyRollups } from '../../../src/surveys/rollup.service';
 import { buildResponse, buildSurvey, buildWorkspace } from '../../support/factories';
 import { buildUser, signIn } from '../../support/dashboard-factories';
-import { createTestWorld } from '../../support/test-context';
+import { anchoredClock, createTestWorld } from '../../support/test-context';
 import type { TestWorld } from '../../support/test-context';
 
 let world: TestWorld;
 
 beforeAll(async () => {
-  world = await createTestWorld();
+  world = await createTestWorld({ clock: anchoredClock() });
 });
 
 afterAll(async () => {
