@@ -168,7 +168,9 @@ export function reportPages(ctx: AppContext, r: DashRouter) {
 
 function sendStoredReport(res: Response, id: string, content: ReportContent): void {
   // NOTE: the renderer's own page (its stylesheet and CSP-safe SVG), so executives see what was emailed.
-  res.type('html').send(renderReportPage(content, { base: '', pageUrl: `${BASE}/reports/${id}` }));
+  const html = renderReportPage(content, { base: '', pageUrl: `${BASE}/reports/${id}` });
+  // NOTE: inside the dashboard, figures open the signed-in responses page instead of the key-only API.
+  res.type('html').send(html.replaceAll('href="/api/responses?', `href="${BASE}/responses?`));
 }
 
 /** The stored monthly report of a month, if one was generated (newest 100 reports looked at). */

@@ -220,6 +220,9 @@ describe('dashboard report archive', () => {
     const page = await exec.agent.get(`/dashboard/reports/${id}`).expect(200);
     expect(page.text).toContain('Monthly customer report');
     expect(page.text).toContain('/assets/report.css');
+    // Figures open the dashboard's responses page, not the API that needs a key.
+    expect(page.text).toContain('href="/dashboard/responses?surveyId=');
+    expect(page.text).not.toContain('href="/api/responses');
     const byMonth = await exec.agent.get('/dashboard/reports/monthly/2026-01').expect(200);
     expect(byMonth.text).toContain('Monthly customer report');
     const archiveExec = await exec.agent.get('/dashboard/reports').expect(200);
