@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { openSecret, sealSecret } from './secret-box';
 import http from 'node:http';
 import https from 'node:https';
 import type { Kysely } from 'kysely';
@@ -24,7 +25,11 @@ import {
 } from './webhook.repository';
 import type { CreateWebhookBody, DeliveryDto, WebhookDto } from './webhook.schemas';
 
+const SECRET_PURPOSE = 'webhook-signing';
+
 export interface WebhookConfig {
+  /** Seals signing secrets at rest (secret-box.ts). */
+  GLAS_SECRET: string;
   WEBHOOK_ALLOW_PRIVATE_URLS: boolean;
   WEBHOOK_ATTEMPTS: number;
   WEBHOOK_BACKOFF_MS: number;
@@ -97,7 +102,7 @@ export async function createWebhook(
     workspaceId,
     url: body.url,
     events: [...new Set(body.events)],
-    secret,
+    secret: sealSecret(config.GLAS_SECRET, SECRET_PURPOSE, secret),
     description: body.description ?? null,
     format: body.format,
     now: clock.now(),
@@ -247,7 +252,11 @@ export async function deliverWebhook(
     'User-Agent': 'Glas-Webhooks/1',
     'Glas-Event': row.event,
     'Glas-Delivery': row.id,
-    'Glas-Signature': signPayload(row.secret, timestamp, body),
+    'Glas-Signature': signPayload(
+      openSecret(deps.config.GLAS_SECRET, SECRET_PURPOSE, row.secret),
+      timestamp,
+      body,
+    ),
   };
   let statusCode: number | null = null;
   let error: string | null = null;

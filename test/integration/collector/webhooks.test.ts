@@ -86,6 +86,14 @@ describe('webhooks with private URLs allowed (test receiver)', () => {
         .set(bearer(adminKey))
         .expect(200);
       expect(listed.body.data[0]).not.toHaveProperty('secret');
+      // At rest the secret is sealed with GLAS_SECRET, never stored as given.
+      const stored = await world.ctx.db
+        .selectFrom('webhooks')
+        .select('secret')
+        .where('id', '=', created.body.id)
+        .executeTakeFirstOrThrow();
+      expect(stored.secret).toMatch(/^v1:/);
+      expect(stored.secret).not.toContain(secret.slice(6));
 
       const survey = await buildSurvey(world.ctx.db, workspace.id, { kind: 'nps' });
       const inv = await buildSentInvitation(world.ctx.db, {
