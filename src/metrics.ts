@@ -8,6 +8,7 @@ export interface Metrics {
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   mailsSent: Counter<'outcome'>;
   eventsIngested: Counter<'outcome'>;
+  quotaAlerts: Counter;
 }
 
 /** One registry per context, so tests can build many contexts in one process. */
@@ -39,6 +40,11 @@ export function createMetrics(queues: Queues): Metrics {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const quotaAlerts = new Counter({
+    name: 'glas_quota_alerts_total',
+    help: 'Workspaces that reached their daily send quota (once per workspace and day)',
+    registers: [registry],
+  });
   new Gauge({
     name: 'glas_queue_jobs',
     help: 'Jobs per queue and state',
@@ -60,5 +66,5 @@ export function createMetrics(queues: Queues): Metrics {
       }
     },
   });
-  return { registry, httpRequests, httpDuration, mailsSent, eventsIngested };
+  return { registry, httpRequests, httpDuration, mailsSent, eventsIngested, quotaAlerts };
 }

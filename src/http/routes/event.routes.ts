@@ -3,6 +3,7 @@ import { Router } from 'express';
 import type { Request } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context';
+import { sendQuotaAlert } from '../../surveys/quota-alert.service';
 import {
   createEventBatchBodySchema,
   createEventBodySchema,
@@ -27,8 +28,15 @@ function idempotencyKey(req: Request): string | undefined {
 
 export function eventRoutes(ctx: AppContext): Router {
   const router = Router();
-  const alertQuota = (workspaceId: string) =>
+  const alertQuota = (workspaceId: string) => {
     ctx.logger.warn({ workspaceId }, 'daily send quota reached: further invitations are skipped');
+    ctx.metrics.quotaAlerts.inc();
+    // NOTE: after the response; an alert that fails to send is logged, never fails the ingest.
+    void sendQuotaAlert({ ...ctx, publicUrl: ctx.config.PUBLIC_URL }, workspaceId).catch(
+      (err: unknown) =>
+        ctx.logger.error({ workspaceId, err: (err as Error).message }, 'quota alert not sent'),
+    );
+  };
 
   router.post('/', allow(...INGEST_ROLES), async (req, res) => {
     const key = idempotencyKey(req);

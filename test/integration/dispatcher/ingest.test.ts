@@ -298,9 +298,10 @@ describe('eligibility rules', () => {
     await buildSurvey(world.ctx.db, workspace.id);
     await world.ctx.db
       .updateTable('workspaces')
-      .set({ daily_send_quota: 10 })
+      .set({ daily_send_quota: 10, manager_recipients: ['ops@example.com'] })
       .where('id', '=', workspace.id)
       .execute();
+    const mailsBefore = world.smtp.inbox.length;
     await Promise.all(
       Array.from({ length: 25 }, (_, i) =>
         post(adminKey, event(`quota${i}@example.com`)).expect(202),
@@ -318,6 +319,12 @@ describe('eligibility rules', () => {
       .where('workspace_id', '=', workspace.id)
       .executeTakeFirstOrThrow();
     expect(counter).toMatchObject({ invited: 10, over_quota: 15 });
+    // Alerted once: one email to the managers, one count on /metrics.
+    const [alert] = (await world.smtp.waitForMails(mailsBefore + 1)).slice(mailsBefore);
+    expect(alert!.to).toEqual(['ops@example.com']);
+    expect(alert!.parsed.subject).toContain('daily send quota reached (10 invitations');
+    const metrics = await request(world.app).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/^glas_quota_alerts_total 1$/m);
     const start = clock.at;
     try {
       clock.at = new Date(start.getTime() + 86_400_000);
