@@ -39,6 +39,7 @@ export const configShape = {
   TRUST_PROXY: bool.default(false),
   RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   RATE_LIMIT_SURVEY_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  RATE_LIMIT_SURVEY_TOKEN_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   // Delighted-compatible API (issue 8): its own rate limit, and HTTPS served by Glas itself.
   RATE_LIMIT_V1_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   TLS_CERT_FILE: z.string().min(1).optional(),

@@ -75,6 +75,9 @@ export async function createTestWorld(
     LOG_LEVEL: 'silent',
     SEND_BACKOFF_MS: '20',
     OUTBOX_POLL_MS: '50',
+    // Tests click links far faster than people; the limit tests set their own values.
+    RATE_LIMIT_SURVEY_PER_MINUTE: '100000',
+    RATE_LIMIT_SURVEY_TOKEN_PER_MINUTE: '100000',
     ...options.env,
   });
   const logger = createLogger('silent');

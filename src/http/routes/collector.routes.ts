@@ -129,21 +129,32 @@ export function collectorRoutes(ctx: AppContext): Router {
     config: ctx.config,
   };
   // NOTE: scoped to the public pages; the JSON API has its own per-key limit in app.ts.
-  const publicPages = ['/s', '/u'];
-  router.use(
-    publicPages,
+  // Limits count per process (in memory): with N API processes the effective limit is N times.
+  const pageLimit = (limit: number, keyGenerator?: (req: Request) => string) =>
     rateLimit({
       windowMs: 60_000,
-      limit: ctx.config.RATE_LIMIT_SURVEY_PER_MINUTE,
+      limit,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
+      ...(keyGenerator ? { keyGenerator } : {}),
       handler: (_req, res) => {
         const m = messagesFor('en');
         res.set('Retry-After', '60');
         messagePage(res, 429, 'en', m.tooManyRequestsTitle, m.tooManyRequestsBody);
       },
-    }),
+    });
+  router.use(
+    ['/s', '/u'],
+    pageLimit(ctx.config.RATE_LIMIT_SURVEY_PER_MINUTE),
     express.urlencoded({ extended: false, limit: commentMax * 6 + 1024, parameterLimit: 10 }),
+  );
+  // Per link too, so one leaked or scanned link cannot be hammered from many addresses.
+  router.use(
+    ['/s/:token', '/u/:token'],
+    pageLimit(
+      ctx.config.RATE_LIMIT_SURVEY_TOKEN_PER_MINUTE,
+      (req) => `token:${String(req.params.token)}`,
+    ),
   );
 
   router.get('/assets/survey.css', (_req, res) => {

@@ -290,4 +290,20 @@ describe('rate limits', () => {
       await limited.close();
     }
   });
+
+  it('limits each survey link on its own, whatever the address', async () => {
+    const limited = await createTestWorld({
+      env: { RATE_LIMIT_SURVEY_PER_MINUTE: '1000', RATE_LIMIT_SURVEY_TOKEN_PER_MINUTE: '2' },
+    });
+    try {
+      const a = `/s/${'a'.repeat(43)}`;
+      const b = `/s/${'b'.repeat(43)}`;
+      await request(limited.app).get(a).expect(404);
+      await request(limited.app).get(`${a}/9`).expect(404);
+      await request(limited.app).get(a).expect(429);
+      await request(limited.app).get(b).expect(404);
+    } finally {
+      await limited.close();
+    }
+  });
 });
