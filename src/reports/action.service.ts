@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database, ImprovementAction, Survey } from '../../db/schema';
 import type { Clock } from '../clock';
 import { NotFoundError, UnprocessableError } from '../errors';
-import { decodeCursor, encodeCursor } from '../surveys/cursor';
+import { afterCursor, decodeCursor, pageOf } from '../surveys/cursor';
 import { compareCells, scoreCell } from '../surveys/metrics.service';
 import { localDate } from '../surveys/periods';
 import { SCORE_SLOTS } from '../surveys/rollup.repository';
@@ -283,20 +283,9 @@ export async function listActionRows(
     q = q.where('created_at', '<', query.createdBefore);
   }
   if (after) {
-    q = q.where((eb) =>
-      eb.or([
-        eb('created_at', '<', after.createdAt),
-        eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)]),
-      ]),
-    );
+    q = q.where(afterCursor(after));
   }
-  const rows = await q.execute();
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    rows: page,
-    nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
-  };
+  return pageOf(await q.execute(), limit);
 }
 
 export async function listActions(

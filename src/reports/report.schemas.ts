@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timeZoneSchema } from '../surveys/event.schemas';
 import { LOCALES } from '../surveys/i18n/types';
 
 export const reportKindSchema = z.enum(['monthly', 'weekly']);
@@ -88,23 +89,10 @@ export const workspaceSettingsSchema = z.object({
 });
 export type WorkspaceSettingsDto = z.infer<typeof workspaceSettingsSchema>;
 
-const timeZone = z
-  .string()
-  .min(1)
-  .max(64)
-  .refine((tz) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'an IANA time zone such as Europe/Zagreb');
-
 export const patchWorkspaceBodySchema = z
   .strictObject({
     name: z.string().trim().min(1).max(200),
-    timeZone,
+    timeZone: timeZoneSchema,
     defaultLocale: z.enum(LOCALES),
     quietPeriodDays: z.number().int().min(0).max(3650),
     dailySendQuota: z.number().int().min(1).max(10_000_000).nullable(),

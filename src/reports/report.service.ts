@@ -5,7 +5,7 @@ import type { Config } from '../config';
 import { NotFoundError, UnprocessableError } from '../errors';
 import type { Logger } from '../logger';
 import { redactEmails } from '../logger';
-import { decodeCursor, encodeCursor } from '../surveys/cursor';
+import { afterCursor, decodeCursor, pageOf } from '../surveys/cursor';
 import { reportShareToken } from '../surveys/keyed-hash';
 import type { Mailer } from '../surveys/mailer';
 import { isTransientMailError } from '../surveys/mailer';
@@ -351,20 +351,9 @@ export async function listReports(
     q = q.where('kind', '=', query.kind);
   }
   if (after) {
-    q = q.where((eb) =>
-      eb.or([
-        eb('created_at', '<', after.createdAt),
-        eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)]),
-      ]),
-    );
+    q = q.where(afterCursor(after));
   }
-  const rows = await q.execute();
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    rows: page,
-    nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
-  };
+  return pageOf(await q.execute(), limit);
 }
 
 export async function listDeliveries(db: Kysely<Database>, workspaceId: string, reportId: string) {

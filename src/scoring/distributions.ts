@@ -326,7 +326,18 @@ const criticalValues = new Map<number, number>();
 
 /** Two-sided Student-t critical value t_{df, 1−α/2} for a confidence level (§6.1, §7.2). */
 export function studentTCriticalValue(confidence: number, df: number): number {
-  assertConfidence(confidence);
-  assertDegreesOfFreedom(df);
-  return upperTailQuantile((1 - confidence) / 2, df);
+  const key = `${confidence}:${df}`;
+  let t = tCriticalValues.get(key);
+  if (t === undefined) {
+    assertConfidence(confidence);
+    assertDegreesOfFreedom(df);
+    t = upperTailQuantile((1 - confidence) / 2, df);
+    // NOTE: bounded: trends use few distinct (confidence, df) pairs, but df can be anything.
+    if (tCriticalValues.size < 10_000) {
+      tCriticalValues.set(key, t);
+    }
+  }
+  return t;
 }
+
+const tCriticalValues = new Map<string, number>();

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
+import { afterCursor } from './cursor';
 import type { Contact, Database, JsonObject } from '../../db/schema';
 
 export interface ContactInput {
@@ -89,9 +90,7 @@ export async function listContacts(db: Kysely<Database>, workspaceId: string, f:
     query = query.where('bounced_at', 'is not', null);
   }
   if (f.after) {
-    query = query.where(
-      sql<boolean>`(created_at, id) < (${f.after.createdAt}, ${f.after.id}::uuid)`,
-    );
+    query = query.where(afterCursor(f.after));
   }
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { ValidationError } from '../errors';
 
 /** Opaque keyset cursor: base64url of `<iso time>|<uuid>`. */
@@ -19,4 +20,30 @@ export function decodeCursor(
     throw new ValidationError([{ field: 'cursor', issue: 'Invalid cursor', location: 'query' }]);
   }
   return { createdAt, id };
+}
+
+/**
+ * The keyset condition after a cursor: rows older than it (`'<'`, newest-first lists) or newer
+ * (`'>'`, oldest-first). A row comparison, so the (created_at, id) index serves it.
+ */
+export function afterCursor(
+  after: { createdAt: Date; id: string },
+  direction: '<' | '>' = '<',
+  alias?: string,
+) {
+  const col = (name: string) => sql.ref(alias ? `${alias}.${name}` : name);
+  return sql<boolean>`(${col('created_at')}, ${col('id')}) ${sql.raw(direction)} (${after.createdAt}, ${after.id}::uuid)`;
+}
+
+/** One page from `limit + 1` fetched rows, and the cursor of the next page if there is one. */
+export function pageOf<R extends { created_at: Date; id: string }>(
+  rows: R[],
+  limit: number,
+): { rows: R[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    rows: page,
+    nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
+  };
 }

@@ -8,6 +8,7 @@ export const propertiesSchema = z
 
 export const timeZoneSchema = z
   .string()
+  .min(1)
   .max(64)
   .refine((tz) => {
     try {
@@ -16,7 +17,7 @@ export const timeZoneSchema = z
     } catch {
       return false;
     }
-  }, 'unknown IANA time zone');
+  }, 'an IANA time zone such as Europe/Zagreb');
 
 export const contactEmailSchema = z
   .email()

@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
+import { afterCursor } from './cursor';
 import type { Database, Invitation, NewInvitation } from '../../db/schema';
 
 /** Inserts the invitation unless this event already produced one for this survey. */
@@ -76,9 +76,7 @@ export async function listInvitations(
     query = query.where('event_id', '=', f.eventId);
   }
   if (f.after) {
-    query = query.where(
-      sql<boolean>`(created_at, id) < (${f.after.createdAt}, ${f.after.id}::uuid)`,
-    );
+    query = query.where(afterCursor(f.after));
   }
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
 }

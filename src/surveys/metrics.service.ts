@@ -9,6 +9,7 @@ import {
   csatCountsFromScoreCounts,
   fitTrend,
   npsCountsFromScoreCounts,
+  npsPoints,
   npsTrendPoints,
   scoreCes,
   scoreCsat,
@@ -101,7 +102,7 @@ export function compareCells(
       return {
         ...base,
         measure: 'npsPoints',
-        previousScore: scoreNps(b).npsPoints,
+        previousScore: npsPoints(b),
         difference: t?.rawDifferencePoints ?? null,
         pValue: t?.pValue ?? null,
         interval: t?.interval ?? null,

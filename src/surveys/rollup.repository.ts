@@ -22,7 +22,7 @@ export async function mergeRollupDeltas(db: Kysely<Database>): Promise<number> {
 }
 
 const sumSlots = (prefix: string): RawBuilder<unknown> =>
-  sql.raw(SLOTS.map((i) => `sum(${prefix}s${i})::bigint as s${i}`).join(', '));
+  sql.raw(SLOTS.map((i) => `sum(${prefix}s${i})::int as s${i}`).join(', '));
 const deltaSlots = sql.raw(
   SLOTS.map((i) => `case when score = ${i} then delta else 0 end as s${i}`).join(', '),
 );
@@ -62,14 +62,18 @@ export async function countByPeriod(
       unknown
     >
   >`
-    select to_char(date_trunc(${q.unit}, day::timestamp), 'YYYY-MM-DD') as period, dimension, value,
-           ${surveyKey} as survey_id, ${sumSlots('')}
+    select to_char(period, 'YYYY-MM-DD') as period, dimension, value, survey_id, ${rollupSlots}
     from (
-      select survey_id, day, dimension, value, ${rollupSlots} from response_rollups where ${filter}
-      union all
-      select survey_id, day, dimension, value, ${deltaSlots} from rollup_deltas where ${filter}
-    ) x
-    group by 1, 2, 3, 4
+      -- NOTE: group on the timestamp and format the few result rows, not every rollup row.
+      select date_trunc(${q.unit}, day::timestamp) as period, dimension, value,
+             ${surveyKey} as survey_id, ${sumSlots('')}
+      from (
+        select survey_id, day, dimension, value, ${rollupSlots} from response_rollups where ${filter}
+        union all
+        select survey_id, day, dimension, value, ${deltaSlots} from rollup_deltas where ${filter}
+      ) x
+      group by 1, 2, 3, 4
+    ) g
     order by 1, 2, 3`.execute(db);
   return rows.map((r) => ({
     period: r.period,

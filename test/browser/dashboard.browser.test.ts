@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Server } from 'node:http';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import { createAction } from '../../src/reports/action.service';
 import { requestReport } from '../../src/reports/report.service';
 import { rebuildSurveyRollups } from '../../src/surveys/rollup.service';
@@ -74,18 +74,7 @@ beforeAll(async () => {
   server = await new Promise<Server>((resolve) => {
     const s = world.app.listen(port, '127.0.0.1', () => resolve(s));
   });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

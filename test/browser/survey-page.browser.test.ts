@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import { renderInvitationEmail } from '../../src/surveys/email';
 import { buildSentInvitation } from '../support/collector-factories';
 import { buildSurvey, buildWorkspace } from '../support/factories';
@@ -11,7 +11,6 @@ import { createTestWorld } from '../support/test-context';
 import type { TestWorld } from '../support/test-context';
 
 const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let world: TestWorld;
 let server: Server;
@@ -24,18 +23,7 @@ beforeAll(async () => {
     const s = world.app.listen(0, '127.0.0.1', () => resolve(s));
   });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
 });
 afterAll(async () => {

@@ -7,7 +7,7 @@ import { NotFoundError, ValidationError } from '../../errors';
 import type { Logger } from '../../logger';
 import { ensureContact } from '../contact.service';
 import { updateContactById } from '../contact.repository';
-import { decodeCursor, encodeCursor } from '../cursor';
+import { afterCursor, decodeCursor, encodeCursor } from '../cursor';
 import { getWorkspace } from '../workspace.service';
 import { findDelightedSurvey } from './delighted.repository';
 import type { ListMembershipsQuery, MembershipBody } from './delighted.schemas';
@@ -171,9 +171,7 @@ export async function listMemberships(
   }
   const after = q.page_info ? decodeCursor(q.page_info) : undefined;
   if (after) {
-    query = query.where(
-      sql<boolean>`(m.created_at, m.id) > (${after.createdAt}, ${after.id}::uuid)`,
-    );
+    query = query.where(afterCursor(after, '>', 'm'));
   }
   const rows = await query
     .orderBy('m.created_at')

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
+import { afterCursor } from '../cursor';
 import type { Database } from '../../../db/schema';
 
 // Queries of the Delighted-compatible /v1 API; every one is scoped by workspace_id.
@@ -139,7 +140,7 @@ export async function findPeoplePage(db: Kysely<Database>, workspaceId: string, 
     q = q.where('c.phone_number', '=', f.phoneNumber);
   }
   if (f.after) {
-    q = q.where(sql<boolean>`(c.created_at, c.id) > (${f.after.createdAt}, ${f.after.id}::uuid)`);
+    q = q.where(afterCursor(f.after, '>', 'c'));
   }
   return q.orderBy('c.created_at').orderBy('c.id').limit(f.limit).execute();
 }
