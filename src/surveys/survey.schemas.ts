@@ -2,14 +2,17 @@ import { z } from 'zod';
 import { LOCALES } from './i18n/types';
 import { WEEKDAYS } from './send-window';
 
-/** Text that ends up in a mail header: CR, LF and NUL would let it add headers (CWE-93). */
+/**
+ * Text that ends up in a mail header: CR, LF and NUL would let it add headers (CWE-93). They
+ * are refused anywhere in the value, before trimming, never silently stripped.
+ */
 export const headerSafeText = (max: number) =>
   z
     .string()
+    .refine((s) => !/[\r\n\0]/.test(s), 'must not contain line breaks or NUL')
     .trim()
     .min(1)
-    .max(max)
-    .refine((s) => !/[\r\n\0]/.test(s), 'must not contain line breaks or NUL');
+    .max(max);
 
 export const plainText = (max: number) =>
   z
