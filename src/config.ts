@@ -60,6 +60,7 @@ export const configShape = {
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(43_200).default(120),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(8760).default(12),
   SIGNIN_ATTEMPTS_PER_15_MIN: z.coerce.number().int().min(1).max(10_000).default(10),
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   SEND_GIVE_UP_HOURS: z.coerce.number().int().min(1).max(720).default(72),
   SEND_UNKNOWN_AFTER_MS: z.coerce.number().int().min(1000).default(600_000),

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
@@ -18,6 +19,12 @@ async function check(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<stri
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Constant-time comparison of two strings of any length. */
+function safeEqual(a: string, b: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(a), digest(b));
 }
 
 export function healthRoutes(ctx: AppContext): Router {
@@ -48,7 +55,14 @@ export function healthRoutes(ctx: AppContext): Router {
     const ready = Object.values(checks).every((c) => c === 'ok');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks });
   });
-  router.get('/metrics', async (_req, res) => {
+  router.get('/metrics', async (req, res) => {
+    const token = ctx.config.METRICS_TOKEN;
+    if (token && !safeEqual(req.get('authorization') ?? '', `Bearer ${token}`)) {
+      res
+        .status(401)
+        .json({ error: { code: 'unauthorized', message: 'A metrics token is required.' } });
+      return;
+    }
     res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
   return router;

@@ -85,4 +85,18 @@ describe('operations endpoints', () => {
     expect(res.headers['content-security-policy']).toContain("default-src 'none'");
     expect(res.headers['referrer-policy']).toBe('no-referrer');
   });
+
+  it('GET /metrics asks for the token when METRICS_TOKEN is set', async () => {
+    const guarded = await createTestWorld({ env: { METRICS_TOKEN: 'metrics-token-0123456789' } });
+    try {
+      await request(guarded.app).get('/metrics').expect(401);
+      await request(guarded.app).get('/metrics').set('Authorization', 'Bearer wrong').expect(401);
+      await request(guarded.app)
+        .get('/metrics')
+        .set('Authorization', 'Bearer metrics-token-0123456789')
+        .expect(200);
+    } finally {
+      await guarded.close();
+    }
+  });
 });
