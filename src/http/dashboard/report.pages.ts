@@ -11,6 +11,7 @@ import {
   toReportSummary,
 } from '../../reports/report.service';
 import { getSurveyMetrics } from '../../surveys/metrics.service';
+import { listResponses } from '../../surveys/response.service';
 import { addDays, addMonths, localDate } from '../../surveys/periods';
 import { findSurveys } from '../../surveys/survey.service';
 import { getWorkspace } from '../../surveys/workspace.service';
@@ -21,6 +22,7 @@ import { BASE, fieldErrors, formOf, parseForm, sessionOf } from './kit';
 import type { FieldErrors } from './view';
 import { cellView, KIND_LABEL, surveyTrendChart } from './scores';
 import { renderPage } from './view';
+import { filtersOf, queryString } from './response.pages';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -93,6 +95,38 @@ export function reportPages(ctx: AppContext, r: DashRouter) {
     const { id } = parse(reportIdParamsSchema, req.params, 'params');
     const report = await getReport(ctx.db, session.workspaceId, id);
     sendStoredReport(res, report.id, report.content as unknown as ReportContent);
+  });
+
+  // The responses behind a stored report's figure, read-only and within the report's own
+  // range: executives may read reports (and so their evidence) but not the Responses area.
+  r.get('/reports/:id/responses', 'reports', async (req, res) => {
+    const session = sessionOf(req);
+    const { id } = parse(reportIdParamsSchema, req.params, 'params');
+    const report = await getReport(ctx.db, session.workspaceId, id);
+    const content = report.content as unknown as ReportContent;
+    const { raw, parsed } = filtersOf(req);
+    const earliest = `${addMonths(report.period_start, -13)}T00:00:00Z`;
+    const latest = `${addDays(report.period_end, 1)}T00:00:00Z`;
+    const inRange =
+      parsed.ok &&
+      !!parsed.value.surveyId &&
+      !!parsed.value.since &&
+      !!parsed.value.until &&
+      parsed.value.since >= earliest &&
+      parsed.value.until <= latest;
+    if (!inRange) {
+      throw new AppError(400, 'outside_report', 'These figures are not part of this report.');
+    }
+    const page = await listResponses(ctx.db, session.workspaceId, { ...parsed.value, limit: 100 });
+    renderPage(res, 'report-responses', {
+      title: `Responses behind ${content.period.label}`,
+      area: 'reports',
+      session,
+      reportId: id,
+      periodLabel: content.period.label,
+      rows: page.data,
+      next: page.nextCursor ? queryString({ ...raw, cursor: page.nextCursor }) : null,
+    });
   });
 
   r.get('/reports/:id/items', 'actions', async (req, res) => {
@@ -169,8 +203,10 @@ export function reportPages(ctx: AppContext, r: DashRouter) {
 function sendStoredReport(res: Response, id: string, content: ReportContent): void {
   // NOTE: the renderer's own page (its stylesheet and CSP-safe SVG), so executives see what was emailed.
   const html = renderReportPage(content, { base: '', pageUrl: `${BASE}/reports/${id}` });
-  // NOTE: inside the dashboard, figures open the signed-in responses page instead of the key-only API.
-  res.type('html').send(html.replaceAll('href="/api/responses?', `href="${BASE}/responses?`));
+  // NOTE: inside the dashboard, figures open the report's own evidence page, not the key-only API.
+  res
+    .type('html')
+    .send(html.replaceAll('href="/api/responses?', `href="${BASE}/reports/${id}/responses?`));
 }
 
 /** The stored monthly report of a month, if one was generated (newest 100 reports looked at). */

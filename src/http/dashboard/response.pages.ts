@@ -34,7 +34,7 @@ const FILTER_KEYS = [
  * The filter form as the JSON API's list query. Dates are whole days in UTC; empty inputs
  * are left out so "any" needs no special value.
  */
-function filtersOf(req: Request) {
+export function filtersOf(req: Request) {
   const raw: Record<string, string> = {};
   for (const key of FILTER_KEYS) {
     const v = req.query[key];
@@ -53,7 +53,7 @@ function filtersOf(req: Request) {
   return { raw, parsed };
 }
 
-function queryString(raw: Record<string, string>, omit: string[] = []): string {
+export function queryString(raw: Record<string, string>, omit: string[] = []): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(raw)) {
     if (!omit.includes(k)) {

@@ -205,7 +205,14 @@ describe('dashboard improvement actions', () => {
 
 describe('dashboard report archive', () => {
   it('makes a past monthly report on demand, lists it and shows it as rendered, also to executives', async () => {
-    const { workspace } = await surveyWithSegments(world.ctx.db);
+    const { workspace, survey } = await surveyWithSegments(world.ctx.db);
+    await buildResponse(world.ctx.db, {
+      workspaceId: workspace.id,
+      surveyId: survey.id,
+      score: 3,
+      createdAt: new Date('2026-01-20T10:00:00Z'),
+      segment: { plan: 'free' },
+    });
     const { agent, csrf } = await signedIn(workspace.id, 'manager');
     const made = await agent
       .post('/dashboard/reports')
@@ -220,9 +227,23 @@ describe('dashboard report archive', () => {
     const page = await exec.agent.get(`/dashboard/reports/${id}`).expect(200);
     expect(page.text).toContain('Monthly customer report');
     expect(page.text).toContain('/assets/report.css');
-    // Figures open the dashboard's responses page, not the API that needs a key.
-    expect(page.text).toContain('href="/dashboard/responses?surveyId=');
+    // Figures open the report's read-only evidence page, which executives may read too.
     expect(page.text).not.toContain('href="/api/responses');
+    const evidence = /href="(\/dashboard\/reports\/[0-9a-f-]{36}\/responses\?[^"]+)"/.exec(
+      page.text,
+    )![1]!;
+    const behind = await exec.agent.get(evidence.replaceAll('&amp;', '&')).expect(200);
+    expect(behind.text).toContain('Responses behind the figure');
+    expect(behind.text).toContain('data-response-score');
+    expect(behind.text).not.toContain('>Contact</th>');
+    // Only the report's own figures: another period, or no survey, is refused.
+    await exec.agent
+      .get(
+        `/dashboard/reports/${id}/responses?surveyId=${survey.id}&since=2020-01-01T00:00:00Z&until=2020-02-01T00:00:00Z`,
+      )
+      .expect(400);
+    await exec.agent.get(`/dashboard/reports/${id}/responses`).expect(400);
+    await exec.agent.get('/dashboard/responses').expect(403);
     const byMonth = await exec.agent.get('/dashboard/reports/monthly/2026-01').expect(200);
     expect(byMonth.text).toContain('Monthly customer report');
     const archiveExec = await exec.agent.get('/dashboard/reports').expect(200);
