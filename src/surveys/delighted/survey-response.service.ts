@@ -79,7 +79,7 @@ async function expandRows(
             })),
         }
       : {}),
-    tags: [] as string[],
+    tags: r.tags,
     additional_answers: [] as unknown[],
   }));
 }

@@ -150,6 +150,7 @@ describe('POST /api/imports/delighted (responses)', () => {
       comment: 'Dịch vụ tốt, nhưng hơi chậm "một chút"',
       createdAt: '2024-03-07T01:00:00.000Z',
       locale: 'vi',
+      tags: ['vietnam'],
     });
     // Ana answered twice (the second time in capitals): one contact, both responses hers.
     expect(byId.get('delighted:1009')?.contact).toEqual(byId.get('delighted:1001')?.contact);
