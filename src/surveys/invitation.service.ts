@@ -7,7 +7,7 @@ import { markContactBounced } from './contact.repository';
 import { renderInvitationEmail } from './email';
 import { resolveLocale } from './i18n';
 import { claimInvitation, markInvitation } from './invitation.repository';
-import type { Mailer } from './mailer';
+import type { Mailer, SentMail } from './mailer';
 import { isTransientMailError } from './mailer';
 import { withTextOverrides } from './text-overrides';
 import { hashToken, newToken } from './tokens';
@@ -169,14 +169,9 @@ export async function deliverInvitation(
     return 'skipped';
   }
   const email = renderFor(deps, row, invitationId, token);
+  let sent: SentMail;
   try {
-    const sent = await deps.mailer.send({ workspaceId, to: row.email!, ...email });
-    await markInvitation(db, invitationId, 'sending', {
-      status: 'sent',
-      sent_at: clock.now(),
-      message_id: sent.messageId,
-    });
-    return 'sent';
+    sent = await deps.mailer.send({ workspaceId, to: row.email!, ...email });
   } catch (err) {
     const message = errorText(err);
     if (isTransientMailError(err)) {
@@ -198,6 +193,14 @@ export async function deliverInvitation(
     );
     return 'bounced';
   }
+  // NOTE: the server has the mail now. If recording it fails, the row stays `sending` and the
+  // reconciler makes it `send_unknown`; it is never put back to `scheduled` to be sent again.
+  await markInvitation(db, invitationId, 'sending', {
+    status: 'sent',
+    sent_at: clock.now(),
+    message_id: sent.messageId,
+  });
+  return 'sent';
 }
 
 export interface ReconcileResult {

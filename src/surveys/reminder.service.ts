@@ -123,11 +123,6 @@ export async function deliverReminder(
   const email = renderFor(deps, row, invitationId, token, true);
   try {
     await deps.mailer.send({ workspaceId, to: row.email!, ...email });
-    await markReminder(db, invitationId, {
-      reminder_status: 'sent',
-      reminder_sent_at: clock.now(),
-    });
-    return 'sent';
   } catch (err) {
     const message = errorText(err);
     if (isTransientMailError(err)) {
@@ -143,4 +138,10 @@ export async function deliverReminder(
     );
     return 'bounced';
   }
+  // Accepted by the server: a failure to record it leaves `sending` for the reconciler (see deliverInvitation).
+  await markReminder(db, invitationId, {
+    reminder_status: 'sent',
+    reminder_sent_at: clock.now(),
+  });
+  return 'sent';
 }
