@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Eta } from 'eta';
 import { trendChartSvg } from './charts';
+import { withEvidenceLinks } from './evidence-links';
 import { changeInWords, formatMargin, formatScore, percent, scoreName } from './report-format';
 import type {
   MonthlyReportContent,
@@ -22,6 +23,8 @@ export interface RenderLinks {
   base: string;
   /** Web page of this report (with its share token), for the email. */
   pageUrl: string;
+  /** Path prefix of the report's evidence page; figures link there instead of the key-only API. */
+  evidence?: string;
 }
 
 /** Score bar width (0–100 %) for the email's HTML bars. */
@@ -101,7 +104,8 @@ function weeklyView(content: WeeklyReportContent, links: RenderLinks) {
   };
 }
 
-function view(content: ReportContent, links: RenderLinks, withSvg: boolean) {
+function view(original: ReportContent, links: RenderLinks, withSvg: boolean) {
+  const content = links.evidence ? withEvidenceLinks(original, links.evidence) : original;
   return content.kind === 'monthly'
     ? { monthly: monthlyView(content, links, withSvg), weekly: null }
     : { monthly: null, weekly: weeklyView(content, links) };
@@ -191,4 +195,33 @@ export function renderReportText(content: ReportContent, links: RenderLinks): st
   }
   out.push(`Full report: ${links.pageUrl}`);
   return out.join('\n');
+}
+
+export interface EvidenceRow {
+  createdAt: string;
+  score: number;
+  comment: string | null;
+  segment: Record<string, unknown>;
+}
+
+/** The responses behind a figure, as a page in the report's own style (no contacts shown). */
+export function renderReportEvidence(
+  content: ReportContent,
+  rows: EvidenceRow[],
+  links: { back: string; next: string | null },
+): string {
+  return eta.render('report-evidence', {
+    title: `${content.workspace.name} — responses behind ${content.period.label}`,
+    periodLabel: content.period.label,
+    back: links.back,
+    next: links.next,
+    rows: rows.map((r) => ({
+      when: r.createdAt.slice(0, 16).replace('T', ' '),
+      score: r.score,
+      comment: r.comment ?? '',
+      segment: Object.entries(r.segment)
+        .map(([k, v]) => `${k}: ${String(v)}`)
+        .join(', '),
+    })),
+  });
 }

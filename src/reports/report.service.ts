@@ -7,6 +7,7 @@ import type { Logger } from '../logger';
 import { redactEmails } from '../logger';
 import { afterCursor, decodeCursor, pageOf } from '../surveys/cursor';
 import { reportShareToken } from '../surveys/keyed-hash';
+import { reportEvidencePath } from './evidence-links';
 import type { Mailer } from '../surveys/mailer';
 import { isTransientMailError } from '../surveys/mailer';
 import { addDays, addMonths, localDate, periodStart } from '../surveys/periods';
@@ -170,7 +171,11 @@ export async function deliverReport(
   recipients: readonly string[],
 ): Promise<{ sent: number; failed: number }> {
   const content = report.content as unknown as ReportContent;
-  const links = { base: deps.config.PUBLIC_URL, pageUrl: reportWebUrl(deps.config, report.id) };
+  const links = {
+    base: deps.config.PUBLIC_URL,
+    pageUrl: reportWebUrl(deps.config, report.id),
+    evidence: reportEvidencePath(report.id, reportShareToken(deps.config.GLAS_SECRET, report.id)),
+  };
   let html: string | undefined;
   let text: string | undefined;
   let sent = 0;

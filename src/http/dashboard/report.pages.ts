@@ -1,7 +1,10 @@
 import type { Request, Response } from 'express';
+import { z } from 'zod';
 import type { AppContext } from '../../context';
 import { AppError } from '../../errors';
 import { renderReportPage } from '../../reports/render';
+import { reportEvidencePath } from '../../reports/evidence-links';
+import { reportEvidence } from '../../reports/evidence.service';
 import { createReportBodySchema, reportIdParamsSchema } from '../../reports/report.schemas';
 import type { ReportContent } from '../../reports/report.types';
 import {
@@ -11,7 +14,6 @@ import {
   toReportSummary,
 } from '../../reports/report.service';
 import { getSurveyMetrics } from '../../surveys/metrics.service';
-import { listResponses } from '../../surveys/response.service';
 import { addDays, addMonths, localDate } from '../../surveys/periods';
 import { findSurveys } from '../../surveys/survey.service';
 import { getWorkspace } from '../../surveys/workspace.service';
@@ -105,19 +107,11 @@ export function reportPages(ctx: AppContext, r: DashRouter) {
     const report = await getReport(ctx.db, session.workspaceId, id);
     const content = report.content as unknown as ReportContent;
     const { raw, parsed } = filtersOf(req);
-    const earliest = `${addMonths(report.period_start, -13)}T00:00:00Z`;
-    const latest = `${addDays(report.period_end, 1)}T00:00:00Z`;
-    const inRange =
-      parsed.ok &&
-      !!parsed.value.surveyId &&
-      !!parsed.value.since &&
-      !!parsed.value.until &&
-      parsed.value.since >= earliest &&
-      parsed.value.until <= latest;
-    if (!inRange) {
+    const one = z.uuid().optional().safeParse(req.query.response);
+    if (!parsed.ok || !one.success) {
       throw new AppError(400, 'outside_report', 'These figures are not part of this report.');
     }
-    const page = await listResponses(ctx.db, session.workspaceId, { ...parsed.value, limit: 100 });
+    const page = await reportEvidence(ctx.db, report, { ...parsed.value, response: one.data });
     renderPage(res, 'report-responses', {
       title: `Responses behind ${content.period.label}`,
       area: 'reports',
@@ -202,11 +196,12 @@ export function reportPages(ctx: AppContext, r: DashRouter) {
 
 function sendStoredReport(res: Response, id: string, content: ReportContent): void {
   // NOTE: the renderer's own page (its stylesheet and CSP-safe SVG), so executives see what was emailed.
-  const html = renderReportPage(content, { base: '', pageUrl: `${BASE}/reports/${id}` });
-  // NOTE: inside the dashboard, figures open the report's own evidence page, not the key-only API.
-  res
-    .type('html')
-    .send(html.replaceAll('href="/api/responses?', `href="${BASE}/reports/${id}/responses?`));
+  const html = renderReportPage(content, {
+    base: '',
+    pageUrl: `${BASE}/reports/${id}`,
+    evidence: `${BASE}${reportEvidencePath(id)}`,
+  });
+  res.type('html').send(html);
 }
 
 /** The stored monthly report of a month, if one was generated (newest 100 reports looked at). */

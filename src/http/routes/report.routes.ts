@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
+import { z } from 'zod';
 import type { Request } from 'express';
 import type { AppContext } from '../../context';
 import { UnauthorizedError } from '../../errors';
@@ -14,7 +15,10 @@ import {
   reportPageSchema,
   reportSummarySchema,
 } from '../../reports/report.schemas';
-import { renderReportPage } from '../../reports/render';
+import { renderReportEvidence, renderReportPage } from '../../reports/render';
+import { reportEvidencePath } from '../../reports/evidence-links';
+import { reportEvidence } from '../../reports/evidence.service';
+import { listResponsesQuerySchema } from '../../surveys/response.schemas';
 import type { ReportContent } from '../../reports/report.types';
 import {
   getReport,
@@ -29,6 +33,9 @@ import { READERS, WRITERS, allow, authOf } from '../auth';
 import { errorResponses } from '../openapi-common';
 import { parse } from '../validate';
 
+/** `?response=<id>`: the one response a quoted comment links to. */
+const evidenceResponseSchema = z.object({ response: z.uuid().optional() });
+
 const css = readFileSync(path.join(__dirname, '../../reports/templates/report.css'), 'utf8');
 const BEARER = /^Bearer ([A-Za-z0-9_-]{16,200})$/;
 
@@ -37,8 +44,12 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]{16,200})$/;
  * email; derived from GLAS_SECRET, never stored), or an API key of the workspace with a
  * reader role. NOTE: the dashboard session (issue 7) plugs in here.
  */
-async function authorizeReportView(ctx: AppContext, req: Request, reportId: string) {
-  const { token } = parse(reportPageQuerySchema, req.query, 'query');
+async function authorizeReportView(
+  ctx: AppContext,
+  req: Request,
+  reportId: string,
+  token: string | undefined,
+) {
   if (token && isReportShareToken(ctx.config.GLAS_SECRET, reportId, token)) {
     return getReport(ctx.db, null, reportId);
   }
@@ -58,10 +69,30 @@ export function reportPageRoutes(ctx: AppContext): Router {
   });
   router.get('/reports/:id', async (req, res) => {
     const { id } = parse(reportIdParamsSchema, req.params, 'params');
-    const report = await authorizeReportView(ctx, req, id);
+    const { token } = parse(reportPageQuerySchema, req.query, 'query');
+    const report = await authorizeReportView(ctx, req, id, token);
     const html = renderReportPage(report.content as unknown as ReportContent, {
       base: '',
       pageUrl: `/reports/${report.id}`,
+      evidence: reportEvidencePath(report.id, token),
+    });
+    res.set('Cache-Control', 'private, no-store').type('html').send(html);
+  });
+  // The responses behind a figure of the page above, for whoever may read the report.
+  router.get('/reports/:id/responses', async (req, res) => {
+    const { id } = parse(reportIdParamsSchema, req.params, 'params');
+    const { token, response, ...filter } = req.query as Record<string, unknown>;
+    const shareToken = parse(reportPageQuerySchema, { token }, 'query').token;
+    const report = await authorizeReportView(ctx, req, id, shareToken);
+    const one = parse(evidenceResponseSchema, { response }, 'query').response;
+    const query = parse(listResponsesQuerySchema, filter, 'query');
+    const page = await reportEvidence(ctx.db, report, { ...query, response: one });
+    const self = reportEvidencePath(report.id, shareToken);
+    const html = renderReportEvidence(report.content as unknown as ReportContent, page.data, {
+      back: `/reports/${report.id}${shareToken ? `?token=${encodeURIComponent(shareToken)}` : ''}`,
+      next: page.nextCursor
+        ? `${self}${new URLSearchParams({ ...(filter as Record<string, string>), cursor: page.nextCursor }).toString()}`
+        : null,
     });
     res.set('Cache-Control', 'private, no-store').type('html').send(html);
   });

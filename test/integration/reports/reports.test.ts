@@ -507,6 +507,37 @@ describe('GET /reports/:id (web page)', () => {
       .expect(401);
   });
 
+  it('links every figure to its evidence page, which opens with the same token', async () => {
+    const march = await marchReport();
+    const token = reportShareToken(SECRET, march.id);
+    const page = await request(world.app).get(`/reports/${march.id}?token=${token}`).expect(200);
+    expect(page.text).not.toContain('href="/api/responses');
+    const links = [
+      ...page.text.matchAll(/href="(\/reports\/[0-9a-f-]{36}\/responses\?[^"]+)"/g),
+    ].map((m) => m[1]!.replaceAll('&amp;', '&'));
+    expect(links.length).toBeGreaterThan(0);
+    expect(links.every((l) => l.includes(`token=${token}`))).toBe(true);
+    const evidence = await request(world.app).get(links[0]!).expect(200);
+    expect(evidence.text).toContain('Responses behind the figure');
+    expect(evidence.text).not.toMatch(/@example\.com/);
+    // Without the token, or outside the report's range, nothing is shown.
+    await request(world.app)
+      .get(links[0]!.replace(`token=${token}&`, ''))
+      .expect(401);
+    const survey = new URL(links[0]!, 'http://x').searchParams.get('surveyId');
+    await request(world.app)
+      .get(
+        `/reports/${march.id}/responses?token=${token}&surveyId=${survey}&since=2020-01-01T00:00:00Z&until=2020-02-01T00:00:00Z`,
+      )
+      .expect(400);
+    // The emailed report links to the same evidence pages, absolute.
+    const emailed = world.smtp.inbox.find((m) => String(m.parsed.html).includes(march.id));
+    expect(String(emailed!.parsed.html)).toContain(
+      `http://glas.test/reports/${march.id}/responses?token=${token}&amp;surveyId=`,
+    );
+    expect(String(emailed!.parsed.html)).not.toContain('/api/responses');
+  });
+
   it('opens with a reader API key of the workspace, and 404s for another workspace’s key', async () => {
     const march = await marchReport();
     const executive = await buildApiKey(world.ctx.db, workspaceId, 'executive');
