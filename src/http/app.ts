@@ -1,7 +1,8 @@
 import express from 'express';
 import type { Express, NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator } from 'express-rate-limit';
+import { sharedRateLimit } from './rate-limit';
 import { pinoHttp } from 'pino-http';
 import type { AppContext } from '../context';
 import { NotFoundError } from '../errors';
@@ -103,11 +104,9 @@ export function createApp(ctx: AppContext): Express {
 
   const api = express.Router();
   api.use(
-    rateLimit({
+    sharedRateLimit(ctx, 'api', {
       windowMs: 60_000,
       limit: ctx.config.RATE_LIMIT_API_PER_MINUTE,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
       keyGenerator: (req) => req.get('authorization') ?? ipKeyGenerator(req.ip ?? ''),
       handler: (_req, res) => {
         res.set('Retry-After', '60');

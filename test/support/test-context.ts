@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import path from 'node:path';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
@@ -83,6 +84,10 @@ export async function createTestWorld(
   const logger = createLogger('silent');
   const ctx = createContext(config, { dbSchema: schema, logger, clock: options.clock });
   await migrateToLatest(ctx.db as Kysely<unknown>, schema);
+  // Rate limits count in Redis; before the connection is up they let requests through.
+  if (ctx.redis.status !== 'ready') {
+    await once(ctx.redis, 'ready');
+  }
   const app = createApp(ctx);
   const workers: Workers[] = [];
   return {

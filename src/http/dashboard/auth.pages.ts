@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator } from 'express-rate-limit';
+import { sharedRateLimit } from '../rate-limit';
 import type { Router } from 'express';
 import type { AppContext } from '../../context';
 import { endSession, startSession } from '../../dashboard/session.service';
@@ -78,12 +79,10 @@ export function authPages(
 
   // Failed attempts only are counted, per IP and per email, so people who type well never wait.
   const limiter = (key: (req: Request) => string) =>
-    rateLimit({
+    sharedRateLimit(ctx, 'signin', {
       windowMs: 15 * 60_000,
       limit: ctx.config.SIGNIN_ATTEMPTS_PER_15_MIN,
       skipSuccessfulRequests: true,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
       keyGenerator: key,
       handler: (req, res) => {
         res.set('Retry-After', '900');

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import express, { Router } from 'express';
 import type { NextFunction, Request, Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import type { AppContext } from '../../context';
 import { AppError } from '../../errors';
 import {
@@ -24,6 +23,7 @@ import { renderTemplate } from '../../surveys/render';
 import { scaleValues } from '../../surveys/scales';
 import { scoreLabel } from '../../surveys/texts';
 import { toAppError } from '../errors';
+import { sharedRateLimit } from '../rate-limit';
 
 const css = readFileSync(path.join(__dirname, '../../surveys/templates/survey.css'), 'utf8');
 
@@ -129,13 +129,10 @@ export function collectorRoutes(ctx: AppContext): Router {
     config: ctx.config,
   };
   // NOTE: scoped to the public pages; the JSON API has its own per-key limit in app.ts.
-  // Limits count per process (in memory): with N API processes the effective limit is N times.
-  const pageLimit = (limit: number, keyGenerator?: (req: Request) => string) =>
-    rateLimit({
+  const pageLimit = (name: string, limit: number, keyGenerator?: (req: Request) => string) =>
+    sharedRateLimit(ctx, name, {
       windowMs: 60_000,
       limit,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
       ...(keyGenerator ? { keyGenerator } : {}),
       handler: (_req, res) => {
         const m = messagesFor('en');
@@ -145,13 +142,14 @@ export function collectorRoutes(ctx: AppContext): Router {
     });
   router.use(
     ['/s', '/u'],
-    pageLimit(ctx.config.RATE_LIMIT_SURVEY_PER_MINUTE),
+    pageLimit('pages', ctx.config.RATE_LIMIT_SURVEY_PER_MINUTE),
     express.urlencoded({ extended: false, limit: commentMax * 6 + 1024, parameterLimit: 10 }),
   );
   // Per link too, so one leaked or scanned link cannot be hammered from many addresses.
   router.use(
     ['/s/:token', '/u/:token'],
     pageLimit(
+      'links',
       ctx.config.RATE_LIMIT_SURVEY_TOKEN_PER_MINUTE,
       (req) => `token:${String(req.params.token)}`,
     ),

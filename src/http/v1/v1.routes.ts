@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import type { Request, Response } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator } from 'express-rate-limit';
+import { sharedRateLimit } from '../rate-limit';
 import type { AppContext } from '../../context';
 import { AppError, NotFoundError } from '../../errors';
 import { suppress } from '../../surveys/contact.service';
@@ -82,11 +83,10 @@ export function v1Routes(ctx: AppContext): Router {
   const router = Router();
   router.use(stripJsonSuffix);
   router.use(
-    rateLimit({
+    sharedRateLimit(ctx, 'v1', {
       windowMs: 60_000,
       limit: ctx.config.RATE_LIMIT_V1_PER_MINUTE,
       standardHeaders: false,
-      legacyHeaders: false,
       keyGenerator: (req) => req.get('authorization') ?? ipKeyGenerator(req.ip ?? ''),
       handler: (req, res) => {
         const info = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit;

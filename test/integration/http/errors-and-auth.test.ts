@@ -1,4 +1,8 @@
+import { once } from 'node:events';
 import request from 'supertest';
+import { createContext } from '../../../src/context';
+import { createApp } from '../../../src/http/app';
+import { createLogger } from '../../../src/logger';
 import { bearer, buildApiKey, buildSurvey, buildWorkspace } from '../../support/factories';
 import { createTestWorld } from '../../support/test-context';
 import type { TestWorld } from '../../support/test-context';
@@ -303,6 +307,26 @@ describe('rate limits', () => {
       await request(limited.app).get(a).expect(429);
       await request(limited.app).get(b).expect(404);
     } finally {
+      await limited.close();
+    }
+  });
+
+  it('counts across API processes: the limit is shared through Redis', async () => {
+    const limited = await createTestWorld({ env: { RATE_LIMIT_SURVEY_PER_MINUTE: '3' } });
+    const second = createContext(limited.ctx.config, {
+      dbSchema: limited.schema,
+      logger: createLogger('silent'),
+    });
+    try {
+      await once(second.redis, 'ready');
+      const other = createApp(second);
+      const path = `/s/${'c'.repeat(43)}`;
+      await request(limited.app).get(path).expect(404);
+      await request(other).get(path).expect(404);
+      await request(limited.app).get(path).expect(404);
+      await request(other).get(path).expect(429);
+    } finally {
+      await second.close();
       await limited.close();
     }
   });

@@ -50,6 +50,8 @@ describe('operations endpoints', () => {
       expect(res.body.checks.postgres).toBe('ok');
       expect(res.body.checks.redis).not.toBe('ok');
       expect(res.body.checks.migrations).toMatch(/^pending: /);
+      // Rate limits count in Redis; while it is away requests pass instead of failing.
+      await request(createApp(ctx)).get('/s/short').expect(404);
     } finally {
       await ctx.close();
     }
