@@ -8,6 +8,7 @@ import * as dashboardUsers from './20261123T220000_dashboard_users';
 import * as delighted from './20261123T230000_delighted';
 import * as responseTags from './20261123T235000_response_tags';
 import * as retention from './20261124T000000_retention';
+import * as rollupRebuildRequests from './20261124T010000_rollup_rebuild_requests';
 
 // NOTE: append-only. A migration that has shipped is never edited; add a new one.
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '20261123T230000_delighted': delighted,
   '20261123T235000_response_tags': responseTags,
   '20261124T000000_retention': retention,
+  '20261124T010000_rollup_rebuild_requests': rollupRebuildRequests,
 };

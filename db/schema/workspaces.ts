@@ -1,4 +1,4 @@
-import type { Generated, Timestamp } from './common';
+import type { Generated, NullableTimestamp, Timestamp } from './common';
 
 export interface WorkspacesTable {
   id: Generated<string>;
@@ -19,5 +19,7 @@ export interface WorkspacesTable {
   report_hour: Generated<number>;
   /** Months after which personal data is anonymized; null keeps it. */
   retention_months: number | null;
+  /** Set when the time zone changed; the merge-rollups task rebuilds the rollups, then clears it. */
+  rollups_rebuild_requested_at: NullableTimestamp;
   created_at: Timestamp;
 }

@@ -4,7 +4,7 @@ import { sweepCollector } from '../surveys/collector-sweep.service';
 import { runAutopilot } from '../surveys/delighted/autopilot.service';
 import { reconcileInvitations } from '../surveys/invitation.service';
 import { applyRetention } from '../surveys/retention.service';
-import { mergeRollups } from '../surveys/rollup.service';
+import { mergeRollups, rebuildRequestedRollups } from '../surveys/rollup.service';
 import { scheduleReminders } from '../surveys/reminder.service';
 import { recordScheduleRun } from '../surveys/schedule-runs.service';
 import { runReportTick } from '../reports/report.service';
@@ -34,6 +34,10 @@ export async function maintenanceJob(ctx: AppContext, job: Job<JobPayloads['main
     }
     case 'merge-rollups': {
       const merged = await mergeRollups(ctx.db);
+      const rebuilt = await rebuildRequestedRollups(ctx.db);
+      if (rebuilt > 0) {
+        ctx.logger.info({ workspaces: rebuilt }, 'rollups rebuilt after a time-zone change');
+      }
       ctx.logger.debug({ merged }, 'rollup deltas merged');
       return { merged };
     }

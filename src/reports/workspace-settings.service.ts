@@ -1,6 +1,6 @@
+import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database, Workspace } from '../../db/schema';
-import { rebuildSurveyRollups } from '../surveys/rollup.service';
 import { getWorkspace } from '../surveys/workspace.service';
 import type { PatchWorkspaceBody, WorkspaceSettingsDto } from './report.schemas';
 
@@ -34,6 +34,7 @@ export async function updateWorkspaceSettings(
   input: PatchWorkspaceBody,
 ): Promise<WorkspaceSettingsDto> {
   const before = await getWorkspace(db, workspaceId);
+  const zoneChanged = input.timeZone !== undefined && input.timeZone !== before.time_zone;
   await db
     .updateTable('workspaces')
     .set({
@@ -56,28 +57,10 @@ export async function updateWorkspaceSettings(
         : {}),
       ...(input.reportHour !== undefined ? { report_hour: input.reportHour } : {}),
       ...(input.retentionMonths !== undefined ? { retention_months: input.retentionMonths } : {}),
+      // Rollups are keyed by the local day: the merge-rollups task re-buckets them shortly.
+      ...(zoneChanged ? { rollups_rebuild_requested_at: sql<Date>`now()` } : {}),
     })
     .where('id', '=', workspaceId)
     .execute();
-  if (input.timeZone !== undefined && input.timeZone !== before.time_zone) {
-    await rebuildWorkspaceRollups(db, workspaceId);
-  }
   return getWorkspaceSettings(db, workspaceId);
-}
-
-/**
- * Rollups are keyed by the local day in the workspace time zone, so a new zone re-buckets them.
- * NOTE: each survey is rebuilt in its own transaction (as POST .../rollups/rebuild does); if one
- * fails, the zone is already saved and that survey can be rebuilt by hand.
- */
-async function rebuildWorkspaceRollups(db: Kysely<Database>, workspaceId: string) {
-  const surveys = await db
-    .selectFrom('surveys')
-    .select('id')
-    .where('workspace_id', '=', workspaceId)
-    .orderBy('id')
-    .execute();
-  for (const survey of surveys) {
-    await rebuildSurveyRollups(db, workspaceId, survey.id);
-  }
 }

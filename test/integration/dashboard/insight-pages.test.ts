@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
-import { rebuildSurveyRollups } from '../../../src/surveys/rollup.service';
+import { rebuildRequestedRollups, rebuildSurveyRollups } from '../../../src/surveys/rollup.service';
 import { buildResponse, buildSurvey, buildWorkspace } from '../../support/factories';
 import { buildUser, signIn } from '../../support/dashboard-factories';
 import { anchoredClock, createTestWorld } from '../../support/test-context';
@@ -329,6 +329,15 @@ describe('dashboard workspace settings', () => {
       daily_send_quota: 500,
       executive_recipients: ['ceo@example.com', 'cfo@example.com'],
     });
+    // The time-zone change is re-bucketed by the merge-rollups task, not inside the request.
+    expect(row.rollups_rebuild_requested_at).not.toBeNull();
+    expect(await rebuildRequestedRollups(world.ctx.db)).toBeGreaterThanOrEqual(1);
+    const cleared = await world.ctx.db
+      .selectFrom('workspaces')
+      .select('rollups_rebuild_requested_at')
+      .where('id', '=', workspace.id)
+      .executeTakeFirstOrThrow();
+    expect(cleared.rollups_rebuild_requested_at).toBeNull();
     const rollups = await world.ctx.db
       .selectFrom('response_rollups')
       .select('survey_id')

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { rebuildRollups } from '../../../src/surveys/rollup.repository';
-import { mergeRollups } from '../../../src/surveys/rollup.service';
-import { buildResponse, buildSurvey, buildWorkspace } from '../../support/factories';
+import { mergeRollups, rebuildRequestedRollups } from '../../../src/surveys/rollup.service';
+import request from 'supertest';
+import { bearer, buildResponse, buildSurvey, buildWorkspace } from '../../support/factories';
 import { createTestWorld } from '../../support/test-context';
 import type { TestWorld } from '../../support/test-context';
 
@@ -166,5 +167,26 @@ describe('daily rollups', () => {
     );
     expect(rows[0]!.n).toBe(0);
     expect(await rolledUp(survey.id)).toEqual(await counted(survey.id, 'UTC'));
+  });
+
+  it('re-buckets the days after a time-zone change, once, through the maintenance task', async () => {
+    const { workspace, adminKey } = await buildWorkspace(world.ctx.db);
+    const survey = await buildSurvey(world.ctx.db, workspace.id);
+    for (const hour of [1, 5, 12, 23]) {
+      await buildResponse(world.ctx.db, {
+        workspaceId: workspace.id,
+        surveyId: survey.id,
+        score: hour % 11,
+        createdAt: new Date(Date.UTC(2026, 2, 10, hour)),
+      });
+    }
+    await request(world.app)
+      .patch('/api/workspace')
+      .set(bearer(adminKey))
+      .send({ timeZone: 'Asia/Tokyo' })
+      .expect(200);
+    expect(await rebuildRequestedRollups(world.ctx.db)).toBe(1);
+    expect(await rolledUp(survey.id)).toEqual(await counted(survey.id, 'Asia/Tokyo'));
+    expect(await rebuildRequestedRollups(world.ctx.db)).toBe(0);
   });
 });
