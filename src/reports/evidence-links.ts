@@ -26,12 +26,31 @@ export function withEvidenceLinks<T>(content: T, evidencePath: string): T {
 }
 
 const ONE_RESPONSE = /^\/api\/responses\/([0-9a-f-]{36})$/;
+const ONE_CASE = /^\/api\/followups\/([0-9a-f-]{36})$/;
 
-/** `/api/responses?…` (a figure) and `/api/responses/<id>` (a quote) on the evidence page. */
+/**
+ * `/api/responses?…` (a figure) and `/api/responses/<id>` (a quote) open the evidence page;
+ * follow-up figures open the dashboard's follow-up queue or case (managers sign in there).
+ */
 function evidenceLink(link: string, evidencePath: string): string {
   if (link.startsWith('/api/responses?')) {
     return `${evidencePath}${link.slice('/api/responses?'.length)}`;
   }
   const one = ONE_RESPONSE.exec(link);
-  return one ? `${evidencePath}response=${one[1]}` : link;
+  if (one) {
+    return `${evidencePath}response=${one[1]}`;
+  }
+  const followup = ONE_CASE.exec(link);
+  if (followup) {
+    return `/dashboard/followups/${followup[1]}`;
+  }
+  if (link.startsWith('/api/followups?')) {
+    return new URLSearchParams(link.split('?')[1]).get('overdue') === 'true'
+      ? '/dashboard/followups?view=overdue'
+      : '/dashboard/followups';
+  }
+  if (link.startsWith('/api/followups/recovery')) {
+    return '/dashboard/followups?view=resolved';
+  }
+  return link;
 }

@@ -511,7 +511,7 @@ describe('GET /reports/:id (web page)', () => {
     const march = await marchReport();
     const token = reportShareToken(SECRET, march.id);
     const page = await request(world.app).get(`/reports/${march.id}?token=${token}`).expect(200);
-    expect(page.text).not.toContain('href="/api/responses');
+    expect(page.text).not.toContain('href="/api/');
     const links = [
       ...page.text.matchAll(/href="(\/reports\/[0-9a-f-]{36}\/responses\?[^"]+)"/g),
     ].map((m) => m[1]!.replaceAll('&amp;', '&'));
@@ -535,7 +535,7 @@ describe('GET /reports/:id (web page)', () => {
     expect(String(emailed!.parsed.html)).toContain(
       `http://glas.test/reports/${march.id}/responses?token=${token}&amp;surveyId=`,
     );
-    expect(String(emailed!.parsed.html)).not.toContain('/api/responses');
+    expect(String(emailed!.parsed.html)).not.toContain('/api/');
   });
 
   it('opens with a reader API key of the workspace, and 404s for another workspace’s key', async () => {
