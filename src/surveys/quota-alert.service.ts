@@ -3,9 +3,8 @@ import type { Database } from '../../db/schema';
 import type { Clock } from '../clock';
 import type { Mailer } from './mailer';
 import { localDate } from './periods';
+import { renderTemplate } from './render';
 import { getWorkspace } from './workspace.service';
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * Tells the workspace's managers that today's send quota is used up: later events are
@@ -34,7 +33,7 @@ export async function sendQuotaAlert(
       to,
       subject,
       text: `${lines.join('\n\n')}\n`,
-      html: lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('\n'),
+      html: renderTemplate('./plain-email', { subject, paragraphs: lines }),
       headers: { 'Auto-Submitted': 'auto-generated' },
     });
   }

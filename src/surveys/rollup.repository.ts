@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Kysely, RawBuilder } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 
 export const SCORE_SLOTS = 11;
@@ -21,8 +21,7 @@ export async function mergeRollupDeltas(db: Kysely<Database>): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
-const sumSlots = (prefix: string): RawBuilder<unknown> =>
-  sql.raw(SLOTS.map((i) => `sum(${prefix}s${i})::int as s${i}`).join(', '));
+const sumSlots = sql.raw(SLOTS.map((i) => `sum(s${i})::int as s${i}`).join(', '));
 const deltaSlots = sql.raw(
   SLOTS.map((i) => `case when score = ${i} then delta else 0 end as s${i}`).join(', '),
 );
@@ -66,7 +65,7 @@ export async function countByPeriod(
     from (
       -- NOTE: group on the timestamp and format the few result rows, not every rollup row.
       select date_trunc(${q.unit}, day::timestamp) as period, dimension, value,
-             ${surveyKey} as survey_id, ${sumSlots('')}
+             ${surveyKey} as survey_id, ${sumSlots}
       from (
         select survey_id, day, dimension, value, ${rollupSlots} from response_rollups where ${filter}
         union all
