@@ -21,8 +21,8 @@ import { loadConfig } from '../src/config';
 import { createContext } from '../src/context';
 import { createApp } from '../src/http/app';
 import { createLogger } from '../src/logger';
-import { mergeRollups, rebuildSurveyRollups } from '../src/surveys/rollup.service';
-import { createApiKey } from '../src/surveys/api-key.service';
+import { mergeRollups, rebuildSurveyRollups } from '../src/analytics/rollup.service';
+import { createApiKey } from '../src/workspaces/api-key.service';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);

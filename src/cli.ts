@@ -5,11 +5,11 @@ import { ensureDatabase } from '../db/create-database';
 import { migrateToLatest } from '../db/migrate';
 import { ConfigError, loadConfig } from './config';
 import { systemClock } from './clock';
-import { createUserBodySchema } from './dashboard/user.schemas';
-import type { CreateUserBody } from './dashboard/user.schemas';
-import { createUser } from './dashboard/user.service';
-import { IMPORT_USAGE, runImportDelighted } from './migration/import-cli';
-import { createWorkspace } from './surveys/workspace.service';
+import { createUserBodySchema } from './workspaces/user.schemas';
+import type { CreateUserBody } from './workspaces/user.schemas';
+import { createUser } from './workspaces/user.service';
+import { IMPORT_USAGE, runImportDelighted } from './delighted/import/import-cli';
+import { createWorkspace } from './workspaces/workspace.service';
 
 const USAGE = `usage: npm run --silent glas -- <command>
 

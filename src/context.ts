@@ -8,14 +8,14 @@ import { systemClock } from './clock';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { createLogger } from './logger';
-import { createMetrics } from './metrics';
-import type { Metrics } from './metrics';
+import { createMetrics } from './platform/prometheus';
+import type { Metrics } from './platform/prometheus';
 import { createQueues, queueConnection } from './jobs/queues';
 import type { Queues } from './jobs/queues';
-import { emailHasher } from './surveys/keyed-hash';
-import type { EmailHasher } from './surveys/keyed-hash';
-import { createDevMailboxMailer, createSmtpMailer, dkimFromConfig } from './surveys/mailer';
-import type { Mailer } from './surveys/mailer';
+import { emailHasher } from './platform/keyed-hash';
+import type { EmailHasher } from './platform/keyed-hash';
+import { createDevMailboxMailer, createSmtpMailer, dkimFromConfig } from './platform/mailer';
+import type { Mailer } from './platform/mailer';
 
 export interface AppContext {
   config: Config;

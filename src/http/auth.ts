@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AppContext } from '../context';
 import type { ApiKeyRole } from '../../db/schema';
-import { authenticateApiKey } from '../surveys/api-key.service';
+import { authenticateApiKey } from '../workspaces/api-key.service';
 import { ForbiddenError, UnauthorizedError } from '../errors';
 
 export interface AuthInfo {

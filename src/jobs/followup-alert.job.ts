@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import type { AppContext } from '../context';
-import { sendCaseAlert } from '../surveys/followup.service';
+import { sendCaseAlert } from '../followups/followup.service';
 import type { JobPayloads } from './queues';
 
 /** Emails the owner of a new follow-up case; idempotent through the case's alert claim. */

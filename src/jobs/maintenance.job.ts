@@ -1,12 +1,12 @@
 import type { Job } from 'bullmq';
 import type { AppContext } from '../context';
-import { sweepCollector } from '../surveys/collector-sweep.service';
-import { runAutopilot } from '../surveys/delighted/autopilot.service';
-import { reconcileInvitations } from '../surveys/invitation.service';
-import { applyRetention } from '../surveys/retention.service';
-import { mergeRollups, rebuildRequestedRollups } from '../surveys/rollup.service';
-import { scheduleReminders } from '../surveys/reminder.service';
-import { recordScheduleRun } from '../surveys/schedule-runs.service';
+import { sweepCollector } from '../collector/collector-sweep.service';
+import { runAutopilot } from '../delighted/autopilot.service';
+import { reconcileInvitations } from '../dispatch/invitation.service';
+import { applyRetention } from '../contacts/retention.service';
+import { mergeRollups, rebuildRequestedRollups } from '../analytics/rollup.service';
+import { scheduleReminders } from '../dispatch/reminder.service';
+import { recordScheduleRun } from '../platform/schedule-runs.service';
 import { runReportTick } from '../reports/report.service';
 import type { JobPayloads } from './queues';
 

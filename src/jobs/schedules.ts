@@ -1,5 +1,5 @@
 import type { AppContext } from '../context';
-import { registerScheduleRuns } from '../surveys/schedule-runs.service';
+import { registerScheduleRuns } from '../platform/schedule-runs.service';
 import type { MaintenanceTask } from './queues';
 
 interface Schedule {

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import type { AppContext } from '../context';
-import { deliverInvitation } from '../surveys/invitation.service';
-import { deliverReminder } from '../surveys/reminder.service';
+import { deliverInvitation } from '../dispatch/invitation.service';
+import { deliverReminder } from '../dispatch/reminder.service';
 import type { JobPayloads } from './queues';
 
 /** Sends one invitation (or its reminder). Idempotent: the invitation row, not the queue, decides. */

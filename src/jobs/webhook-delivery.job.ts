@@ -1,7 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import type { Job } from 'bullmq';
 import type { AppContext } from '../context';
-import { DeliveryFailedError, deliverWebhook } from '../surveys/webhook.service';
+import { DeliveryFailedError, deliverWebhook } from '../webhooks/webhook.service';
 import type { JobPayloads } from './queues';
 
 /** Delivers one webhook event; BullMQ retries with backoff, the delivery row logs each attempt. */

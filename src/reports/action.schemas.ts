@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cellSchema, changeSchema } from '../surveys/metrics.schemas';
+import { cellSchema, changeSchema } from '../analytics/metrics.schemas';
 
 const segmentProperty = z
   .string()

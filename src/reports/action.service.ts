@@ -3,12 +3,12 @@ import type { Kysely } from 'kysely';
 import type { Database, ImprovementAction, Survey } from '../../db/schema';
 import type { Clock } from '../clock';
 import { NotFoundError, UnprocessableError } from '../errors';
-import { afterCursor, decodeCursor, pageOf } from '../surveys/cursor';
-import { compareCells, scoreCell } from '../surveys/metrics.service';
-import { localDate } from '../surveys/periods';
-import { SCORE_SLOTS } from '../surveys/rollup.repository';
+import { afterCursor, decodeCursor, pageOf } from '../platform/cursor';
+import { compareCells, scoreCell } from '../analytics/metrics.service';
+import { localDate } from '../platform/periods';
+import { SCORE_SLOTS } from '../analytics/rollup.repository';
 import { requireSurvey } from '../surveys/survey.service';
-import { getWorkspace } from '../surveys/workspace.service';
+import { getWorkspace } from '../workspaces/workspace.service';
 import type {
   ActionDto,
   ActionEffect,
@@ -18,7 +18,7 @@ import type {
   UpdateActionBody,
 } from './action.schemas';
 import { responsesLink } from './period-range';
-import { themesForRange } from './themes.service';
+import { themesForRange } from '../analytics/themes.service';
 
 /** Responses an action needs after its creation before its before/after change is shown. */
 export const MIN_RESPONSES_AFTER = 30;

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database, Report } from '../../db/schema';
 import { AppError } from '../errors';
-import { addDays, addMonths } from '../surveys/periods';
-import type { ListResponsesQuery } from '../surveys/response.schemas';
-import { getResponse, listResponses } from '../surveys/response.service';
+import { addDays, addMonths } from '../platform/periods';
+import type { ListResponsesQuery } from '../collector/response.schemas';
+import { getResponse, listResponses } from '../collector/response.service';
 
 /**
  * The responses behind one of a stored report's figures: one survey, within the report's

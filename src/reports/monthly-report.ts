@@ -6,9 +6,9 @@ import {
   npsCountsFromScoreCounts,
   rankByImprovementPotential,
 } from '../scoring';
-import type { Cell } from '../surveys/metrics.schemas';
-import { getSurveyMetrics } from '../surveys/metrics.service';
-import { addDays, addMonths } from '../surveys/periods';
+import type { Cell } from '../analytics/metrics.schemas';
+import { getSurveyMetrics } from '../analytics/metrics.service';
+import { addDays, addMonths } from '../platform/periods';
 import { listActionRows, toActionDto } from './action.service';
 import { countClosedLoop, findSegmentDimensions } from './report-data.repository';
 import { changeInWords, MIN_RESPONSES, truncate } from './report-format';
@@ -21,7 +21,7 @@ import type {
   SurveySection,
   ThemeRow,
 } from './report.types';
-import { themesForRange } from './themes.service';
+import { themesForRange } from '../analytics/themes.service';
 
 const CONFIDENCE = 0.95;
 const MAX_SEGMENT_DIMENSIONS = 5;

@@ -1,4 +1,4 @@
-import { addDays } from '../surveys/periods';
+import { addDays } from '../platform/periods';
 import { zonedTimeToUtc } from '../surveys/send-window';
 
 /** The instants [from, to) of local calendar days [start, end] in a time zone. */

@@ -1,5 +1,5 @@
 import type { SurveyKind } from '../../db/schema';
-import type { Cell } from '../surveys/metrics.schemas';
+import type { Cell } from '../analytics/metrics.schemas';
 
 export const MIN_RESPONSES = 30;
 

@@ -1,6 +1,6 @@
 import type { SurveyKind } from '../../db/schema';
 import type { ActionDto } from './action.schemas';
-import type { Cell, SurveyMetricsDto } from '../surveys/metrics.schemas';
+import type { Cell, SurveyMetricsDto } from '../analytics/metrics.schemas';
 
 /** Every figure carries `link`: the API query that lists the responses behind it. */
 export interface Quote {

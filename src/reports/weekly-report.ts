@@ -7,17 +7,17 @@ import {
   npsCountsFromScoreCounts,
   rankByImprovementPotential,
 } from '../scoring';
-import type { Cell } from '../surveys/metrics.schemas';
-import { getSurveyMetrics } from '../surveys/metrics.service';
-import { addDays } from '../surveys/periods';
-import { SCORE_SLOTS } from '../surveys/rollup.repository';
+import type { Cell } from '../analytics/metrics.schemas';
+import { getSurveyMetrics } from '../analytics/metrics.service';
+import { addDays } from '../platform/periods';
+import { SCORE_SLOTS } from '../analytics/rollup.repository';
 import { listActionRows, toActionDto } from './action.service';
 import { closedLoopOf, reportableSurveys } from './monthly-report';
 import { findOverdueCases, findSegmentDimensions, findUsualOwners } from './report-data.repository';
 import { formatP, formatScore, MIN_RESPONSES, scoreName, truncate } from './report-format';
 import { instantRange, periodLabel, responsesLink } from './period-range';
 import type { Quote, WeeklyItem, WeeklyReportContent } from './report.types';
-import { themesForRange } from './themes.service';
+import { themesForRange } from '../analytics/themes.service';
 
 const CONFIDENCE = 0.95;
 const RANKING_WEEKS = 4;

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { createAction } from '../../src/reports/action.service';
 import { requestReport } from '../../src/reports/report.service';
-import { rebuildSurveyRollups } from '../../src/surveys/rollup.service';
+import { rebuildSurveyRollups } from '../../src/analytics/rollup.service';
 import { buildResponse, buildWorkspace } from '../support/factories';
 import { buildUser, TEST_PASSWORD } from '../support/dashboard-factories';
 import { anchoredClock, createTestWorld } from '../support/test-context';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import { hashToken, newToken } from '../../src/surveys/tokens';
+import { hashToken, newToken } from '../../src/platform/tokens';
 
 /** A sent invitation with a live link token (the raw token is returned, only its hash stored). */
 export async function buildSentInvitation(

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import request from 'supertest';
 import type { Database, UserRole } from '../../db/schema';
 import { systemClock } from '../../src/clock';
-import { createUser } from '../../src/dashboard/user.service';
+import { createUser } from '../../src/workspaces/user.service';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { ApiKeyRole, Database } from '../../db/schema';
-import { createApiKey } from '../../src/surveys/api-key.service';
-import { createWorkspace } from '../../src/surveys/workspace.service';
+import { createApiKey } from '../../src/workspaces/api-key.service';
+import { createWorkspace } from '../../src/workspaces/workspace.service';
 
 const suffix = () => randomBytes(3).toString('hex');
 

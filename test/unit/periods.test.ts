@@ -4,7 +4,7 @@ import {
   periodsBetween,
   periodStart,
   shiftPeriod,
-} from '../../src/surveys/periods';
+} from '../../src/platform/periods';
 
 describe('calendar periods', () => {
   it('starts weeks on Monday, months on the 1st and quarters on Jan/Apr/Jul/Oct 1st', () => {

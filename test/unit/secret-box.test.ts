@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { openSecret, sealSecret } from '../../src/surveys/secret-box';
+import { openSecret, sealSecret } from '../../src/platform/secret-box';
 
 const KEY = 'k'.repeat(40);
 

@@ -1,21 +1,21 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context';
-import { createUserBodySchema } from '../../dashboard/user.schemas';
-import { createApiKeyBodySchema } from '../../dashboard/user.schemas';
-import { createUser, listUsers } from '../../dashboard/user.service';
+import { createUserBodySchema } from '../../workspaces/user.schemas';
+import { createApiKeyBodySchema } from '../../workspaces/user.schemas';
+import { createUser, listUsers } from '../../workspaces/user.service';
 import { AppError, NotFoundError } from '../../errors';
-import { createApiKey, listApiKeys, revokeApiKey } from '../../surveys/api-key.service';
-import type { CreatedApiKey } from '../../surveys/api-key.service';
+import { createApiKey, listApiKeys, revokeApiKey } from '../../workspaces/api-key.service';
+import type { CreatedApiKey } from '../../workspaces/api-key.service';
 import { patchWorkspaceBodySchema } from '../../reports/report.schemas';
 import type { WorkspaceSettingsDto } from '../../reports/report.schemas';
 import {
   getWorkspaceSettings,
   updateWorkspaceSettings,
-} from '../../reports/workspace-settings.service';
+} from '../../workspaces/workspace-settings.service';
 import { LOCALES } from '../../surveys/i18n/types';
-import { createWebhookBodySchema } from '../../surveys/webhook.schemas';
-import { createWebhook, deleteWebhook, listWebhooks } from '../../surveys/webhook.service';
+import { createWebhookBodySchema } from '../../webhooks/webhook.schemas';
+import { createWebhook, deleteWebhook, listWebhooks } from '../../webhooks/webhook.service';
 import { parse } from '../validate';
 import type { DashRouter } from './kit';
 import {

@@ -3,12 +3,12 @@ import { ipKeyGenerator } from 'express-rate-limit';
 import { sharedRateLimit } from '../rate-limit';
 import type { Router } from 'express';
 import type { AppContext } from '../../context';
-import { endSession, startSession } from '../../dashboard/session.service';
-import type { SessionPolicy } from '../../dashboard/session.service';
-import { changePasswordBodySchema, signInBodySchema } from '../../dashboard/user.schemas';
-import { changePassword, verifyCredentials } from '../../dashboard/user.service';
+import { endSession, startSession } from '../../workspaces/session.service';
+import type { SessionPolicy } from '../../workspaces/session.service';
+import { changePasswordBodySchema, signInBodySchema } from '../../workspaces/user.schemas';
+import { changePassword, verifyCredentials } from '../../workspaces/user.service';
 import { ValidationError } from '../../errors';
-import { newToken } from '../../surveys/tokens';
+import { newToken } from '../../platform/tokens';
 import type { CookieNames, DashRouter } from './kit';
 import {
   BASE,

@@ -6,9 +6,9 @@ import {
   idParamsSchema,
   listCasesQuerySchema,
   patchCaseBodySchema,
-} from '../../surveys/followup.schemas';
-import { addNote, changeCase, getCase, listCases } from '../../surveys/followup.service';
-import { listUsers } from '../../dashboard/user.service';
+} from '../../followups/followup.schemas';
+import { addNote, changeCase, getCase, listCases } from '../../followups/followup.service';
+import { listUsers } from '../../workspaces/user.service';
 import { parse } from '../validate';
 import type { DashRouter } from './kit';
 import { BASE, fieldErrors, formOf, parseForm, redirectDone, sessionOf } from './kit';

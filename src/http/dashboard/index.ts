@@ -3,7 +3,7 @@ import path from 'node:path';
 import express, { Router } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { AppContext } from '../../context';
-import type { SessionPolicy } from '../../dashboard/session.service';
+import type { SessionPolicy } from '../../workspaces/session.service';
 import { AppError } from '../../errors';
 import { toAppError } from '../errors';
 import { adminPages } from './admin.pages';

@@ -12,13 +12,13 @@ import {
   saveThemeOverride,
   themesForRange,
   toThemeOverrideDto,
-} from '../../reports/themes.service';
+} from '../../analytics/themes.service';
 import { adjustBenjaminiHochberg } from '../../scoring';
-import { compareCells, getSurveyMetrics } from '../../surveys/metrics.service';
-import { addDays, addMonths, localDate } from '../../surveys/periods';
+import { compareCells, getSurveyMetrics } from '../../analytics/metrics.service';
+import { addDays, addMonths, localDate } from '../../platform/periods';
 import { surveyIdParamsSchema } from '../../surveys/survey.schemas';
 import { findSurveys, getSurvey, requireSurvey } from '../../surveys/survey.service';
-import { getWorkspace } from '../../surveys/workspace.service';
+import { getWorkspace } from '../../workspaces/workspace.service';
 import { parse } from '../validate';
 import { segmentChart } from './charts';
 import type { DashRouter } from './kit';

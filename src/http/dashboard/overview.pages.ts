@@ -1,7 +1,11 @@
 import type { AppContext } from '../../context';
-import { compareCells, getSurveyMetrics, getWorkspaceMetrics } from '../../surveys/metrics.service';
-import { addDays } from '../../surveys/periods';
-import { listResponses } from '../../surveys/response.service';
+import {
+  compareCells,
+  getSurveyMetrics,
+  getWorkspaceMetrics,
+} from '../../analytics/metrics.service';
+import { addDays } from '../../platform/periods';
+import { listResponses } from '../../collector/response.service';
 import { findSurveys } from '../../surveys/survey.service';
 import type { DashRouter } from './kit';
 import { sessionOf } from './kit';

@@ -13,10 +13,10 @@ import {
   requestReport,
   toReportSummary,
 } from '../../reports/report.service';
-import { getSurveyMetrics } from '../../surveys/metrics.service';
-import { addDays, addMonths, localDate } from '../../surveys/periods';
+import { getSurveyMetrics } from '../../analytics/metrics.service';
+import { addDays, addMonths, localDate } from '../../platform/periods';
 import { findSurveys } from '../../surveys/survey.service';
-import { getWorkspace } from '../../surveys/workspace.service';
+import { getWorkspace } from '../../workspaces/workspace.service';
 import { parse } from '../validate';
 import { mayUse } from './access';
 import type { DashRouter } from './kit';

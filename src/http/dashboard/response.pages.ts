@@ -1,15 +1,15 @@
 import type { Request } from 'express';
 import type { AppContext } from '../../context';
-import { getContact } from '../../surveys/contact.service';
-import { findInvitations } from '../../surveys/invitation-query.service';
-import { listResponsesQuerySchema, responseIdParamsSchema } from '../../surveys/response.schemas';
-import type { ListResponsesQuery } from '../../surveys/response.schemas';
+import { getContact } from '../../contacts/contact.service';
+import { findInvitations } from '../../dispatch/invitation-query.service';
+import { listResponsesQuerySchema, responseIdParamsSchema } from '../../collector/response.schemas';
+import type { ListResponsesQuery } from '../../collector/response.schemas';
 import {
   exportResponsesCsv,
   getResponse,
   listResponses,
   reviewResponse,
-} from '../../surveys/response.service';
+} from '../../collector/response.service';
 import { findSurveys } from '../../surveys/survey.service';
 import { parse } from '../validate';
 import type { DashRouter } from './kit';

@@ -1,5 +1,5 @@
 import type { SurveyKind } from '../../../db/schema';
-import type { Cell, SurveyMetricsDto } from '../../surveys/metrics.schemas';
+import type { Cell, SurveyMetricsDto } from '../../analytics/metrics.schemas';
 import { trendChart } from './charts';
 
 export const KIND_LABEL: Record<SurveyKind, string> = { nps: 'NPS', csat: 'CSAT', ces: 'CES' };

@@ -2,13 +2,13 @@ import type { Request, Response } from 'express';
 import type { AppContext } from '../../context';
 import { AppError } from '../../errors';
 import { renderInvitationEmail } from '../../surveys/email';
-import { createEventBodySchema } from '../../surveys/event.schemas';
-import { ingestEvent } from '../../surveys/event.service';
-import type { EventAcceptedDto } from '../../surveys/event.schemas';
+import { createEventBodySchema } from '../../dispatch/event.schemas';
+import { ingestEvent } from '../../dispatch/event.service';
+import type { EventAcceptedDto } from '../../dispatch/event.schemas';
 import { isLocale, resolveLocale } from '../../surveys/i18n';
 import { LOCALES } from '../../surveys/i18n/types';
 import type { Locale } from '../../surveys/i18n/types';
-import { getSurveyMetrics } from '../../surveys/metrics.service';
+import { getSurveyMetrics } from '../../analytics/metrics.service';
 import { renderTemplate } from '../../surveys/render';
 import { scaleValues } from '../../surveys/scales';
 import {
@@ -27,7 +27,7 @@ import {
   transitionSurvey,
 } from '../../surveys/survey.service';
 import { resolveTexts, scoreLabel } from '../../surveys/texts';
-import { getWorkspace } from '../../surveys/workspace.service';
+import { getWorkspace } from '../../workspaces/workspace.service';
 import { parse } from '../validate';
 import type { DashRouter } from './kit';
 import { BASE, fieldErrors, formOf, parseForm, redirectDone, sessionOf } from './kit';

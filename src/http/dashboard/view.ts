@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Response } from 'express';
 import { Eta } from 'eta';
-import type { SessionInfo } from '../../dashboard/session.service';
+import type { SessionInfo } from '../../workspaces/session.service';
 import { mayUse, NAV } from './access';
 import type { Area } from './access';
 

@@ -15,8 +15,8 @@ import {
   recordLinkFetch,
   recordPageBeacon,
   unsubscribeByToken,
-} from '../../surveys/collector.service';
-import type { CollectorDeps, OpenInvitation } from '../../surveys/collector.service';
+} from '../../collector/collector.service';
+import type { CollectorDeps, OpenInvitation } from '../../collector/collector.service';
 import { messagesFor, format } from '../../surveys/i18n';
 import type { Locale } from '../../surveys/i18n/types';
 import { renderTemplate } from '../../surveys/render';

@@ -9,7 +9,7 @@ import {
   listContactsQuerySchema,
   updateContactBodySchema,
   upsertContactBodySchema,
-} from '../../surveys/contact.schemas';
+} from '../../contacts/contact.schemas';
 import {
   changeContact,
   eraseContact,
@@ -17,7 +17,7 @@ import {
   getContact,
   saveContact,
   toContactDto,
-} from '../../surveys/contact.service';
+} from '../../contacts/contact.service';
 import { READERS, WRITERS, allow, authOf } from '../auth';
 import { errorResponses } from '../openapi-common';
 import { parse } from '../validate';

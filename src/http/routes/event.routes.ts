@@ -3,15 +3,15 @@ import { Router } from 'express';
 import type { Request } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context';
-import { sendQuotaAlert } from '../../surveys/quota-alert.service';
+import { sendQuotaAlert } from '../../dispatch/quota-alert.service';
 import {
   createEventBatchBodySchema,
   createEventBodySchema,
   eventAcceptedDtoSchema,
   eventBatchResultDtoSchema,
   idempotencyKeySchema,
-} from '../../surveys/event.schemas';
-import { ingestEvent, ingestEvents } from '../../surveys/event.service';
+} from '../../dispatch/event.schemas';
+import { ingestEvent, ingestEvents } from '../../dispatch/event.service';
 import { allow, authOf } from '../auth';
 import { errorResponses } from '../openapi-common';
 import { parse } from '../validate';

@@ -13,7 +13,7 @@ import {
   recoveryDtoSchema,
   recoveryQuerySchema,
   ruleDtoSchema,
-} from '../../surveys/followup.schemas';
+} from '../../followups/followup.schemas';
 import {
   addNote,
   changeCase,
@@ -23,7 +23,7 @@ import {
   listCases,
   listRules,
   removeRule,
-} from '../../surveys/followup.service';
+} from '../../followups/followup.service';
 import { READERS, WRITERS, allow, authOf } from '../auth';
 import { errorResponses } from '../openapi-common';
 import { parse } from '../validate';

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { pendingMigrations } from '../../../db/migrate';
 import type { AppContext } from '../../context';
-import { findStaleSchedules } from '../../surveys/schedule-runs.service';
+import { findStaleSchedules } from '../../platform/schedule-runs.service';
 
 async function check(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<string> {
   let timer: NodeJS.Timeout | undefined;

@@ -6,14 +6,14 @@ import {
   findInvitations,
   getInvitation,
   invitationStats,
-} from '../../surveys/invitation-query.service';
+} from '../../dispatch/invitation-query.service';
 import {
   invitationDtoSchema,
   invitationIdParamsSchema,
   invitationStatsDtoSchema,
   invitationStatsQuerySchema,
   listInvitationsQuerySchema,
-} from '../../surveys/invitation.schemas';
+} from '../../dispatch/invitation.schemas';
 import { READERS, allow, authOf } from '../auth';
 import { errorResponses } from '../openapi-common';
 import { parse } from '../validate';

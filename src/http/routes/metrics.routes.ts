@@ -7,9 +7,9 @@ import {
   surveyMetricsDtoSchema,
   workspaceMetricsDtoSchema,
   workspaceMetricsQuerySchema,
-} from '../../surveys/metrics.schemas';
-import { getSurveyMetrics, getWorkspaceMetrics } from '../../surveys/metrics.service';
-import { rebuildSurveyRollups } from '../../surveys/rollup.service';
+} from '../../analytics/metrics.schemas';
+import { getSurveyMetrics, getWorkspaceMetrics } from '../../analytics/metrics.service';
+import { rebuildSurveyRollups } from '../../analytics/rollup.service';
 import { surveyIdParamsSchema } from '../../surveys/survey.schemas';
 import { READERS, allow, authOf } from '../auth';
 import { errorResponses } from '../openapi-common';

@@ -18,7 +18,7 @@ import {
 import { renderReportEvidence, renderReportPage } from '../../reports/render';
 import { reportEvidencePath } from '../../reports/evidence-links';
 import { reportEvidence } from '../../reports/evidence.service';
-import { listResponsesQuerySchema } from '../../surveys/response.schemas';
+import { listResponsesQuerySchema } from '../../collector/response.schemas';
 import type { ReportContent } from '../../reports/report.types';
 import {
   getReport,
@@ -27,8 +27,8 @@ import {
   requestReport,
   toReportSummary,
 } from '../../reports/report.service';
-import { authenticateApiKey } from '../../surveys/api-key.service';
-import { isReportShareToken } from '../../surveys/keyed-hash';
+import { authenticateApiKey } from '../../workspaces/api-key.service';
+import { isReportShareToken } from '../../platform/keyed-hash';
 import { READERS, WRITERS, allow, authOf } from '../auth';
 import { errorResponses } from '../openapi-common';
 import { parse } from '../validate';

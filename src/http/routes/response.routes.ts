@@ -10,14 +10,14 @@ import {
   responseDtoSchema,
   responseIdParamsSchema,
   responsePageSchema,
-} from '../../surveys/response.schemas';
+} from '../../collector/response.schemas';
 import {
   exportResponsesCsv,
   getResponse,
   importResponses,
   listResponses,
   reviewResponse,
-} from '../../surveys/response.service';
+} from '../../collector/response.service';
 import { READERS, WRITERS, allow, authOf } from '../auth';
 import { errorResponses } from '../openapi-common';
 import { parse } from '../validate';

@@ -7,14 +7,14 @@ import {
   listSuppressionsQuerySchema,
   suppressionBodySchema,
   suppressionDtoSchema,
-} from '../../surveys/contact.schemas';
+} from '../../contacts/contact.schemas';
 import {
   findContacts,
   suppress,
   toSuppressionDto,
   unsuppress,
-} from '../../surveys/contact.service';
-import type { SuppressionKind } from '../../surveys/contact.service';
+} from '../../contacts/contact.service';
+import type { SuppressionKind } from '../../contacts/contact.service';
 import { READERS, WRITERS, allow, authOf } from '../auth';
 import { errorResponses } from '../openapi-common';
 import { parse } from '../validate';

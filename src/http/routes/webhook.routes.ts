@@ -10,14 +10,14 @@ import {
   listDeliveriesQuerySchema,
   webhookDtoSchema,
   webhookIdParamsSchema,
-} from '../../surveys/webhook.schemas';
+} from '../../webhooks/webhook.schemas';
 import {
   createWebhook,
   deleteWebhook,
   listDeliveries,
   listWebhooks,
   replayDelivery,
-} from '../../surveys/webhook.service';
+} from '../../webhooks/webhook.service';
 import { allow, authOf } from '../auth';
 import { errorResponses } from '../openapi-common';
 import { parse } from '../validate';

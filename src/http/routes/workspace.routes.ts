@@ -19,14 +19,14 @@ import {
   saveThemeOverride,
   themesForRange,
   toThemeOverrideDto,
-} from '../../reports/themes.service';
+} from '../../analytics/themes.service';
 import {
   getWorkspaceSettings,
   updateWorkspaceSettings,
-} from '../../reports/workspace-settings.service';
+} from '../../workspaces/workspace-settings.service';
 import { surveyIdParamsSchema } from '../../surveys/survey.schemas';
 import { requireSurvey } from '../../surveys/survey.service';
-import { getWorkspace } from '../../surveys/workspace.service';
+import { getWorkspace } from '../../workspaces/workspace.service';
 import { READERS, WRITERS, allow, authOf } from '../auth';
 import { errorResponses } from '../openapi-common';
 import { parse } from '../validate';

@@ -4,7 +4,7 @@ import type { AppContext } from '../../context';
 import { AppError, ForbiddenError, UnauthorizedError } from '../../errors';
 import type { Logger } from '../../logger';
 import { redactUrl } from '../../logger';
-import { authenticateApiKey } from '../../surveys/api-key.service';
+import { authenticateApiKey } from '../../workspaces/api-key.service';
 import { toAppError } from '../errors';
 
 // What Delighted's four official clients send and expect (shared/DELIGHTED_API.md §1–§8).

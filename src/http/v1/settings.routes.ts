@@ -2,14 +2,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context';
 import { NotFoundError } from '../../errors';
-import {
-  configureAutopilot,
-  getAutopilotConfiguration,
-} from '../../surveys/delighted/autopilot.service';
-import {
-  findDelightedSurvey,
-  setDelightedSurvey,
-} from '../../surveys/delighted/delighted.repository';
+import { configureAutopilot, getAutopilotConfiguration } from '../../delighted/autopilot.service';
+import { findDelightedSurvey, setDelightedSurvey } from '../../delighted/delighted.repository';
 import { requireSurvey } from '../../surveys/survey.service';
 import { allow, authOf } from '../auth';
 import { parse } from '../validate';

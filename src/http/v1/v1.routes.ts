@@ -4,14 +4,14 @@ import { ipKeyGenerator } from 'express-rate-limit';
 import { sharedRateLimit } from '../rate-limit';
 import type { AppContext } from '../../context';
 import { AppError, NotFoundError } from '../../errors';
-import { suppress } from '../../surveys/contact.service';
+import { suppress } from '../../contacts/contact.service';
 import {
   addMembership,
   getAutopilotConfiguration,
   listMemberships,
   removeMembership,
-} from '../../surveys/delighted/autopilot.service';
-import { findSuppressedPage } from '../../surveys/delighted/delighted.repository';
+} from '../../delighted/autopilot.service';
+import { findSuppressedPage } from '../../delighted/delighted.repository';
 import {
   autopilotPlatformSchema,
   createPersonBodySchema,
@@ -25,22 +25,22 @@ import {
   pageQuerySchema,
   unsubscribeBodySchema,
   updateSurveyResponseBodySchema,
-} from '../../surveys/delighted/delighted.schemas';
-import { delightedMetrics } from '../../surveys/delighted/metrics.service';
+} from '../../delighted/delighted.schemas';
+import { delightedMetrics } from '../../delighted/metrics.service';
 import {
   cancelPendingSurveyRequests,
   createPerson,
   erasePerson,
   listPeople,
   unix,
-} from '../../surveys/delighted/person.service';
+} from '../../delighted/person.service';
 import {
   createSurveyResponse,
   getSurveyResponse,
   listSurveyResponses,
   updateSurveyResponse,
-} from '../../surveys/delighted/survey-response.service';
-import { enqueuePendingJobs } from '../../surveys/response-effects';
+} from '../../delighted/survey-response.service';
+import { enqueuePendingJobs } from '../../collector/response-effects';
 import { authOf } from '../auth';
 import {
   basicAuth,

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { isPublicAddress } from '../../../src/surveys/ssrf';
+import { isPublicAddress } from '../../../src/platform/ssrf';
 import { buildSentInvitation } from '../../support/collector-factories';
 import { bearer, buildSurvey, buildWorkspace } from '../../support/factories';
 import { createTestWorld } from '../../support/test-context';

@@ -1,14 +1,14 @@
 import type { Kysely } from 'kysely';
 import request from 'supertest';
 import type { Database, UserRole } from '../../../db/schema';
-import { startSession } from '../../../src/dashboard/session.service';
+import { startSession } from '../../../src/workspaces/session.service';
 import { AREAS } from '../../../src/http/dashboard/access';
 import { createDashboard } from '../../../src/http/dashboard';
 import type { RouteDecl } from '../../../src/http/dashboard/kit';
 import { createAction } from '../../../src/reports/action.service';
 import { requestReport } from '../../../src/reports/report.service';
-import { saveThemeOverride } from '../../../src/reports/themes.service';
-import { createApiKey } from '../../../src/surveys/api-key.service';
+import { saveThemeOverride } from '../../../src/analytics/themes.service';
+import { createApiKey } from '../../../src/workspaces/api-key.service';
 import { buildResponse, buildSurvey, buildWorkspace } from '../../support/factories';
 import { buildUser } from '../../support/dashboard-factories';
 import { anchoredClock, createTestWorld } from '../../support/test-context';

@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
-import { rebuildRequestedRollups, rebuildSurveyRollups } from '../../../src/surveys/rollup.service';
+import {
+  rebuildRequestedRollups,
+  rebuildSurveyRollups,
+} from '../../../src/analytics/rollup.service';
 import { buildResponse, buildSurvey, buildWorkspace } from '../../support/factories';
 import { buildUser, signIn } from '../../support/dashboard-factories';
 import { anchoredClock, createTestWorld } from '../../support/test-context';

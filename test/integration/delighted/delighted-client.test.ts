@@ -1,8 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the delighted client ships no types */
 import { createServer } from 'node:net';
 import type { Server } from 'node:http';
-import { runAutopilot } from '../../../src/surveys/delighted/autopilot.service';
-import { suppress } from '../../../src/surveys/contact.service';
+import { runAutopilot } from '../../../src/delighted/autopilot.service';
+import { suppress } from '../../../src/contacts/contact.service';
 import { buildSurvey, buildWorkspace } from '../../support/factories';
 import { createTestWorld } from '../../support/test-context';
 import type { TestWorld } from '../../support/test-context';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import request from 'supertest';
-import { deliverInvitation, reconcileInvitations } from '../../../src/surveys/invitation.service';
+import { deliverInvitation, reconcileInvitations } from '../../../src/dispatch/invitation.service';
 import { bearer, buildSurvey, buildWorkspace } from '../../support/factories';
 import { createTestWorld } from '../../support/test-context';
 import type { TestWorld } from '../../support/test-context';

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import request from 'supertest';
-import { reconcileInvitations } from '../../../src/surveys/invitation.service';
-import { scheduleReminders } from '../../../src/surveys/reminder.service';
+import { reconcileInvitations } from '../../../src/dispatch/invitation.service';
+import { scheduleReminders } from '../../../src/dispatch/reminder.service';
 import { bearer, buildSurvey, buildWorkspace } from '../../support/factories';
 import { createTestWorld } from '../../support/test-context';
 import type { TestWorld } from '../../support/test-context';

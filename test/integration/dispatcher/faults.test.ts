@@ -4,7 +4,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { startOutboxRelay } from '../../../src/jobs/outbox-relay.job';
 import type { Poller } from '../../../src/jobs/outbox-relay.job';
-import { reconcileInvitations } from '../../../src/surveys/invitation.service';
+import { reconcileInvitations } from '../../../src/dispatch/invitation.service';
 import { bearer, buildSurvey, buildWorkspace } from '../../support/factories';
 import { startPrivateRedis } from '../../support/redis-server';
 import type { PrivateRedis } from '../../support/redis-server';

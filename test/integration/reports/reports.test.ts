@@ -2,11 +2,11 @@ import request from 'supertest';
 import { sql } from 'kysely';
 import type { Clock } from '../../../src/clock';
 import { runReportTick } from '../../../src/reports/report.service';
-import { reportShareToken } from '../../../src/surveys/keyed-hash';
+import { reportShareToken } from '../../../src/platform/keyed-hash';
 import {
   recordScheduleRun,
   registerScheduleRuns,
-} from '../../../src/surveys/schedule-runs.service';
+} from '../../../src/platform/schedule-runs.service';
 import {
   bearer,
   buildApiKey,

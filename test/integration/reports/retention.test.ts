@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { sql } from 'kysely';
-import { emailKeyedHash } from '../../../src/surveys/keyed-hash';
-import { applyRetention } from '../../../src/surveys/retention.service';
+import { emailKeyedHash } from '../../../src/platform/keyed-hash';
+import { applyRetention } from '../../../src/contacts/retention.service';
 import { bearer, buildSurvey, buildWorkspace } from '../../support/factories';
 import { createTestWorld } from '../../support/test-context';
 import type { TestWorld } from '../../support/test-context';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import { rebuildRollups } from '../../../src/surveys/rollup.repository';
-import { mergeRollups, rebuildRequestedRollups } from '../../../src/surveys/rollup.service';
+import { rebuildRollups } from '../../../src/analytics/rollup.repository';
+import { mergeRollups, rebuildRequestedRollups } from '../../../src/analytics/rollup.service';
 import request from 'supertest';
 import { bearer, buildResponse, buildSurvey, buildWorkspace } from '../../support/factories';
 import { createTestWorld } from '../../support/test-context';

@@ -1,4 +1,4 @@
-import { isSampledIn } from '../../../src/surveys/sampling';
+import { isSampledIn } from '../../../src/dispatch/sampling';
 import { localDay, nextSendTime, zonedTimeToUtc } from '../../../src/surveys/send-window';
 import type { SendWindow } from '../../../src/surveys/send-window';
 

@@ -1,0 +1,352 @@
+import type { Kysely } from 'kysely';
+import type { Database, FlagReason, SurveyKind } from '../../db/schema';
+import type { Clock } from '../clock';
+import type { Queues } from '../jobs/queues';
+import type { Logger } from '../logger';
+import { AppError, NotFoundError, ValidationError } from '../errors';
+import { resolveLocale } from '../surveys/i18n';
+import type { Locale } from '../surveys/i18n/types';
+import { findInvitationByTokenHash } from '../dispatch/invitation.repository';
+import { isValidScore, SCALES } from '../surveys/scales';
+import { emitDelightedUnsubscribe } from '../webhooks/formats/delighted';
+import { withTextOverrides } from '../surveys/text-overrides';
+import { resolveTexts } from '../surveys/texts';
+import type { ResolvedTexts } from '../surveys/texts';
+import { applyResponseEffects, enqueuePendingJobs } from './response-effects';
+import type { EffectDeps } from './response-effects';
+import {
+  honeypotHitBetween,
+  insertInvitationResponse,
+  insertLinkFetch,
+  lockResponseByInvitation,
+  updateResponse,
+} from './response.repository';
+import type { ResponseRow } from './response.repository';
+import { hashToken } from '../platform/tokens';
+
+export class SurveyGoneError extends AppError {
+  override name = 'SurveyGoneError';
+  constructor(readonly locale: Locale) {
+    super(410, 'survey_closed', 'This survey is closed or its link has expired.');
+  }
+}
+
+export class InvalidScoreError extends ValidationError {
+  override name = 'InvalidScoreError';
+  constructor(
+    readonly locale: Locale,
+    kind: SurveyKind,
+  ) {
+    const { min, max } = SCALES[kind];
+    super([
+      { field: 'score', issue: `must be a whole number from ${min} to ${max}`, location: 'params' },
+    ]);
+  }
+}
+
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,100}$/;
+
+export interface OpenInvitation {
+  invitationId: string;
+  workspaceId: string;
+  surveyId: string;
+  contactId: string | null;
+  kind: SurveyKind;
+  locale: Locale;
+  texts: ResolvedTexts;
+  response: { score: number; comment: string | null } | null;
+}
+
+/** Finds the invitation behind a survey link; 404 for unknown tokens, 410 once closed or expired. */
+export async function openInvitation(
+  db: Kysely<Database>,
+  clock: Clock,
+  token: string,
+): Promise<OpenInvitation> {
+  if (!TOKEN_SHAPE.test(token)) {
+    throw new NotFoundError('survey_link_not_found', 'This survey link does not exist.');
+  }
+  const row = await findInvitationByTokenHash(db, hashToken(token));
+  if (!row) {
+    throw new NotFoundError('survey_link_not_found', 'This survey link does not exist.');
+  }
+  const locale = resolveLocale(row.locale, 'en');
+  const expired = row.expires_at !== null && row.expires_at <= clock.now();
+  if (row.survey_status === 'closed' || expired) {
+    throw new SurveyGoneError(locale);
+  }
+  const response = await db
+    .selectFrom('responses')
+    .select(['score', 'comment'])
+    .where('invitation_id', '=', row.id)
+    .where('workspace_id', '=', row.workspace_id)
+    .executeTakeFirst();
+  return {
+    invitationId: row.id,
+    workspaceId: row.workspace_id,
+    surveyId: row.survey_id,
+    contactId: row.contact_id,
+    kind: row.kind,
+    locale,
+    texts: (() => {
+      const o = withTextOverrides(
+        row.texts,
+        locale,
+        row.company_name ?? row.workspace_name,
+        row.text_overrides,
+      );
+      return resolveTexts(row.kind, o.texts, locale, o.company);
+    })(),
+    response: response ?? null,
+  };
+}
+
+/** Parses a score from a URL segment or form field; anything but an in-range integer is refused. */
+export function parseScore(open: OpenInvitation, raw: unknown): number {
+  const score = typeof raw === 'string' && /^\d{1,2}$/.test(raw) ? Number(raw) : NaN;
+  if (!isValidScore(open.kind, score)) {
+    throw new InvalidScoreError(open.locale, open.kind);
+  }
+  return score;
+}
+
+export interface CollectorDeps extends EffectDeps {
+  db: Kysely<Database>;
+  queues: Queues;
+  logger?: Logger;
+  config: EffectDeps['config'] & {
+    SCANNER_WINDOW_SECONDS: number;
+    WEBHOOK_ATTEMPTS: number;
+    WEBHOOK_BACKOFF_MS: number;
+  };
+}
+
+/** Runs one change to an invitation's response in a transaction, then enqueues its effects. */
+async function changeResponse(
+  deps: CollectorDeps,
+  open: OpenInvitation,
+  change: (
+    trx: Kysely<Database>,
+    current: ResponseRow | undefined,
+    now: Date,
+  ) => Promise<ResponseRow | undefined>,
+): Promise<ResponseRow | undefined> {
+  const now = deps.clock.now();
+  const { row, jobs } = await deps.db.transaction().execute(async (trx) => {
+    const current = await lockResponseByInvitation(trx, open.workspaceId, open.invitationId);
+    const updated = await change(trx, current, now);
+    if (!updated) {
+      return { row: current, jobs: [] };
+    }
+    return {
+      row: updated,
+      jobs: await applyResponseEffects(trx, deps, open.kind, current, updated),
+    };
+  });
+  await enqueuePendingJobs(deps, jobs, {
+    webhookAttempts: deps.config.WEBHOOK_ATTEMPTS,
+    webhookBackoffMs: deps.config.WEBHOOK_BACKOFF_MS,
+  });
+  return row;
+}
+
+/** The invitation's response, creating a provisional one (score from the link) if none exists. */
+async function ensureResponse(
+  trx: Kysely<Database>,
+  open: OpenInvitation,
+  current: ResponseRow | undefined,
+  score: number,
+  now: Date,
+): Promise<{ row: ResponseRow; created: boolean }> {
+  if (current) {
+    return { row: current, created: false };
+  }
+  const inserted = await insertInvitationResponse(trx, {
+    workspaceId: open.workspaceId,
+    surveyId: open.surveyId,
+    invitationId: open.invitationId,
+    contactId: open.contactId,
+    score,
+    locale: open.locale,
+    now,
+  });
+  if (inserted) {
+    return { row: inserted, created: true };
+  }
+  // A parallel click inserted first; its row is committed now, so lock and use it.
+  const row = await lockResponseByInvitation(trx, open.workspaceId, open.invitationId);
+  if (!row) {
+    throw new Error('response vanished during insert');
+  }
+  return { row, created: false };
+}
+
+const AUTOMATIC_FLAGS: ReadonlySet<FlagReason> = new Set(['scanner_burst', 'honeypot']);
+
+/**
+ * A score link was fetched (`GET /s/:token/:score`): by a person, or by a mail scanner that
+ * opens every link. The score is stored but stays provisional until a human signal. Two
+ * different score links within SCANNER_WINDOW_SECONDS, or a honeypot hit in that window,
+ * flag the response as a scanner's.
+ */
+export async function recordLinkFetch(
+  deps: CollectorDeps,
+  open: OpenInvitation,
+  score: number,
+): Promise<ResponseRow | undefined> {
+  const windowMs = deps.config.SCANNER_WINDOW_SECONDS * 1000;
+  return changeResponse(deps, open, async (trx, current, now) => {
+    await insertLinkFetch(trx, { ...ids(open), kind: 'score', score, at: now });
+    const { row, created } = await ensureResponse(trx, open, current, score, now);
+    const burst =
+      !created &&
+      row.last_link_at !== null &&
+      row.last_link_score !== null &&
+      row.last_link_score !== score &&
+      now.getTime() - row.last_link_at.getTime() <= windowMs;
+    const honeypot =
+      !burst &&
+      (await honeypotHitBetween(
+        trx,
+        open.workspaceId,
+        open.invitationId,
+        new Date(now.getTime() - windowMs),
+        now,
+      ));
+    const flag: FlagReason | null = row.flagged
+      ? null
+      : burst
+        ? 'scanner_burst'
+        : honeypot
+          ? 'honeypot'
+          : null;
+    return updateResponse(trx, open.workspaceId, row.id, {
+      score,
+      last_link_score: score,
+      last_link_at: now,
+      updated_at: now,
+      ...(flag ? { flagged: true, flag_reason: flag, flagged_at: now } : {}),
+    });
+  });
+}
+
+/**
+ * The follow-up page's stylesheet beacon was fetched: the page was rendered by a browser, a
+ * human signal that bare link scanners do not give. It confirms a provisional response; it
+ * does not clear a flag (a rendering scanner that hit several links stays excluded).
+ */
+export async function recordPageBeacon(deps: CollectorDeps, open: OpenInvitation): Promise<void> {
+  await changeResponse(deps, open, async (trx, current, now) => {
+    await insertLinkFetch(trx, { ...ids(open), kind: 'page', at: now });
+    if (!current || current.status === 'counted') {
+      return undefined;
+    }
+    return updateResponse(trx, open.workspaceId, current.id, {
+      status: 'counted',
+      confirmed_at: now,
+      confirmed_via: 'page',
+      updated_at: now,
+    });
+  });
+}
+
+/**
+ * The hidden honeypot link of the email was fetched: no person can see it, so a scanner
+ * is at work. A link-only response fetched within the scanner window is flagged.
+ */
+export async function recordHoneypot(deps: CollectorDeps, open: OpenInvitation): Promise<void> {
+  const windowMs = deps.config.SCANNER_WINDOW_SECONDS * 1000;
+  await changeResponse(deps, open, async (trx, current, now) => {
+    await insertLinkFetch(trx, { ...ids(open), kind: 'honeypot', at: now });
+    if (
+      !current ||
+      current.flagged ||
+      current.confirmed_via === 'form' ||
+      current.last_link_at === null ||
+      now.getTime() - current.last_link_at.getTime() > windowMs
+    ) {
+      return undefined;
+    }
+    return updateResponse(trx, open.workspaceId, current.id, {
+      flagged: true,
+      flag_reason: 'honeypot',
+      flagged_at: now,
+      updated_at: now,
+    });
+  });
+}
+
+/**
+ * The follow-up form was submitted: the human signal. The response counts from now on, the
+ * score is the one chosen on the page, and an automatic scanner flag is cleared because the
+ * score no longer comes from a fetched link. A manager's manual flag stays.
+ * A comment given as `undefined` keeps the old one.
+ */
+export async function recordAnswer(
+  deps: CollectorDeps,
+  open: OpenInvitation,
+  answer: { score: number; comment?: string | undefined },
+): Promise<ResponseRow | undefined> {
+  const comment = answer.comment === undefined ? undefined : answer.comment.trim() || null;
+  return changeResponse(deps, open, async (trx, current, now) => {
+    await insertLinkFetch(trx, { ...ids(open), kind: 'form', score: answer.score, at: now });
+    const { row } = await ensureResponse(trx, open, current, answer.score, now);
+    const clearFlag =
+      row.flagged && row.flag_reason !== null && AUTOMATIC_FLAGS.has(row.flag_reason);
+    await trx
+      .updateTable('invitations')
+      .set({ answered_at: now })
+      .where('id', '=', open.invitationId)
+      .where('workspace_id', '=', open.workspaceId)
+      .where('answered_at', 'is', null)
+      .execute();
+    return updateResponse(trx, open.workspaceId, row.id, {
+      score: answer.score,
+      ...(comment === undefined ? {} : { comment }),
+      status: 'counted',
+      confirmed_via: 'form',
+      confirmed_at: row.confirmed_at ?? now,
+      updated_at: now,
+      ...(clearFlag ? { flagged: false, flag_reason: null, flagged_at: null } : {}),
+    });
+  });
+}
+
+function ids(open: OpenInvitation) {
+  return { workspaceId: open.workspaceId, invitationId: open.invitationId };
+}
+
+/** One-click unsubscribe (RFC 8058): idempotent, keyed by the invitation token. */
+export async function unsubscribeByToken(db: Kysely<Database>, clock: Clock, token: string) {
+  if (!TOKEN_SHAPE.test(token)) {
+    throw new NotFoundError('survey_link_not_found', 'This link does not exist.');
+  }
+  const row = await findInvitationByTokenHash(db, hashToken(token));
+  if (!row?.contact_id) {
+    throw new NotFoundError('survey_link_not_found', 'This link does not exist.');
+  }
+  const contactId = row.contact_id;
+  await db.transaction().execute(async (trx) => {
+    const now = clock.now();
+    const done = await trx
+      .updateTable('contacts')
+      .set({ unsubscribed_at: now })
+      .where('id', '=', contactId)
+      .where('workspace_id', '=', row.workspace_id)
+      .where('unsubscribed_at', 'is', null)
+      .executeTakeFirst();
+    if (done.numUpdatedRows > 0n) {
+      // Delighted-format webhooks hear of it; the sweep-collector task enqueues the delivery.
+      await emitDelightedUnsubscribe(trx, row.workspace_id, contactId, now);
+    }
+  });
+  return { locale: resolveLocale(row.locale, 'en') };
+}
+
+export async function localeForToken(db: Kysely<Database>, token: string): Promise<Locale | null> {
+  if (!TOKEN_SHAPE.test(token)) {
+    return null;
+  }
+  const row = await findInvitationByTokenHash(db, hashToken(token));
+  return row ? resolveLocale(row.locale, 'en') : null;
+}

@@ -1,0 +1,268 @@
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Database, Survey } from '../../db/schema';
+import { NotFoundError, ValidationError } from '../errors';
+import { resolveLocale } from '../surveys/i18n';
+import { applyResponseEffects, enqueuePendingJobs } from '../collector/response-effects';
+import type { ResponseDeps } from '../collector/response.service';
+import {
+  lockResponseById,
+  selectResponses,
+  updateResponse,
+} from '../collector/response.repository';
+import type { ResponseListRow } from '../collector/response.repository';
+import { isValidScore, SCALES } from '../surveys/scales';
+import { findDelightedSurvey, selectPeople } from './delighted.repository';
+import type {
+  CreateSurveyResponseBody,
+  ListSurveyResponsesQuery,
+  UpdateSurveyResponseBody,
+} from './delighted.schemas';
+import { resolvePerson, toPersonDto, unix } from './person.service';
+
+type Expand = ('person' | 'notes')[];
+
+const invalid = (field: string, issue: string, location: 'body' | 'query' = 'body') =>
+  new ValidationError([{ field, issue, location }]);
+
+/** The surveys a Delighted "project" reads: `trend` names one, else the Delighted survey. */
+export async function surveyForTrend(
+  db: Kysely<Database>,
+  workspaceId: string,
+  trend: string | undefined,
+): Promise<Survey | undefined> {
+  if (trend) {
+    const survey = await db
+      .selectFrom('surveys')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', trend)
+      .executeTakeFirst();
+    if (!survey) {
+      throw invalid('trend', 'is not a trend of this account', 'query');
+    }
+    return survey;
+  }
+  return findDelightedSurvey(db, workspaceId);
+}
+
+async function expandRows(
+  db: Kysely<Database>,
+  workspaceId: string,
+  rows: ResponseListRow[],
+  expand: Expand,
+  publicUrl: string,
+) {
+  const contactIds = [...new Set(rows.flatMap((r) => (r.contact_id ? [r.contact_id] : [])))];
+  const people =
+    expand.includes('person') && contactIds.length
+      ? await selectPeople(db, workspaceId).where('c.id', 'in', contactIds).execute()
+      : [];
+  const byId = new Map(people.map((p) => [p.id, toPersonDto(p)]));
+  const notes =
+    expand.includes('notes') && rows.length ? await notesFor(db, workspaceId, rows) : [];
+  return rows.map((r) => ({
+    id: r.id,
+    person: r.contact_id ? (byId.get(r.contact_id) ?? r.contact_id) : null,
+    survey_type: r.survey_kind,
+    score: r.score,
+    comment: r.comment,
+    permalink: `${publicUrl}/api/responses/${r.id}`,
+    created_at: unix(r.created_at),
+    updated_at: unix(r.updated_at),
+    person_properties: r.segment,
+    ...(expand.includes('notes')
+      ? {
+          notes: notes
+            .filter((n) => n.response_id === r.id)
+            .map((n) => ({
+              id: n.id,
+              text: n.body,
+              user_email: null,
+              created_at: unix(n.created_at),
+            })),
+        }
+      : {}),
+    tags: r.tags,
+    additional_answers: [] as unknown[],
+  }));
+}
+
+async function notesFor(db: Kysely<Database>, workspaceId: string, rows: ResponseListRow[]) {
+  return db
+    .selectFrom('followup_notes as n')
+    .innerJoin('followup_cases as c', 'c.id', 'n.case_id')
+    .select(['n.id', 'n.body', 'n.created_at', 'c.response_id'])
+    .where('n.workspace_id', '=', workspaceId)
+    .where(
+      'c.response_id',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .orderBy('n.created_at')
+    .execute();
+}
+
+/** Delighted lists what Glas counts: confirmed, not flagged as a scanner (counted_responses). */
+function countedOnly(db: Kysely<Database>, workspaceId: string) {
+  return selectResponses(db, workspaceId, { status: 'counted', flagged: false });
+}
+
+export async function listSurveyResponses(
+  db: Kysely<Database>,
+  workspaceId: string,
+  publicUrl: string,
+  q: ListSurveyResponsesQuery,
+) {
+  const survey = await surveyForTrend(db, workspaceId, q.trend);
+  if (!survey) {
+    return [];
+  }
+  let query = countedOnly(db, workspaceId).where('r.survey_id', '=', survey.id);
+  if (q.since) {
+    query = query.where('r.created_at', '>=', q.since);
+  }
+  if (q.until) {
+    query = query.where('r.created_at', '<=', q.until);
+  }
+  if (q.updated_since) {
+    query = query.where('r.updated_at', '>=', q.updated_since);
+  }
+  if (q.updated_until) {
+    query = query.where('r.updated_at', '<=', q.updated_until);
+  }
+  if (q.person_id) {
+    query = /^[0-9a-f-]{36}$/i.test(q.person_id)
+      ? query.where('r.contact_id', '=', q.person_id)
+      : query.where(sql<boolean>`false`);
+  }
+  if (q.person_email) {
+    query = query.where(sql<string>`lower(c.email)`, '=', q.person_email.toLowerCase());
+  }
+  const [direction, column] = q.order.split(':') as ['asc' | 'desc', string | undefined];
+  const by = column === 'updated_at' ? 'r.updated_at' : 'r.created_at';
+  const rows = await query
+    .orderBy(by, direction)
+    .orderBy('r.id', direction)
+    .limit(q.per_page)
+    .offset((q.page - 1) * q.per_page)
+    .execute();
+  return expandRows(db, workspaceId, rows, q.expand, publicUrl);
+}
+
+async function requireResponse(db: Kysely<Database>, workspaceId: string, id: string) {
+  const row = /^[0-9a-f-]{36}$/i.test(id)
+    ? await selectResponses(db, workspaceId, {}).where('r.id', '=', id).executeTakeFirst()
+    : undefined;
+  if (!row) {
+    throw new NotFoundError('response_not_found', 'No such survey response.');
+  }
+  return row;
+}
+
+export async function getSurveyResponse(
+  db: Kysely<Database>,
+  workspaceId: string,
+  publicUrl: string,
+  id: string,
+  expand: Expand,
+) {
+  const row = await requireResponse(db, workspaceId, id);
+  const [dto] = await expandRows(db, workspaceId, [row], expand, publicUrl);
+  return dto;
+}
+
+function checkScore(kind: Survey['kind'], score: number) {
+  if (!isValidScore(kind, score)) {
+    const { min, max } = SCALES[kind];
+    throw invalid('score', `must be a whole number from ${min} to ${max}`);
+  }
+}
+
+/**
+ * POST /v1/survey_responses: a response collected outside Glas for a known person. It counts
+ * at once and has the same effects as one given in an email (webhooks, follow-up case).
+ */
+export async function createSurveyResponse(
+  deps: ResponseDeps & { publicUrl: string },
+  workspaceId: string,
+  body: CreateSurveyResponseBody,
+  expand: Expand,
+) {
+  const survey = await findDelightedSurvey(deps.db, workspaceId);
+  if (!survey) {
+    throw invalid('survey', 'this account has no active NPS survey to record responses in');
+  }
+  checkScore(survey.kind, body.score);
+  const now = deps.clock.now();
+  if (body.created_at && body.created_at > now) {
+    throw invalid('created_at', 'is in the future');
+  }
+  const contact = await resolvePerson(deps.db, workspaceId, { id: body.person }).catch(() => {
+    throw invalid('person', 'is not a person of this account');
+  });
+  const createdAt = body.created_at ?? now;
+  const { id, jobs } = await deps.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('responses')
+      .values({
+        workspace_id: workspaceId,
+        survey_id: survey.id,
+        contact_id: contact.id,
+        score: body.score,
+        comment: body.comment?.trim() || null,
+        locale: resolveLocale(contact.locale, 'en'),
+        segment: JSON.stringify({ ...contact.properties, ...(body.person_properties ?? {}) }),
+        source: 'api',
+        status: 'counted',
+        confirmed_at: now,
+        created_at: createdAt,
+        updated_at: createdAt,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return { id: row.id, jobs: await applyResponseEffects(trx, deps, survey.kind, undefined, row) };
+  });
+  await enqueuePendingJobs(deps, jobs, {
+    webhookAttempts: deps.config.WEBHOOK_ATTEMPTS,
+    webhookBackoffMs: deps.config.WEBHOOK_BACKOFF_MS,
+  });
+  return getSurveyResponse(deps.db, workspaceId, deps.publicUrl, id, expand);
+}
+
+/** PUT /v1/survey_responses/:id: changes score, comment or properties; announces the update. */
+export async function updateSurveyResponse(
+  deps: ResponseDeps & { publicUrl: string },
+  workspaceId: string,
+  id: string,
+  body: UpdateSurveyResponseBody,
+  expand: Expand,
+) {
+  const current = await requireResponse(deps.db, workspaceId, id);
+  if (body.score !== undefined) {
+    checkScore(current.survey_kind, body.score);
+  }
+  if (body.person !== undefined && body.person !== current.contact_id) {
+    throw invalid('person', 'cannot be changed');
+  }
+  const jobs = await deps.db.transaction().execute(async (trx) => {
+    const before = await lockResponseById(trx, workspaceId, id);
+    if (!before) {
+      throw new NotFoundError('response_not_found', 'No such survey response.');
+    }
+    const after = await updateResponse(trx, workspaceId, id, {
+      ...(body.score !== undefined ? { score: body.score } : {}),
+      ...(body.comment !== undefined ? { comment: body.comment?.trim() || null } : {}),
+      ...(body.person_properties
+        ? { segment: JSON.stringify({ ...before.segment, ...body.person_properties }) }
+        : {}),
+      updated_at: deps.clock.now(),
+    });
+    return applyResponseEffects(trx, deps, current.survey_kind, before, after);
+  });
+  await enqueuePendingJobs(deps, jobs, {
+    webhookAttempts: deps.config.WEBHOOK_ATTEMPTS,
+    webhookBackoffMs: deps.config.WEBHOOK_BACKOFF_MS,
+  });
+  return getSurveyResponse(deps.db, workspaceId, deps.publicUrl, id, expand);
+}

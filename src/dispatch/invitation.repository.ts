@@ -1,0 +1,233 @@
+import type { Kysely } from 'kysely';
+import { afterCursor } from '../platform/cursor';
+import type { Database, Invitation, NewInvitation } from '../../db/schema';
+
+/** Inserts the invitation unless this event already produced one for this survey. */
+export async function insertInvitation(
+  db: Kysely<Database>,
+  values: NewInvitation,
+): Promise<Invitation | undefined> {
+  return db
+    .insertInto('invitations')
+    .values(values)
+    .onConflict((oc) => oc.columns(['survey_id', 'event_id']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function insertOutboxRow(
+  db: Kysely<Database>,
+  row: {
+    workspaceId: string;
+    invitationId: string;
+    availableAt: Date;
+    topic?: 'send-invitation' | 'send-reminder';
+  },
+): Promise<void> {
+  await db
+    .insertInto('outbox')
+    .values({
+      workspace_id: row.workspaceId,
+      topic: row.topic ?? 'send-invitation',
+      aggregate_id: row.invitationId,
+      available_at: row.availableAt,
+    })
+    .execute();
+}
+
+export async function findInvitationById(db: Kysely<Database>, workspaceId: string, id: string) {
+  return db
+    .selectFrom('invitations')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export interface InvitationFilter {
+  status?: Invitation['status'] | undefined;
+  skipReason?: string | undefined;
+  surveyId?: string | undefined;
+  contactId?: string | undefined;
+  eventId?: string | undefined;
+  after?: { createdAt: Date; id: string } | undefined;
+  limit: number;
+}
+
+export async function listInvitations(
+  db: Kysely<Database>,
+  workspaceId: string,
+  f: InvitationFilter,
+): Promise<Invitation[]> {
+  let query = db.selectFrom('invitations').selectAll().where('workspace_id', '=', workspaceId);
+  if (f.status) {
+    query = query.where('status', '=', f.status);
+  }
+  if (f.skipReason) {
+    query = query.where('skip_reason', '=', f.skipReason);
+  }
+  if (f.surveyId) {
+    query = query.where('survey_id', '=', f.surveyId);
+  }
+  if (f.contactId) {
+    query = query.where('contact_id', '=', f.contactId);
+  }
+  if (f.eventId) {
+    query = query.where('event_id', '=', f.eventId);
+  }
+  if (f.after) {
+    query = query.where(afterCursor(f.after));
+  }
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
+}
+
+/** Counts per status and skip reason, computed in SQL. */
+export async function countInvitations(
+  db: Kysely<Database>,
+  workspaceId: string,
+  f: { surveyId?: string | undefined; from?: Date | undefined; to?: Date | undefined },
+) {
+  let query = db
+    .selectFrom('invitations')
+    .select(['status', 'skip_reason', (eb) => eb.fn.countAll<string>().as('count')])
+    .where('workspace_id', '=', workspaceId);
+  if (f.surveyId) {
+    query = query.where('survey_id', '=', f.surveyId);
+  }
+  if (f.from) {
+    query = query.where('created_at', '>=', f.from);
+  }
+  if (f.to) {
+    query = query.where('created_at', '<', f.to);
+  }
+  return query.groupBy(['status', 'skip_reason']).execute();
+}
+
+/**
+ * Claims a scheduled invitation for sending (the idempotency guard for the send job):
+ * only one caller gets the row back; everyone else sees it already taken.
+ */
+export async function claimInvitation(
+  db: Kysely<Database>,
+  workspaceId: string,
+  id: string,
+  tokenHash: string,
+  now: Date,
+): Promise<Invitation | undefined> {
+  return db
+    .updateTable('invitations')
+    .set((eb) => ({
+      status: 'sending',
+      claimed_at: now,
+      token_hash: tokenHash,
+      attempts: eb('attempts', '+', 1),
+    }))
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('status', '=', 'scheduled')
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function markInvitation(
+  db: Kysely<Database>,
+  id: string,
+  from: Invitation['status'],
+  values: Partial<
+    Pick<Invitation, 'status' | 'sent_at' | 'message_id' | 'last_error' | 'skip_reason'>
+  >,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('invitations')
+    .set(values)
+    .where('id', '=', id)
+    .where('status', '=', from)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Claims a scheduled reminder (reminder_status scheduled → sending); one caller wins. */
+export async function claimReminder(
+  db: Kysely<Database>,
+  workspaceId: string,
+  id: string,
+  now: Date,
+): Promise<Invitation | undefined> {
+  return db
+    .updateTable('invitations')
+    .set({ reminder_status: 'sending', reminder_claimed_at: now })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('reminder_status', '=', 'scheduled')
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function markReminder(
+  db: Kysely<Database>,
+  id: string,
+  values: Partial<
+    Pick<Invitation, 'reminder_status' | 'reminder_sent_at' | 'reminder_skip_reason' | 'last_error'>
+  >,
+): Promise<void> {
+  await db
+    .updateTable('invitations')
+    .set(values)
+    .where('id', '=', id)
+    .where('reminder_status', '=', 'sending')
+    .execute();
+}
+
+export async function insertInvitationToken(
+  db: Kysely<Database>,
+  row: { workspaceId: string; invitationId: string; tokenHash: string; now: Date },
+): Promise<void> {
+  await db
+    .insertInto('invitation_tokens')
+    .values({
+      token_hash: row.tokenHash,
+      workspace_id: row.workspaceId,
+      invitation_id: row.invitationId,
+      purpose: 'reminder',
+      created_at: row.now,
+    })
+    .execute();
+}
+
+/** The invitation behind a link token: the first token on the row, later ones (reminders) in invitation_tokens. */
+export async function findInvitationByTokenHash(db: Kysely<Database>, tokenHash: string) {
+  return db
+    .selectFrom('invitations')
+    .innerJoin('surveys', 'surveys.id', 'invitations.survey_id')
+    .innerJoin('workspaces', 'workspaces.id', 'invitations.workspace_id')
+    .select([
+      'invitations.id',
+      'invitations.workspace_id',
+      'invitations.survey_id',
+      'invitations.contact_id',
+      'invitations.status',
+      'invitations.locale',
+      'invitations.segment',
+      'invitations.text_overrides',
+      'invitations.expires_at',
+      'surveys.kind',
+      'surveys.status as survey_status',
+      'surveys.texts',
+      'workspaces.company_name',
+      'workspaces.name as workspace_name',
+    ])
+    .where((eb) =>
+      eb.or([
+        eb('invitations.token_hash', '=', tokenHash),
+        eb(
+          'invitations.id',
+          '=',
+          eb
+            .selectFrom('invitation_tokens')
+            .select('invitation_tokens.invitation_id')
+            .where('invitation_tokens.token_hash', '=', tokenHash),
+        ),
+      ]),
+    )
+    .executeTakeFirst();
+}
