@@ -9,6 +9,7 @@ import { findRules, insertCase } from '../followups/followup.repository';
 import type { ResponseRow } from './response.repository';
 import { updateResponse } from './response.repository';
 import { toResponseDto } from './response.schemas';
+import { isLowScore } from '../surveys/scales';
 import { insertDeliveriesForEvent, markDeliveriesEnqueued } from '../webhooks/webhook.repository';
 
 /** Work to hand to BullMQ once the transaction has committed (never inside it). */
@@ -24,18 +25,6 @@ export interface EffectDeps {
 /** The one rule for what scores count; the SQL view `counted_responses` says the same. */
 export function countsInScores(row: Pick<ResponseRow, 'status' | 'flagged'>): boolean {
   return row.status === 'counted' && !row.flagged;
-}
-
-/** Detractor (NPS 0–6), CSAT ≤ 2 or CES ≤ 3 opens a follow-up case. */
-export function needsFollowup(kind: SurveyKind, score: number): boolean {
-  switch (kind) {
-    case 'nps':
-      return score <= 6;
-    case 'csat':
-      return score <= 2;
-    case 'ces':
-      return score <= 3;
-  }
 }
 
 function changed(before: ResponseRow | undefined, after: ResponseRow): boolean {
@@ -178,7 +167,7 @@ export async function applyResponseEffects(
     );
     await emitDelighted(trx, deps, 'survey_response.updated', kind, row, now, jobs);
   }
-  if (countsInScores(row) && needsFollowup(kind, row.score)) {
+  if (countsInScores(row) && isLowScore(kind, row.score)) {
     await openCase(trx, deps, row, now, jobs);
   }
   return jobs;

@@ -10,6 +10,7 @@ import {
 import type { Cell } from '../analytics/metrics.schemas';
 import { getSurveyMetrics } from '../analytics/metrics.service';
 import { addDays } from '../platform/periods';
+import { LOW_SCORE_MAX } from '../surveys/scales';
 import { SCORE_SLOTS } from '../analytics/rollup.repository';
 import { listActionRows, toActionDto } from './action.service';
 import { closedLoopOf, reportableSurveys } from './monthly-report';
@@ -28,13 +29,10 @@ type Range = { from: Date; to: Date };
 type Owner = WeeklyItem['suggestedOwner'];
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
-/** Responses that cost the score: NPS detractors (0–6), CSAT 1–3, CES 1–4. */
+/** Low scores (the rule follow-up cases use): counts are indexed by score. */
 function unhappy(kind: Survey['kind'], counts: readonly number[]): number {
-  return sum(
-    kind === 'nps' ? counts.slice(0, 7) : kind === 'csat' ? counts.slice(1, 4) : counts.slice(1, 5),
-  );
+  return sum(counts.slice(0, LOW_SCORE_MAX[kind] + 1));
 }
-const unhappyMax = (kind: Survey['kind']) => (kind === 'nps' ? 6 : kind === 'csat' ? 3 : 4);
 
 async function unhappyQuotes(
   db: Kysely<Database>,
@@ -50,7 +48,7 @@ async function unhappyQuotes(
     .where('survey_id', '=', survey.id)
     .where('created_at', '>=', range.from)
     .where('created_at', '<', range.to)
-    .where('score', '<=', unhappyMax(survey.kind))
+    .where('score', '<=', LOW_SCORE_MAX[survey.kind])
     .where('comment', 'is not', null)
     .where('comment', '<>', '');
   if (segment) {
