@@ -11,6 +11,7 @@ import { createLogger } from './logger';
 import { createMetrics } from './platform/prometheus';
 import type { Metrics } from './platform/prometheus';
 import { createQueues, queueConnection } from './jobs/queues';
+import { registerQueueGauge } from './jobs/queue-metrics';
 import type { Queues } from './jobs/queues';
 import { emailHasher } from './platform/keyed-hash';
 import type { EmailHasher } from './platform/keyed-hash';
@@ -62,7 +63,8 @@ export function createContext(config: Config, options: ContextOptions = {}): App
     (config.SMTP_URL && !config.DEV_MAILBOX
       ? createSmtpMailer(config.SMTP_URL, config.MAIL_FROM, dkimFromConfig(config))
       : createDevMailboxMailer(db, config.MAIL_FROM));
-  const metrics = createMetrics(queues);
+  const metrics = createMetrics();
+  registerQueueGauge(metrics.registry, queues);
 
   let closed = false;
   return {

@@ -8,6 +8,7 @@ import { mergeRollups, rebuildRequestedRollups } from '../analytics/rollup.servi
 import { scheduleReminders } from '../dispatch/reminder.service';
 import { recordScheduleRun } from '../platform/schedule-runs.service';
 import { runReportTick } from '../reports/report.service';
+import { purgeExpiredSessions } from '../workspaces/session.service';
 import type { JobPayloads } from './queues';
 
 /** Periodic upkeep; each task is idempotent, so a duplicate run is harmless. */
@@ -31,6 +32,14 @@ export async function maintenanceJob(ctx: AppContext, job: Job<JobPayloads['main
       const result = await applyRetention(ctx.db, ctx.clock, ctx.hashEmail);
       ctx.logger.info(result, 'retention applied');
       return result;
+    }
+    case 'purge-sessions': {
+      const purged = await purgeExpiredSessions(ctx.db, ctx.clock, {
+        idleMinutes: ctx.config.SESSION_IDLE_MINUTES,
+        absoluteHours: ctx.config.SESSION_ABSOLUTE_HOURS,
+      });
+      ctx.logger.info({ purged }, 'expired sessions purged');
+      return { purged };
     }
     case 'merge-rollups': {
       const merged = await mergeRollups(ctx.db);

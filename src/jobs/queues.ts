@@ -19,6 +19,7 @@ export type MaintenanceTask =
   | 'schedule-reminders'
   | 'merge-rollups'
   | 'retention'
+  | 'purge-sessions'
   | 'report-tick'
   | 'autopilot';
 

@@ -1,6 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Queues } from '../jobs/queues';
-import { QUEUE_NAMES } from '../jobs/queues';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
   registry: Registry;
@@ -12,7 +10,7 @@ export interface Metrics {
 }
 
 /** One registry per context, so tests can build many contexts in one process. */
-export function createMetrics(queues: Queues): Metrics {
+export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'glas_' });
   const httpRequests = new Counter({
@@ -44,27 +42,6 @@ export function createMetrics(queues: Queues): Metrics {
     name: 'glas_quota_alerts_total',
     help: 'Workspaces that reached their daily send quota (once per workspace and day)',
     registers: [registry],
-  });
-  new Gauge({
-    name: 'glas_queue_jobs',
-    help: 'Jobs per queue and state',
-    labelNames: ['queue', 'state'] as const,
-    registers: [registry],
-    async collect() {
-      this.reset();
-      for (const name of QUEUE_NAMES) {
-        try {
-          const counts = await queues
-            .get(name)
-            .getJobCounts('waiting', 'active', 'delayed', 'failed');
-          for (const [state, value] of Object.entries(counts)) {
-            this.set({ queue: name, state }, value);
-          }
-        } catch {
-          // Redis away: the gauge is simply absent; /readyz reports the outage.
-        }
-      }
-    },
   });
   return { registry, httpRequests, httpDuration, mailsSent, eventsIngested, quotaAlerts };
 }
