@@ -1,12 +1,31 @@
 import { z } from 'zod';
-import {
-  contactInputSchema,
-  contactEmailSchema,
-  contactLocaleSchema,
-  propertiesSchema,
-  timeZoneSchema,
-} from '../dispatch/event.schemas';
+import { timeZoneSchema } from '../platform/schemas';
 import { headerSafeText } from '../surveys/survey.schemas';
+
+const propertyValue = z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]);
+export const propertiesSchema = z
+  .record(z.string().min(1).max(64), propertyValue)
+  .refine((p) => Object.keys(p).length <= 50, 'at most 50 properties');
+
+export const contactEmailSchema = z
+  .email()
+  .max(254)
+  .refine((s) => !/[\r\n\0]/.test(s), 'must not contain line breaks');
+
+export const contactLocaleSchema = z
+  .string()
+  .min(2)
+  .max(35)
+  .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, 'a BCP 47 tag');
+
+export const contactInputSchema = z.strictObject({
+  email: contactEmailSchema,
+  name: headerSafeText(200).optional(),
+  locale: contactLocaleSchema.optional(),
+  timeZone: timeZoneSchema.optional(),
+  externalId: z.string().min(1).max(200).optional(),
+  properties: propertiesSchema.optional(),
+});
 
 export const upsertContactBodySchema = contactInputSchema;
 export type UpsertContactBody = z.infer<typeof upsertContactBodySchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { contactEmailSchema } from '../dispatch/event.schemas';
+import { contactEmailSchema } from '../contacts/contact.schemas';
 import { headerSafeText } from '../surveys/survey.schemas';
 
 // Delighted's clients send numbers and booleans as JSON values, or as strings in form bodies

@@ -1,43 +1,6 @@
 import { z } from 'zod';
-import { eventTypeSchema, headerSafeText } from '../surveys/survey.schemas';
-
-const propertyValue = z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]);
-export const propertiesSchema = z
-  .record(z.string().min(1).max(64), propertyValue)
-  .refine((p) => Object.keys(p).length <= 50, 'at most 50 properties');
-
-export const timeZoneSchema = z
-  .string()
-  .min(1)
-  .max(64)
-  .refine((tz) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'an IANA time zone such as Europe/Zagreb');
-
-export const contactEmailSchema = z
-  .email()
-  .max(254)
-  .refine((s) => !/[\r\n\0]/.test(s), 'must not contain line breaks');
-
-export const contactLocaleSchema = z
-  .string()
-  .min(2)
-  .max(35)
-  .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/, 'a BCP 47 tag');
-
-export const contactInputSchema = z.strictObject({
-  email: contactEmailSchema,
-  name: headerSafeText(200).optional(),
-  locale: contactLocaleSchema.optional(),
-  timeZone: timeZoneSchema.optional(),
-  externalId: z.string().min(1).max(200).optional(),
-  properties: propertiesSchema.optional(),
-});
+import { contactInputSchema, propertiesSchema } from '../contacts/contact.schemas';
+import { eventTypeSchema } from '../surveys/survey.schemas';
 
 export const idempotencyKeySchema = z
   .string()

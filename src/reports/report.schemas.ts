@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { timeZoneSchema } from '../dispatch/event.schemas';
+import { timeZoneSchema } from '../platform/schemas';
 import { LOCALES } from '../surveys/i18n/types';
 
 export const reportKindSchema = z.enum(['monthly', 'weekly']);

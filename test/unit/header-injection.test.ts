@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
-import { contactInputSchema } from '../../src/dispatch/event.schemas';
+import { contactInputSchema } from '../../src/contacts/contact.schemas';
 import { renderInvitationEmail } from '../../src/surveys/email';
 import { surveyTextsSchema } from '../../src/surveys/survey.schemas';
 

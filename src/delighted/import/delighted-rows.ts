@@ -1,5 +1,5 @@
 import type { JsonObject, SurveyKind } from '../../../db/schema';
-import { contactEmailSchema, contactLocaleSchema } from '../../dispatch/event.schemas';
+import { contactEmailSchema, contactLocaleSchema } from '../../contacts/contact.schemas';
 import { SCALES } from '../../surveys/scales';
 import type { Field, HeaderMap } from './delighted-columns';
 import { MAX_PROPERTY_VALUE, parseTags, parseTimestamp } from './delighted-columns';
