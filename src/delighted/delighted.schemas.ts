@@ -30,9 +30,23 @@ const phone = z
   .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +15555550123');
 
 const propertyValue = z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]);
-export const propertiesSchema = z
-  .record(z.string().min(1).max(64), propertyValue)
-  .refine((p) => Object.keys(p).length <= 50, 'at most 50 properties');
+// PHP's json_encode writes an empty map as `[]` (its save() sends `person_properties: []`).
+export const propertiesSchema = z.preprocess(
+  (v) => (Array.isArray(v) && v.length === 0 ? {} : v),
+  z
+    .record(z.string().min(1).max(64), propertyValue)
+    .refine((p) => Object.keys(p).length <= 50, 'at most 50 properties'),
+);
+
+/**
+ * An email or phone filter in a query. PHP's client rawurldecodes its query, so a `+` arrives
+ * bare and decodes as a space; neither an address nor an E.164 number holds a space.
+ */
+const queryFilter = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .transform((v) => v.replace(/ /g, '+'));
 
 export const createPersonBodySchema = z.object({
   email: contactEmailSchema.optional(),
@@ -51,14 +65,24 @@ export const createPersonBodySchema = z.object({
 });
 export type CreatePersonBody = z.infer<typeof createPersonBodySchema>;
 
+/** PUT /v1/people (Node's `person.save()` sends every attribute back; the rest are dropped). */
+export const updatePersonBodySchema = z.object({
+  id: z.union([z.string().min(1).max(64), z.number().int().transform(String)]).optional(),
+  email: contactEmailSchema.optional(),
+  phone_number: phone.nullish(),
+  name: headerSafeText(200).nullish(),
+  properties: propertiesSchema.optional(),
+});
+export type UpdatePersonBody = z.infer<typeof updatePersonBodySchema>;
+
 const perPage = flexInt(1, 100).default(20);
 
 export const listPeopleQuerySchema = z.object({
   per_page: perPage,
   since: unixTime.optional(),
   until: unixTime.optional(),
-  email: z.string().max(254).optional(),
-  phone_number: z.string().max(20).optional(),
+  email: queryFilter(254).optional(),
+  phone_number: queryFilter(20).optional(),
   page_info: z.string().max(200).optional(),
 });
 export type ListPeopleQuery = z.infer<typeof listPeopleQuerySchema>;
@@ -80,7 +104,7 @@ export const listSurveyResponsesQuerySchema = pageQuerySchema.extend({
   updated_until: unixTime.optional(),
   trend: z.uuid('is not a trend of this account').optional(),
   person_id: z.string().max(64).optional(),
-  person_email: z.string().max(254).optional(),
+  person_email: queryFilter(254).optional(),
   order: z.enum(ORDERS).default('asc'),
   expand: z.array(z.enum(['person', 'notes'])).default([]),
 });
@@ -143,8 +167,8 @@ export const listMembershipsQuerySchema = z.object({
   per_page: perPage,
   page_info: z.string().max(200).optional(),
   person_id: z.string().max(64).optional(),
-  person_email: z.string().max(254).optional(),
-  person_phone_number: z.string().max(20).optional(),
+  person_email: queryFilter(254).optional(),
+  person_phone_number: queryFilter(20).optional(),
 });
 export type ListMembershipsQuery = z.infer<typeof listMembershipsQuerySchema>;
 

@@ -4,7 +4,8 @@ import type { Contact, Database, JsonObject, Survey, Workspace } from '../../db/
 import type { CreateEventBody } from '../dispatch/event.schemas';
 import type { Clock } from '../clock';
 import { NotFoundError, UnprocessableError, ValidationError } from '../errors';
-import { ensureContact, eraseContact } from '../contacts/contact.service';
+import { changeContact, ensureContact, eraseContact } from '../contacts/contact.service';
+import type { UpdateContactBody } from '../contacts/contact.schemas';
 import { updateContactById } from '../contacts/contact.repository';
 import { decodeCursor, encodeCursor } from '../platform/cursor';
 import { lockContact } from '../dispatch/eligibility';
@@ -20,7 +21,7 @@ import {
   setContactPhone,
 } from './delighted.repository';
 import type { PersonRow } from './delighted.repository';
-import type { CreatePersonBody, ListPeopleQuery } from './delighted.schemas';
+import type { CreatePersonBody, ListPeopleQuery, UpdatePersonBody } from './delighted.schemas';
 
 export const unix = (d: Date | null | undefined): number | null =>
   d ? Math.floor(d.getTime() / 1000) : null;
@@ -79,7 +80,10 @@ async function upsertPersonContact(
     : undefined;
   let email = body.email ?? byPhone?.email;
   if (!email) {
-    throw invalid('email', "can't be blank (Glas surveys people by email)");
+    throw invalid(
+      'email',
+      "can't be blank: Glas has no SMS channel, so a new person needs an email address (nothing was stored)",
+    );
   }
   const existing = body.email ? await findContactByEmail(trx, workspaceId, body.email) : byPhone;
   if (body.email_update && existing) {
@@ -236,6 +240,45 @@ export async function createPerson(
       properties: body.properties,
     },
   };
+}
+
+/**
+ * PUT /v1/people (Node's `person.save()`): sets the person's email, name, phone number and
+ * properties (merged). It never asks for a survey; POST /v1/people does that.
+ */
+export async function updatePerson(
+  db: Kysely<Database>,
+  clock: Clock,
+  workspaceId: string,
+  ident: PersonIdentifier,
+  body: UpdatePersonBody,
+) {
+  const contact = await resolvePerson(db, workspaceId, ident);
+  const props = splitProperties(body.properties ?? {});
+  await db.transaction().execute(async (trx) => {
+    if (body.email && body.email.toLowerCase() !== contact.email.toLowerCase()) {
+      const taken = await findContactByEmail(trx, workspaceId, body.email);
+      if (taken && taken.id !== contact.id) {
+        throw invalid('email', 'has already been taken');
+      }
+    }
+    if (body.phone_number !== undefined && body.phone_number !== contact.phone_number) {
+      const holder = body.phone_number
+        ? await findContactByPhone(trx, workspaceId, body.phone_number)
+        : undefined;
+      if (holder && holder.id !== contact.id) {
+        throw invalid('phone_number', 'has already been taken');
+      }
+      await setContactPhone(trx, workspaceId, contact.id, body.phone_number, clock.now());
+    }
+    await changeContact(trx, clock, workspaceId, contact.id, {
+      ...(body.email ? { email: body.email } : {}),
+      ...(body.name !== undefined ? { name: body.name } : {}),
+      ...(props.locale ? { locale: props.locale } : {}),
+      ...(body.properties ? { properties: props.rest as UpdateContactBody['properties'] } : {}),
+    });
+  });
+  return getPerson(db, workspaceId, contact.id);
 }
 
 /** GET /v1/people: one cursor page, oldest first; `next` is the cursor of the following page. */

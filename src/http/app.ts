@@ -8,6 +8,7 @@ import type { AppContext } from '../context';
 import { NotFoundError } from '../errors';
 import { redactUrl } from '../logger';
 import { requireApiKey } from './auth';
+import { onWritesOnly } from './read-requests';
 import { errorBody, errorHandler } from './errors';
 import { buildOpenApiDocument } from './openapi';
 import { collectorRoutes } from './routes/collector.routes';
@@ -118,8 +119,9 @@ export function createApp(ctx: AppContext): Express {
   );
   // CSV imports stream their own text/csv body, so they sit before the JSON-only parser.
   api.use('/imports', importRoutes(ctx));
-  api.use(requireJson);
-  api.use(express.json({ limit: ctx.config.BODY_LIMIT_BYTES, strict: true }));
+  api.use(
+    onWritesOnly(requireJson, express.json({ limit: ctx.config.BODY_LIMIT_BYTES, strict: true })),
+  );
   api.use(requireApiKey(ctx));
   api.use(metricsRoutes(ctx));
   api.use(workspaceRoutes(ctx));

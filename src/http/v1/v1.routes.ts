@@ -24,6 +24,7 @@ import {
   metricsQuerySchema,
   pageQuerySchema,
   unsubscribeBodySchema,
+  updatePersonBodySchema,
   updateSurveyResponseBodySchema,
 } from '../../delighted/delighted.schemas';
 import { delightedMetrics } from '../../delighted/metrics.service';
@@ -31,8 +32,11 @@ import {
   cancelPendingSurveyRequests,
   createPerson,
   erasePerson,
+  getPerson,
   listPeople,
+  resolvePerson,
   unix,
+  updatePerson,
 } from '../../delighted/person.service';
 import {
   createSurveyResponse,
@@ -42,6 +46,7 @@ import {
 } from '../../delighted/survey-response.service';
 import { enqueuePendingJobs } from '../../collector/response-effects';
 import { authOf } from '../auth';
+import { onWritesOnly } from '../read-requests';
 import {
   basicAuth,
   identifierFrom,
@@ -98,20 +103,30 @@ export function v1Routes(ctx: AppContext): Router {
   );
   router.use(requireAcceptJson);
   router.use(basicAuth(ctx));
-  router.use(express.json({ limit: ctx.config.BODY_LIMIT_BYTES, strict: true }));
   router.use(
-    express.urlencoded({ extended: true, limit: ctx.config.BODY_LIMIT_BYTES, parameterLimit: 500 }),
+    onWritesOnly(
+      express.json({ limit: ctx.config.BODY_LIMIT_BYTES, strict: true }),
+      express.urlencoded({
+        extended: true,
+        limit: ctx.config.BODY_LIMIT_BYTES,
+        parameterLimit: 500,
+      }),
+      (req, _res, next) => {
+        const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding');
+        if (
+          hasBody &&
+          !req.is('application/json') &&
+          !req.is('application/x-www-form-urlencoded')
+        ) {
+          throw new AppError(415, 'unsupported_media_type', 'Send JSON or form-encoded bodies.');
+        }
+        if (req.body !== undefined && (typeof req.body !== 'object' || Array.isArray(req.body))) {
+          throw new V1ValidationError({ base: ['the body must be an object'] });
+        }
+        next();
+      },
+    ),
   );
-  router.use((req, _res, next) => {
-    const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding');
-    if (hasBody && !req.is('application/json') && !req.is('application/x-www-form-urlencoded')) {
-      throw new AppError(415, 'unsupported_media_type', 'Send JSON or form-encoded bodies.');
-    }
-    if (req.body !== undefined && (typeof req.body !== 'object' || Array.isArray(req.body))) {
-      throw new V1ValidationError({ base: ['the body must be an object'] });
-    }
-    next();
-  });
 
   const ws = (req: Request) => authOf(req).workspaceId;
   const deps = { ...ctx, publicUrl: ctx.config.PUBLIC_URL };
@@ -134,6 +149,28 @@ export function v1Routes(ctx: AppContext): Router {
     setNextLink(ctx, res, 'people', params, next);
     res.json(people);
   });
+  router.get('/people/:ident', async (req, res) => {
+    const ident = parseIdentSegment(String(req.params.ident));
+    const contact = await resolvePerson(ctx.db, ws(req), ident);
+    res.json(await getPerson(ctx.db, ws(req), contact.id));
+  });
+  // Node's person.save() sends PUT /people with the id in the body.
+  const putPerson = async (req: Request, res: Response) => {
+    const input = parseV1(updatePersonBodySchema, body(req));
+    const raw: unknown = req.params.ident;
+    const ident =
+      typeof raw === 'string' && raw
+        ? parseIdentSegment(raw)
+        : input.id
+          ? { id: input.id }
+          : identifierFrom(body(req));
+    if (!ident) {
+      throw new V1ValidationError({ id: ["can't be blank"] });
+    }
+    res.json(await updatePerson(ctx.db, ctx.clock, ws(req), ident, input));
+  };
+  router.put('/people/:ident', putPerson);
+  router.put('/people', putPerson);
   router.delete('/people/:email/survey_requests/pending', async (req, res) => {
     const email = String(req.params.email).replace(/^email:/, '');
     await cancelPendingSurveyRequests(ctx.db, ws(req), email);

@@ -169,6 +169,42 @@ describe('official delighted npm client against Glas', () => {
     expect(recent).toMatchObject({ response_count: 2, nps: -50 });
   });
 
+  it('retrieves people and saves them and responses with save() (PUT on the collection)', async () => {
+    const { delighted, workspace } = await account();
+    const ana = await delighted.person.create({
+      email: 'ana@example.com',
+      send: false,
+      properties: { plan: 'pro' },
+    });
+    ana.name = 'Ana K.';
+    ana.phone_number = '+385911234567';
+    const saved = await ana.save();
+    expect(saved).toMatchObject({ id: ana.id, name: 'Ana K.', phone_number: '+385911234567' });
+
+    const got = await delighted.person.retrieve(ana.id);
+    expect(got).toMatchObject({ id: ana.id, email: 'ana@example.com', name: 'Ana K.' });
+    got.email = 'ana.k@example.com';
+    expect(await got.save()).toMatchObject({ id: ana.id, email: 'ana.k@example.com' });
+    const found: string[] = [];
+    await delighted.person
+      .list({ email: 'ana.k@example.com' })
+      .autoPagingEach((p: { id: string }) => found.push(p.id));
+    expect(found).toEqual([ana.id]);
+    const invitations = await world.ctx.db
+      .selectFrom('invitations')
+      .select('id')
+      .where('workspace_id', '=', workspace.id)
+      .execute();
+    expect(invitations).toEqual([]);
+
+    await delighted.surveyResponse.create({ person: ana.id, score: 4 });
+    const [response] = await delighted.surveyResponse.all({ expand: ['person'] });
+    response.score = 9;
+    response.comment = 'Fixed, thanks';
+    const updated = await response.save();
+    expect(updated).toMatchObject({ id: response.id, score: 9, comment: 'Fixed, thanks' });
+  });
+
   it('unsubscribes, lists bounces, deletes a person and pending survey requests', async () => {
     const { delighted, workspace } = await account();
     const ana = await delighted.person.create({ email: 'ana@example.com', delay: 600 });
