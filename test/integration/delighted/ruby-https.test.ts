@@ -6,7 +6,7 @@ import { loadConfig } from '../../../src/config';
 import { createContext } from '../../../src/context';
 import { createLogger } from '../../../src/logger';
 import { startRoles } from '../../../src/roles';
-import type { Roles } from '../../../src/roles';
+import type { RunningRoles } from '../../../src/roles';
 import { buildWorkspace } from '../../support/factories';
 import { rubyPackM } from '../../support/raw-http-client';
 import { createTestWorld, TEST_DATABASE_URL } from '../../support/test-context';
@@ -18,7 +18,7 @@ import type { TestWorld } from '../../support/test-context';
 // uses the same lookup, so it stands in for the Ruby process here.
 
 let world: TestWorld;
-let roles: Roles;
+let roles: RunningRoles;
 let dir: string;
 let port: string;
 
