@@ -25,7 +25,7 @@ describe('Python (delighted 4.2.0, requests)', () => {
     }
   });
 
-  it('GET `{}` with Content-Type: application/json (the headers dict shared after a write)', async () => {
+  it('GET `{}` with Content-Type: application/json (a default headers dict a write filled)', async () => {
     const key = await account();
     await seed(key);
     const res = await send({
