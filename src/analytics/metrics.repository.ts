@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import type { PeriodUnit } from './rollup.repository';
+import type { PeriodUnit } from '../platform/periods';
 
 export interface ResponseRate {
   sent: number;

@@ -88,7 +88,7 @@ export function scoreCell(kind: SurveyKind, counts: number[], confidence: number
   }
 }
 
-/** Change vs a comparison cell, with the two-sample test of STATISTICS.md §5 / §7. */
+/** Change vs a comparison cell, with the two-sample test of docs/statistics.md / §7. */
 export function compareCells(
   kind: SurveyKind,
   current: number[],

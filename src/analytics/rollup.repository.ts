@@ -1,11 +1,10 @@
+import type { PeriodUnit } from '../platform/periods';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 
 export const SCORE_SLOTS = 11;
 const SLOTS = Array.from({ length: SCORE_SLOTS }, (_, i) => i);
-
-export type PeriodUnit = 'day' | 'week' | 'month' | 'quarter';
 
 export interface PeriodCountsRow {
   period: string;

@@ -1,4 +1,5 @@
-import type { PeriodUnit } from '../analytics/rollup.repository';
+/** The calendar units scores are bucketed by. */
+export type PeriodUnit = 'day' | 'week' | 'month' | 'quarter';
 
 /** Calendar dates as 'YYYY-MM-DD'; arithmetic in UTC so no time zone can shift a day. */
 const toDate = (d: string) => new Date(`${d}T00:00:00Z`);

@@ -1,8 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { ApiKeyRole, Database } from '../../db/schema';
-import { hashToken, newToken } from '../platform/tokens';
-
-const KEY_PREFIX = 'glas_';
+import { hashToken } from '../platform/tokens';
+import { KEY_PREFIX, newApiKey } from './api-key-format';
+import {
+  findActiveApiKey,
+  insertApiKey,
+  listApiKeysOf,
+  markApiKeyRevoked,
+  markApiKeyUsed,
+} from './api-key.repository';
 
 export interface CreatedApiKey {
   id: string;
@@ -17,35 +23,26 @@ export async function createApiKey(
   workspaceId: string,
   input: { name: string; role: ApiKeyRole },
 ): Promise<CreatedApiKey> {
-  const key = newToken(KEY_PREFIX);
-  const row = await db
-    .insertInto('api_keys')
-    .values({
-      workspace_id: workspaceId,
-      name: input.name,
-      role: input.role,
-      key_hash: hashToken(key),
-      key_prefix: key.slice(0, KEY_PREFIX.length + 6),
-    })
-    .returning(['id', 'name', 'role'])
-    .executeTakeFirstOrThrow();
+  const key = newApiKey();
+  const row = await insertApiKey(db, {
+    workspaceId,
+    name: input.name,
+    role: input.role,
+    keyHash: hashToken(key),
+    keyPrefix: key.slice(0, KEY_PREFIX.length + 6),
+  });
   return { ...row, key };
 }
 
 /** Returns the key's workspace and role, or undefined when the key is unknown or revoked. */
 export async function authenticateApiKey(db: Kysely<Database>, key: string, now: Date) {
-  const row = await db
-    .selectFrom('api_keys')
-    .select(['id', 'workspace_id', 'role', 'last_used_at'])
-    .where('key_hash', '=', hashToken(key))
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
+  const row = await findActiveApiKey(db, hashToken(key));
   if (!row) {
     return undefined;
   }
   // NOTE: last_used_at is refreshed at most once a minute to keep the hot path read-only.
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) {
-    await db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', row.id).execute();
+    await markApiKeyUsed(db, row.id, now);
   }
   return { workspaceId: row.workspace_id, role: row.role, keyId: row.id };
 }
@@ -62,13 +59,7 @@ export interface ApiKeyDto {
 
 /** The workspace's keys, newest first; the key itself is never readable again. */
 export async function listApiKeys(db: Kysely<Database>, workspaceId: string): Promise<ApiKeyDto[]> {
-  const rows = await db
-    .selectFrom('api_keys')
-    .select(['id', 'name', 'role', 'key_prefix', 'created_at', 'last_used_at', 'revoked_at'])
-    .where('workspace_id', '=', workspaceId)
-    .orderBy('revoked_at', (ob) => ob.desc().nullsFirst())
-    .orderBy('created_at', 'desc')
-    .execute();
+  const rows = await listApiKeysOf(db, workspaceId);
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -87,12 +78,5 @@ export async function revokeApiKey(
   id: string,
   now: Date,
 ): Promise<boolean> {
-  const row = await db
-    .updateTable('api_keys')
-    .set((eb) => ({ revoked_at: eb.fn.coalesce('revoked_at', eb.val(now)) }))
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id)
-    .returning('id')
-    .executeTakeFirst();
-  return !!row;
+  return markApiKeyRevoked(db, workspaceId, id, now);
 }

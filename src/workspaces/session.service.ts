@@ -2,6 +2,13 @@ import type { Kysely } from 'kysely';
 import type { Database, UserRole } from '../../db/schema';
 import type { Clock } from '../clock';
 import { hashToken, newToken } from '../platform/tokens';
+import {
+  deleteExpiredSessions,
+  deleteSession,
+  findLiveSession,
+  insertSession,
+  touchSession,
+} from './session.repository';
 
 export interface SessionPolicy {
   idleMinutes: number;
@@ -29,18 +36,14 @@ export async function startSession(
   const now = clock.now();
   const token = newToken();
   const expiresAt = new Date(now.getTime() + policy.absoluteHours * 3_600_000);
-  await db
-    .insertInto('sessions')
-    .values({
-      workspace_id: user.workspace_id,
-      user_id: user.id,
-      token_hash: hashToken(token),
-      csrf_token: newToken(),
-      created_at: now,
-      last_seen_at: now,
-      expires_at: expiresAt,
-    })
-    .execute();
+  await insertSession(db, {
+    workspaceId: user.workspace_id,
+    userId: user.id,
+    tokenHash: hashToken(token),
+    csrfToken: newToken(),
+    now,
+    expiresAt,
+  });
   return { token, expiresAt };
 }
 
@@ -56,36 +59,13 @@ export async function resumeSession(
 ): Promise<SessionInfo | undefined> {
   const now = clock.now();
   const idleCutoff = new Date(now.getTime() - policy.idleMinutes * 60_000);
-  const row = await db
-    .selectFrom('sessions as s')
-    .innerJoin('users as u', 'u.id', 's.user_id')
-    .innerJoin('workspaces as w', 'w.id', 's.workspace_id')
-    .select([
-      's.id as sessionId',
-      's.csrf_token as csrfToken',
-      's.last_seen_at as lastSeenAt',
-      'u.id as userId',
-      'u.email',
-      'u.name',
-      'u.role',
-      'w.id as workspaceId',
-      'w.name as workspaceName',
-    ])
-    .where('s.token_hash', '=', hashToken(token))
-    .where('s.expires_at', '>', now)
-    .where('s.last_seen_at', '>', idleCutoff)
-    .where('u.disabled_at', 'is', null)
-    .executeTakeFirst();
+  const row = await findLiveSession(db, hashToken(token), now, idleCutoff);
   if (!row) {
     return undefined;
   }
   // NOTE: written at most once a minute so page views stay read-only on the hot path.
   if (now.getTime() - row.lastSeenAt.getTime() > 60_000) {
-    await db
-      .updateTable('sessions')
-      .set({ last_seen_at: now })
-      .where('id', '=', row.sessionId)
-      .execute();
+    await touchSession(db, row.sessionId, now);
   }
   return {
     sessionId: row.sessionId,
@@ -100,7 +80,7 @@ export async function resumeSession(
 }
 
 export async function endSession(db: Kysely<Database>, sessionId: string): Promise<void> {
-  await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+  await deleteSession(db, sessionId);
 }
 
 /** Removes sessions past either expiry; returns how many. */
@@ -110,14 +90,5 @@ export async function purgeExpiredSessions(
   policy: SessionPolicy,
 ): Promise<number> {
   const now = clock.now();
-  const result = await db
-    .deleteFrom('sessions')
-    .where((eb) =>
-      eb.or([
-        eb('expires_at', '<=', now),
-        eb('last_seen_at', '<=', new Date(now.getTime() - policy.idleMinutes * 60_000)),
-      ]),
-    )
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
+  return deleteExpiredSessions(db, now, new Date(now.getTime() - policy.idleMinutes * 60_000));
 }

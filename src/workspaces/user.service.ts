@@ -3,7 +3,16 @@ import type { Kysely } from 'kysely';
 import type { Database, User } from '../../db/schema';
 import type { Clock } from '../clock';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { deleteOtherSessions } from './session.repository';
 import type { CreateUserBody, UserDto } from './user.schemas';
+import {
+  findEnabledUsersByEmail,
+  findUserById,
+  insertUser,
+  listUsersOf,
+  markSignedIn,
+  setPasswordHash,
+} from './user.repository';
 
 // NOTE: OWASP Password Storage cheat sheet: argon2id, m = 19 MiB, t = 2, p = 1.
 const ARGON2 = { algorithm: 2 as const, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
@@ -34,19 +43,14 @@ export async function createUser(
   const now = clock.now();
   const passwordHash = await hashPassword(input.password);
   try {
-    const row = await db
-      .insertInto('users')
-      .values({
-        workspace_id: workspaceId,
-        email: input.email,
-        name: input.name || null,
-        role: input.role,
-        password_hash: passwordHash,
-        created_at: now,
-        updated_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await insertUser(db, {
+      workspaceId,
+      email: input.email,
+      name: input.name || null,
+      role: input.role,
+      passwordHash,
+      now,
+    });
     return toUserDto(row);
   } catch (err) {
     if ((err as { code?: string }).code === '23505') {
@@ -59,22 +63,11 @@ export async function createUser(
 }
 
 export async function listUsers(db: Kysely<Database>, workspaceId: string): Promise<UserDto[]> {
-  const rows = await db
-    .selectFrom('users')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .orderBy('created_at')
-    .execute();
-  return rows.map(toUserDto);
+  return (await listUsersOf(db, workspaceId)).map(toUserDto);
 }
 
 export async function requireUser(db: Kysely<Database>, workspaceId: string, id: string) {
-  const row = await db
-    .selectFrom('users')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const row = await findUserById(db, workspaceId, id);
   if (!row) {
     throw new NotFoundError('user_not_found', 'No such user in this workspace.');
   }
@@ -91,14 +84,7 @@ export async function verifyCredentials(
   email: string,
   password: string,
 ): Promise<User | undefined> {
-  const candidates = await db
-    .selectFrom('users')
-    .selectAll()
-    .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
-    .where('disabled_at', 'is', null)
-    .orderBy('created_at')
-    .limit(5)
-    .execute();
+  const candidates = await findEnabledUsersByEmail(db, email, 5);
   if (candidates.length === 0) {
     dummyHash ??= hashPassword('not a password of anyone');
     await verify(await dummyHash, password).catch(() => false);
@@ -106,11 +92,7 @@ export async function verifyCredentials(
   }
   for (const user of candidates) {
     if (await verify(user.password_hash, password).catch(() => false)) {
-      await db
-        .updateTable('users')
-        .set({ last_sign_in_at: clock.now() })
-        .where('id', '=', user.id)
-        .execute();
+      await markSignedIn(db, user.id, clock.now());
       return user;
     }
   }
@@ -134,16 +116,7 @@ export async function changePassword(
   }
   const passwordHash = await hashPassword(input.newPassword);
   await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('users')
-      .set({ password_hash: passwordHash, updated_at: clock.now() })
-      .where('workspace_id', '=', workspaceId)
-      .where('id', '=', userId)
-      .execute();
-    await trx
-      .deleteFrom('sessions')
-      .where('user_id', '=', userId)
-      .where('id', '!=', keepSessionId)
-      .execute();
+    await setPasswordHash(trx, workspaceId, userId, passwordHash, clock.now());
+    await deleteOtherSessions(trx, userId, keepSessionId);
   });
 }

@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database, Workspace } from '../../db/schema';
 import { getWorkspace } from './workspace.service';
+import { updateWorkspace } from './workspace.repository';
 import type { PatchWorkspaceBody, WorkspaceSettingsDto } from '../reports/report.schemas';
 
 export function toWorkspaceSettingsDto(row: Workspace): WorkspaceSettingsDto {
@@ -35,9 +35,10 @@ export async function updateWorkspaceSettings(
 ): Promise<WorkspaceSettingsDto> {
   const before = await getWorkspace(db, workspaceId);
   const zoneChanged = input.timeZone !== undefined && input.timeZone !== before.time_zone;
-  await db
-    .updateTable('workspaces')
-    .set({
+  await updateWorkspace(
+    db,
+    workspaceId,
+    {
       ...(input.name !== undefined ? { name: input.name } : {}),
       ...(input.timeZone !== undefined ? { time_zone: input.timeZone } : {}),
       ...(input.defaultLocale !== undefined ? { default_locale: input.defaultLocale } : {}),
@@ -57,10 +58,9 @@ export async function updateWorkspaceSettings(
         : {}),
       ...(input.reportHour !== undefined ? { report_hour: input.reportHour } : {}),
       ...(input.retentionMonths !== undefined ? { retention_months: input.retentionMonths } : {}),
-      // Rollups are keyed by the local day: the merge-rollups task re-buckets them shortly.
-      ...(zoneChanged ? { rollups_rebuild_requested_at: sql<Date>`now()` } : {}),
-    })
-    .where('id', '=', workspaceId)
-    .execute();
+    },
+    // Rollups are keyed by the local day: the merge-rollups task re-buckets them shortly.
+    { requestRollupRebuild: zoneChanged },
+  );
   return getWorkspaceSettings(db, workspaceId);
 }

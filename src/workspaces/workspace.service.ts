@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Workspace } from '../../db/schema';
 import { NotFoundError } from '../errors';
 import { createApiKey } from './api-key.service';
+import { findWorkspaceById, insertWorkspace } from './workspace.repository';
 
 export interface WorkspaceDto {
   id: string;
@@ -24,22 +25,14 @@ export function toWorkspaceDto(row: Workspace): WorkspaceDto {
 /** Creates a workspace with its first admin API key, in one transaction. */
 export async function createWorkspace(db: Kysely<Database>, input: { name: string }) {
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .insertInto('workspaces')
-      .values({ name: input.name })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await insertWorkspace(trx, input.name);
     const key = await createApiKey(trx, row.id, { name: 'bootstrap admin', role: 'admin' });
     return { workspace: toWorkspaceDto(row), apiKey: key.key };
   });
 }
 
 export async function getWorkspace(db: Kysely<Database>, workspaceId: string): Promise<Workspace> {
-  const row = await db
-    .selectFrom('workspaces')
-    .selectAll()
-    .where('id', '=', workspaceId)
-    .executeTakeFirst();
+  const row = await findWorkspaceById(db, workspaceId);
   if (!row) {
     throw new NotFoundError('workspace_not_found', 'Workspace not found.');
   }
