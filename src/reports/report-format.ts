@@ -42,7 +42,7 @@ export function formatP(p: number | null): string {
   return p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`;
 }
 
-/** A change stated in words, honest about significance and small samples (STATISTICS.md §6.3). */
+/** A change stated in words, honest about significance and small samples (docs/statistics.md). */
 export function changeInWords(
   kind: SurveyKind,
   cell: Cell,

@@ -24,7 +24,7 @@ export interface CesCounts {
 
 /**
  * Builds {@link CesCounts} from per-score counts (index = score value 1…7; index 0 must be
- * empty), STATISTICS.md §2. Throws a RangeError for negative counts or answers off 1–7.
+ * empty), docs/statistics.md. Throws a RangeError for negative counts or answers off 1–7.
  */
 export function cesCountsFromScoreCounts(scoreCounts: readonly number[]): CesCounts {
   const total = sumScoreRange(scoreCounts, CES_SCALE, CES_SCALE.min, CES_SCALE.max);
@@ -60,14 +60,14 @@ export function cesTotal(counts: CesCounts): number {
   return counts.total;
 }
 
-/** CES mean on the 1–7 scale (STATISTICS.md §2, §7.2; CYS Group's worked example). Null when total = 0. */
+/** CES mean on the 1–7 scale (docs/statistics.md; CYS Group's worked example). Null when total = 0. */
 export function cesMean(counts: CesCounts): number | null {
   const total = cesTotal(counts);
   return total === 0 ? null : counts.sum / total;
 }
 
 /**
- * Sample standard deviation s of the 1–7 answers (n − 1 denominator, STATISTICS.md §7.2).
+ * Sample standard deviation s of the 1–7 answers (n − 1 denominator, docs/statistics.md).
  * Null when total < 2.
  */
 export function cesStandardDeviation(counts: CesCounts): number | null {
@@ -80,7 +80,7 @@ export function cesStandardDeviation(counts: CesCounts): number | null {
   return Math.sqrt(Math.max(0, variance));
 }
 
-/** CES % agree = share of 5–7 answers in percent, 0…100 (STATISTICS.md §2). Null when total = 0. */
+/** CES % agree = share of 5–7 answers in percent, 0…100 (docs/statistics.md). Null when total = 0. */
 export function cesAgreePercent(counts: CesCounts): number | null {
   const total = cesTotal(counts);
   return total === 0 ? null : (100 * counts.agree) / total;

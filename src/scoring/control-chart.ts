@@ -27,7 +27,7 @@ export interface ControlChartOptions {
 
 /**
  * p-chart limits with varying n for a period with `n` responses: centre ± sigmas·sqrt(V_pooled/n),
- * where the centre and V_pooled come from the pooled `baseline` counts (STATISTICS.md §6.2).
+ * where the centre and V_pooled come from the pooled `baseline` counts (docs/statistics.md).
  * Null when the baseline or the period has no responses.
  */
 export function npsControlLimits(
@@ -70,7 +70,7 @@ export interface ControlChartPeriod {
 
 /**
  * Control chart for consecutive periods against a pooled baseline (e.g. the previous 12
- * months; pass several periods' counts and they are pooled), STATISTICS.md §6.2: rule 1 (one
+ * months; pass several periods' counts and they are pooled), docs/statistics.md: rule 1 (one
  * period outside the limits) and rule 4 (runLength periods in a row on the same side). A
  * period on the centre line or with no responses breaks a run.
  */

@@ -17,7 +17,7 @@ export interface CsatCounts {
 
 /**
  * Buckets per-score counts (index = score value; index 0 must be empty) into CSAT counts
- * (STATISTICS.md §2). Throws a RangeError for negative counts or answers off 1–5.
+ * (docs/statistics.md). Throws a RangeError for negative counts or answers off 1–5.
  */
 export function csatCountsFromScoreCounts(scoreCounts: readonly number[]): CsatCounts {
   return {
@@ -39,7 +39,7 @@ export function csatTotal(counts: CsatCounts): number {
   return counts.total;
 }
 
-/** CSAT = share of 4–5 answers in percent, 0…100 (STATISTICS.md §2). Null when total = 0. */
+/** CSAT = share of 4–5 answers in percent, 0…100 (docs/statistics.md). Null when total = 0. */
 export function csatPercent(counts: CsatCounts): number | null {
   const total = csatTotal(counts);
   return total === 0 ? null : (100 * counts.satisfied) / total;

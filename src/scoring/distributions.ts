@@ -1,7 +1,7 @@
 // Normal and Student-t distribution functions: ~1e-14 for the normal and for t up to ~1,000 df,
 // degrading to ~1e-9 near 10^6 df (log-gamma cancellation), far inside the §9 tolerance.
 // NOTE: simple-statistics' normal CDF is a 4-decimal table and its probit is approximate,
-// which is too coarse for the 1e-6 test vectors in STATISTICS.md §9, so these are our own.
+// which is too coarse for the 1e-6 test vectors in docs/statistics.md, so these are our own.
 
 import { assertConfidence } from './guards';
 
@@ -68,7 +68,7 @@ export function normalCdf(x: number): number {
   return x >= 0 ? 1 - tail : tail;
 }
 
-/** Two-sided normal p-value 2·(1 − Φ(|z|)) (STATISTICS.md §5), without cancellation for large |z|. */
+/** Two-sided normal p-value 2·(1 − Φ(|z|)) (docs/statistics.md), without cancellation for large |z|. */
 export function twoSidedNormalPValue(z: number): number {
   return Math.min(1, erfcNonNegative(Math.abs(z) / SQRT2));
 }
@@ -220,7 +220,7 @@ function studentTUpperTail(t: number, df: number): number {
 
 /**
  * Student-t CDF P(T ≤ t) with `df` degrees of freedom, via the regularized incomplete beta
- * (checked against SciPy `stats.t` as STATISTICS.md §9 describes).
+ * (checked against SciPy `stats.t` as docs/statistics.md describes).
  */
 export function studentTCdf(t: number, df: number): number {
   assertDegreesOfFreedom(df);
@@ -234,7 +234,7 @@ export function studentTCdf(t: number, df: number): number {
   return t >= 0 ? 1 - tail : tail;
 }
 
-/** Two-sided Student-t p-value 2·P(T > |t|) (STATISTICS.md §6.1). */
+/** Two-sided Student-t p-value 2·P(T > |t|) (docs/statistics.md). */
 export function twoSidedStudentTPValue(t: number, df: number): number {
   assertDegreesOfFreedom(df);
   if (!Number.isFinite(t)) {
@@ -310,7 +310,7 @@ export function studentTQuantile(p: number, df: number): number {
   return p > 0.5 ? upperTailQuantile(1 - p, df) : -upperTailQuantile(p, df);
 }
 
-/** Two-sided normal critical value z_{α/2} for a confidence level, e.g. 1.959964 at 0.95 (STATISTICS.md notation). */
+/** Two-sided normal critical value z_{α/2} for a confidence level, e.g. 1.959964 at 0.95 (docs/statistics.md notation). */
 export function normalCriticalValue(confidence: number): number {
   let z = criticalValues.get(confidence);
   if (z === undefined) {

@@ -22,7 +22,7 @@ function assertGroupWithinAll(all: NpsCounts, group: NpsCounts): void {
 }
 
 /**
- * Impact of a theme or segment = NPS(all) − NPS(all excluding the group) (STATISTICS.md §8.1;
+ * Impact of a theme or segment = NPS(all) − NPS(all excluding the group) (docs/statistics.md;
  * Thematic and Kapiche "impact"). `group` must be part of `all` (RangeError otherwise).
  */
 export function npsImpact(all: NpsCounts, group: NpsCounts): NpsImpact {
@@ -54,7 +54,7 @@ export interface NpsWhatIf {
 }
 
 /**
- * What-if conversions (STATISTICS.md §8.2): overall NPS rises by D_g/n if a group's detractors
+ * What-if conversions (docs/statistics.md): overall NPS rises by D_g/n if a group's detractors
  * became passives and by 2·D_g/n if they became promoters (plus P_g/n for passives →
  * promoters, by the same arithmetic). Null when `all` has no responses.
  */
@@ -85,7 +85,7 @@ export interface RankedNpsGroup<K> extends NpsGroup<K>, NpsImpact {
 
 /**
  * Ranks groups by improvement potential D_g/n, largest first (volume × severity), with the
- * §8.1 impact beside each (STATISTICS.md §8.2). Ties keep input order. Empty when `all` has
+ * §8.1 impact beside each (docs/statistics.md). Ties keep input order. Empty when `all` has
  * no responses.
  */
 export function rankByImprovementPotential<K>(

@@ -51,7 +51,7 @@ export function toInterval(
 }
 
 /**
- * Plain Wald interval for NPS in points: NPS ± z·sqrt(V/n) (STATISTICS.md §4.1). For comparison
+ * Plain Wald interval for NPS in points: NPS ± z·sqrt(V/n) (docs/statistics.md). For comparison
  * only: it collapses to zero width when every answer is in one bucket. Null when n = 0.
  */
 export function npsWaldInterval(
@@ -75,7 +75,7 @@ export const NPS_PSEUDO_OBSERVATIONS: NpsCounts = {
   promoters: 0.75,
 };
 
-/** Adds 0.75 detractors, 1.5 passives and 0.75 promoters (n' = n + 3), STATISTICS.md §4.2. */
+/** Adds 0.75 detractors, 1.5 passives and 0.75 promoters (n' = n + 3), docs/statistics.md */
 export function adjustNpsCounts(counts: NpsCounts): NpsCounts {
   npsTotal(counts);
   return {
@@ -92,7 +92,7 @@ export interface AdjustedWaldInterval extends Interval {
 }
 
 /**
- * Adjusted Wald interval for NPS in points (STATISTICS.md §4.2, Rocks 2016; R
+ * Adjusted Wald interval for NPS in points (docs/statistics.md, Rocks 2016; R
  * `nps_test(test = "adjusted.wald")`): Wald on D+0.75, P+1.5, C+0.75. Centred on the adjusted
  * NPS; raw bounds can pass ±100, display bounds are clipped. Null when n = 0.
  */
@@ -113,7 +113,7 @@ export function npsAdjustedWaldInterval(
   };
 }
 
-/** Tango's score statistic Z(Δ) for NPS = Δ (STATISTICS.md §4.3). */
+/** Tango's score statistic Z(Δ) for NPS = Δ (docs/statistics.md). */
 function tangoZ(delta: number, counts: NpsCounts, n: number): number {
   const { detractors: d, promoters: c } = counts;
   const a = 2 * n;
@@ -146,7 +146,7 @@ function bisect(inside: number, outside: number, isInside: (delta: number) => bo
 }
 
 /**
- * Tango score interval for NPS in points (STATISTICS.md §4.3, Tango 1998; "iterative" in
+ * Tango score interval for NPS in points (docs/statistics.md, Tango 1998; "iterative" in
  * Rocks 2016), solved by bisection. Never leaves [−100, 100]; the upper bound is 100 when
  * every answer is a promoter and the lower −100 when every answer is a detractor. Null when n = 0.
  */
@@ -168,7 +168,7 @@ export function npsTangoInterval(
 }
 
 /**
- * Wilson score interval for a share in percent (STATISTICS.md §7.1, Wilson 1927; Newcombe
+ * Wilson score interval for a share in percent (docs/statistics.md, Wilson 1927; Newcombe
  * 1998): used for CSAT (4–5 of 1–5) and CES agree (5–7 of 1–7). Null when total = 0.
  */
 export function wilsonInterval(
@@ -198,7 +198,7 @@ export interface MeanSummary {
 }
 
 /**
- * Student-t interval for a mean, mean ± t(n−1)·s/√n (STATISTICS.md §7.2), in the units of
+ * Student-t interval for a mean, mean ± t(n−1)·s/√n (docs/statistics.md), in the units of
  * the mean; display bounds are clipped to `range` (1–7 for CES). Null when n < 2 (no df).
  */
 export function meanTInterval(

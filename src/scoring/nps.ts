@@ -2,7 +2,7 @@ import { assertCount } from './guards';
 import { countScores, sumScoreRange } from './score-counts';
 
 /**
- * Respondent counts by NPS category (STATISTICS.md §2). Counts are finite numbers >= 0;
+ * Respondent counts by NPS category (docs/statistics.md). Counts are finite numbers >= 0;
  * whole numbers in practice, fractional survey weights are accepted.
  */
 export interface NpsCounts {
@@ -64,7 +64,7 @@ export function sumNpsCounts(list: readonly NpsCounts[]): NpsCounts {
   );
 }
 
-/** n = D + P + C (STATISTICS.md notation), after checking every count is a finite number >= 0. */
+/** n = D + P + C (docs/statistics.md notation), after checking every count is a finite number >= 0. */
 export function npsTotal(counts: NpsCounts): number {
   assertCount(counts.promoters, 'promoters');
   assertCount(counts.passives, 'passives');
@@ -72,13 +72,13 @@ export function npsTotal(counts: NpsCounts): number {
   return counts.promoters + counts.passives + counts.detractors;
 }
 
-/** NPS on the proportion scale, c − d = (C − D)/n in [−1, 1] (STATISTICS.md §2–3). Null when n = 0. */
+/** NPS on the proportion scale, c − d = (C − D)/n in [−1, 1] (docs/statistics.md–3). Null when n = 0. */
 export function npsProportion(counts: NpsCounts): number | null {
   const n = npsTotal(counts);
   return n === 0 ? null : (counts.promoters - counts.detractors) / n;
 }
 
-/** NPS = %promoters − %detractors in points, −100…100 (Reichheld; STATISTICS.md §2). Null when n = 0. */
+/** NPS = %promoters − %detractors in points, −100…100 (Reichheld; docs/statistics.md). Null when n = 0. */
 export function npsPoints(counts: NpsCounts): number | null {
   const p = npsProportion(counts);
   return p === null ? null : 100 * p;
@@ -86,7 +86,7 @@ export function npsPoints(counts: NpsCounts): number | null {
 
 /**
  * Per-respondent variance of the −1/0/+1 score, V = (c + d) − (c − d)², in [0, 1] on the
- * proportion scale (STATISTICS.md §3; R `nps_var`). Null when n = 0.
+ * proportion scale (docs/statistics.md; R `nps_var`). Null when n = 0.
  */
 export function npsVariance(counts: NpsCounts): number | null {
   const n = npsTotal(counts);
@@ -99,7 +99,7 @@ export function npsVariance(counts: NpsCounts): number | null {
   return Math.max(0, c + d - (c - d) ** 2);
 }
 
-/** Standard error of NPS in points, 100·sqrt(V/n) (STATISTICS.md §3; R `nps_se`). Null when n = 0. */
+/** Standard error of NPS in points, 100·sqrt(V/n) (docs/statistics.md; R `nps_se`). Null when n = 0. */
 export function npsStandardErrorPoints(counts: NpsCounts): number | null {
   const v = npsVariance(counts);
   return v === null ? null : 100 * Math.sqrt(v / npsTotal(counts));

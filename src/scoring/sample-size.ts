@@ -11,7 +11,7 @@ function roundUpResponses(n: number): number {
 
 /**
  * Responses needed for an adjusted-Wald NPS margin of ±marginPoints: n = z²·V/E² − 3, rounded
- * up, at least 1 (STATISTICS.md §6.4; MeasuringU). `mix` gives the expected category mix as
+ * up, at least 1 (docs/statistics.md; MeasuringU). `mix` gives the expected category mix as
  * counts or percentages (e.g. 50/30/20); V is its §3 variance. Null when the mix is empty.
  */
 export function npsSampleSizeForMargin(
@@ -39,7 +39,7 @@ export interface DifferenceSampleSizeOptions {
 
 /**
  * Responses needed per group to detect an NPS difference of differencePoints:
- * n = (z_{α/2} + z_β)²·(V_A + V_B)/δ² − 3, rounded up, at least 1 (STATISTICS.md §5; the
+ * n = (z_{α/2} + z_β)²·(V_A + V_B)/δ² − 3, rounded up, at least 1 (docs/statistics.md; the
  * V_A + V_B reading of MeasuringU's s² is the doc's). Null when either mix is empty.
  */
 export function npsSampleSizeForDifference(

@@ -55,7 +55,7 @@ function zTest(difference: number, se: number): { z: number | null; pValue: numb
 }
 
 /**
- * Two-sample NPS z test for independent samples, A − B (STATISTICS.md §5; MeasuringU; R
+ * Two-sample NPS z test for independent samples, A − B (docs/statistics.md; MeasuringU; R
  * `nps_test(x, y, test = "adjusted.wald")`). The adjusted method adds 0.75/1.5/0.75
  * pseudo-observations to each sample first. Null when either sample is empty.
  */
@@ -115,7 +115,7 @@ export interface ProportionComparison {
 }
 
 /**
- * Two-proportion test for independent samples (STATISTICS.md §1/§7 call for Wilson-based
+ * Two-proportion test for independent samples (docs/statistics.md/§7 call for Wilson-based
  * shares; §5's caveats apply): pooled z test p-value and Newcombe's (1998) hybrid score
  * interval for the difference, built from the Wilson intervals of §7.1. Null when either
  * total is 0.
@@ -176,7 +176,7 @@ export function compareCesAgree(
 }
 
 /**
- * Benjamini–Hochberg adjusted p-values (q-values), returned in input order (STATISTICS.md §5
+ * Benjamini–Hochberg adjusted p-values (q-values), returned in input order (docs/statistics.md
  * "control the false discovery rate"): q_(i) = min_{j ≥ i} min(1, m·p_(j)/j). A comparison is
  * a discovery at FDR α when q ≤ α. Matches R `p.adjust(p, "BH")`.
  */

@@ -13,7 +13,7 @@ import type { NpsCounts } from './nps';
 import { npsPoints, npsShares, npsStandardErrorPoints, npsTotal } from './nps';
 import { assertCount } from './guards';
 
-/** Below this many responses a score is flagged "too few responses" (STATISTICS.md §1). */
+/** Below this many responses a score is flagged "too few responses" (docs/statistics.md). */
 export const DEFAULT_MIN_RESPONSES = 30;
 
 /** Options shared by the headline score functions. */
@@ -25,7 +25,7 @@ export interface SummaryOptions {
 }
 
 /**
- * Small-sample flag, n < minResponses (default 30), STATISTICS.md §1: the score and its
+ * Small-sample flag, n < minResponses (default 30), docs/statistics.md: the score and its
  * interval are still shown, flagged "too few responses".
  */
 export function isSmallSample(n: number, minResponses: number = DEFAULT_MIN_RESPONSES): boolean {
@@ -49,7 +49,7 @@ export interface NpsSummary {
   readonly tooFewResponses: boolean;
 }
 
-/** NPS, shares, SE and adjusted Wald interval in one call (STATISTICS.md §1, §2, §3, §4.2). */
+/** NPS, shares, SE and adjusted Wald interval in one call (docs/statistics.md). */
 export function scoreNps(counts: NpsCounts, options: SummaryOptions = {}): NpsSummary {
   const n = npsTotal(counts);
   return {
@@ -72,7 +72,7 @@ export interface CsatSummary {
   readonly tooFewResponses: boolean;
 }
 
-/** CSAT share and Wilson interval (STATISTICS.md §1, §2, §7.1). */
+/** CSAT share and Wilson interval (docs/statistics.md). */
 export function scoreCsat(counts: CsatCounts, options: SummaryOptions = {}): CsatSummary {
   const total = csatTotal(counts);
   return {
@@ -99,7 +99,7 @@ export interface CesSummary {
   readonly tooFewResponses: boolean;
 }
 
-/** CES mean with t interval and CES % agree with Wilson interval (STATISTICS.md §1, §2, §7). */
+/** CES mean with t interval and CES % agree with Wilson interval (docs/statistics.md). */
 export function scoreCes(counts: CesCounts, options: SummaryOptions = {}): CesSummary {
   const total = cesTotal(counts);
   const confidence = options.confidence ?? DEFAULT_CONFIDENCE;

@@ -43,7 +43,7 @@ export interface TrendFit {
 
 /**
  * OLS (or WLS with `weight`) slope of value on period with its t interval on k − 2 df
- * (STATISTICS.md §6.1; matches SciPy `linregress` when unweighted). Null when fewer than three
+ * (docs/statistics.md; matches SciPy `linregress` when unweighted). Null when fewer than three
  * points carry weight or all periods are equal.
  */
 export function fitTrend(
@@ -121,7 +121,7 @@ export function npsTrendPoints(periods: readonly NpsCounts[], firstPeriod = 0): 
   });
 }
 
-/** Thresholds of the significant-drop rule (STATISTICS.md §6.3). */
+/** Thresholds of the significant-drop rule (docs/statistics.md). */
 export interface DropRuleOptions {
   /** Two-sided significance level of the adjusted-Wald test; default 0.05. */
   readonly alpha?: number;
@@ -147,7 +147,7 @@ export interface DropAssessment {
 }
 
 /**
- * The "significant drop" red flag (STATISTICS.md §6.3): adjusted-Wald two-sample p < alpha
+ * The "significant drop" red flag (docs/statistics.md): adjusted-Wald two-sample p < alpha
  * (0.05), a drop of at least minDropPoints (5, measured on the adjusted difference, as in the
  * §6.3 examples) and n ≥ minResponses (30) in both periods; otherwise "not enough responses".
  */

@@ -62,7 +62,7 @@ function toTheme(
 /**
  * Finds comment themes in en, hr, sr-Latn, sr-Cyrl and vi (issue 6): normalizes and folds words,
  * drops stop words, keeps words and two-word phrases, groups near-duplicates, applies manager
- * overrides, and scores each theme (NPS or CSAT, impact per STATISTICS.md §8.1). Pure and
+ * overrides, and scores each theme (NPS or CSAT, impact per docs/statistics.md). Pure and
  * deterministic: the same comments in any order give the same report. Throws a RangeError for
  * duplicate ids or off-scale scores.
  */

@@ -27,7 +27,7 @@ export function themeScore(scoreCounts: readonly number[], kind: ThemeSurveyKind
 
 /**
  * CSAT impact of a group, in percentage points: CSAT(all) − CSAT(all excluding the group), the
- * STATISTICS.md §8.1 definition (Thematic, Kapiche) applied to the CSAT share. Null when all
+ * docs/statistics.md definition (Thematic, Kapiche) applied to the CSAT share. Null when all
  * answers are in the group or there are none.
  */
 export function csatImpactPoints(all: CsatCounts, group: CsatCounts): number | null {

@@ -53,7 +53,7 @@ export interface Theme {
   readonly nps: number | null;
   /** CSAT of the theme's comments in percent; null for NPS surveys or an empty theme. */
   readonly csatPercent: number | null;
-  /** Overall score minus the score without this theme's comments (STATISTICS.md §8.1). */
+  /** Overall score minus the score without this theme's comments (docs/statistics.md). */
   readonly impact: number | null;
   /** A few typical comment ids, most typical first. */
   readonly representativeIds: readonly string[];

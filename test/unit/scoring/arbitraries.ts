@@ -24,7 +24,7 @@ export function mirror(c: NpsCounts): NpsCounts {
   return { promoters: c.detractors, passives: c.passives, detractors: c.promoters };
 }
 
-/** Builds counts from the (D, P, C) order used in STATISTICS.md. */
+/** Builds counts from the (D, P, C) order used in docs/statistics.md. */
 export function dpc(detractors: number, passives: number, promoters: number): NpsCounts {
   return { detractors, passives, promoters };
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { npsControlChart, npsControlLimits } from '../../../src/scoring';
 import { RUNS, dpc, nonEmptyNpsCountsArb } from './arbitraries';
 
-describe('NPS control-chart limits with varying n (STATISTICS.md §6.2)', () => {
+describe('NPS control-chart limits with varying n (docs/statistics.md)', () => {
   it('puts limits at pooled centre ± 3·sqrt(V_pooled / n_m)', () => {
     const limits = npsControlLimits(dpc(40, 60, 100), 50)!;
     const half = 100 * 3 * Math.sqrt(0.61 / 50);

@@ -15,7 +15,7 @@ import {
 } from '../../../src/scoring';
 import { RUNS, dpc } from './arbitraries';
 
-describe('CES from the CYS Group worked example (STATISTICS.md §7.2)', () => {
+describe('CES from the CYS Group worked example (docs/statistics.md)', () => {
   // Counts for answers 1..7; index 0 (no such answer) is empty.
   const counts = cesCountsFromScoreCounts([0, 80, 210, 140, 110, 160, 180, 120]);
   const summary = scoreCes(counts);
@@ -104,7 +104,7 @@ describe('CES edge cases', () => {
   });
 });
 
-describe('CSAT (STATISTICS.md §2, §7.1)', () => {
+describe('CSAT (docs/statistics.md)', () => {
   it('counts 4 and 5 as satisfied on the 1–5 scale', () => {
     expect(csatCountsFromScores([1, 2, 3, 4, 5, 5])).toEqual({ satisfied: 3, total: 6 });
     expect(csatPercent({ satisfied: 3, total: 6 })).toBe(50);
@@ -167,7 +167,7 @@ describe('CSAT (STATISTICS.md §2, §7.1)', () => {
   });
 });
 
-describe('headline scores and the small-sample flag (STATISTICS.md §1)', () => {
+describe('headline scores and the small-sample flag (docs/statistics.md)', () => {
   it('flags fewer than 30 responses by default and honours a custom threshold', () => {
     expect(isSmallSample(29)).toBe(true);
     expect(isSmallSample(30)).toBe(false);

@@ -10,7 +10,7 @@ import {
 } from '../../../src/scoring';
 import { RUNS } from './arbitraries';
 
-// Reference values from SciPy 1.17 (scipy.stats.norm / scipy.stats.t), as in STATISTICS.md §9.
+// Reference values from SciPy 1.17 (scipy.stats.norm / scipy.stats.t), as in docs/statistics.md
 describe('normal distribution', () => {
   it('gives z = 1.959964 at 95 % confidence', () => {
     expect(normalCriticalValue(0.95)).toBeCloseTo(1.959963984540054, 12);

@@ -6,7 +6,7 @@ import { RUNS, dpc, nonEmptyNpsCountsArb } from './arbitraries';
 const all = dpc(300, 300, 400);
 const theme = dpc(120, 40, 40);
 
-describe('impact of a theme or segment on overall NPS (STATISTICS.md §8.1)', () => {
+describe('impact of a theme or segment on overall NPS (docs/statistics.md)', () => {
   it('reproduces the worked example: +10 overall, +22.5 without the theme, impact −12.5', () => {
     const r = npsImpact(all, theme);
     expect(r.overallNpsPoints).toBeCloseTo(10, 6);
@@ -85,7 +85,7 @@ describe('impact of a theme or segment on overall NPS (STATISTICS.md §8.1)', ()
   });
 });
 
-describe('what-if conversions (STATISTICS.md §8.2)', () => {
+describe('what-if conversions (docs/statistics.md)', () => {
   it('raises NPS by 12 points if the theme’s 120 of 1,000 detractors became passives, 24 if promoters', () => {
     const r = npsWhatIf(all, theme)!;
     expect(r.detractorsToPassivesPoints).toBeCloseTo(12, 6);

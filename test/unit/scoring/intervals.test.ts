@@ -17,7 +17,7 @@ function expectBounds(interval: Interval | null, lower: number, upper: number, d
   expect(interval!.upper / 100).toBeCloseTo(upper, digits);
 }
 
-describe('NPS intervals against the STATISTICS.md §9 table (Rocks’ R code, 95 %)', () => {
+describe('NPS intervals against the docs/statistics.md table (Rocks’ R code, 95 %)', () => {
   // (D, P, C), Wald, adjusted Wald, Tango score — proportion scale.
   const table: [number[], number, number[], number[], number[]][] = [
     [[1, 2, 3], 0.333333, [-0.263065, 0.929731], [-0.267433, 0.711877], [-0.311074, 0.753957]],
@@ -181,7 +181,7 @@ describe('NPS interval properties', () => {
   });
 });
 
-describe('Wilson score interval (STATISTICS.md §7.1)', () => {
+describe('Wilson score interval (docs/statistics.md)', () => {
   it('matches SciPy on the §7.1 vectors 81/263, 0/20 and 29/29', () => {
     expectBounds(wilsonInterval(81, 263), 0.255289, 0.36621);
     expectBounds(wilsonInterval(0, 20), 0, 0.161125);
@@ -225,7 +225,7 @@ describe('Wilson score interval (STATISTICS.md §7.1)', () => {
   });
 });
 
-describe('t interval for a mean (STATISTICS.md §7.2)', () => {
+describe('t interval for a mean (docs/statistics.md)', () => {
   it('returns null for fewer than two answers', () => {
     const range = { min: 1, max: 7 };
     expect(meanTInterval({ mean: 4, standardDeviation: 0, n: 1 }, range)).toBeNull();

@@ -13,7 +13,7 @@ import {
 } from '../../../src/scoring';
 import { RUNS, dpc, mirror, npsCountsArb, nonEmptyNpsCountsArb } from './arbitraries';
 
-describe('NPS point estimate, variance and standard error (STATISTICS.md §3)', () => {
+describe('NPS point estimate, variance and standard error (docs/statistics.md)', () => {
   // R package NPS, tests/testthat/test_01_basics.R: NPS and V exact, SE to 3 published decimals.
   const vectors: [number[], number, number, number][] = [
     [[1, 2, 3], 1 / 3, 5 / 9, 0.304],
@@ -118,7 +118,7 @@ describe('NPS point estimate, variance and standard error (STATISTICS.md §3)', 
   });
 });
 
-describe('bucketing 0–10 answers into NPS categories (STATISTICS.md §2)', () => {
+describe('bucketing 0–10 answers into NPS categories (docs/statistics.md)', () => {
   const scoresArb = fc.array(fc.integer({ min: 0, max: 10 }), { maxLength: 300 });
 
   it('puts 0–6 in detractors, 7–8 in passives and 9–10 in promoters', () => {

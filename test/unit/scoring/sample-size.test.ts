@@ -6,7 +6,7 @@ import {
 } from '../../../src/scoring';
 import { RUNS } from './arbitraries';
 
-// Mixes as printed in STATISTICS.md: promoters / passives / detractors (percent).
+// Mixes as printed in docs/statistics.md: promoters / passives / detractors (percent).
 const mixes = {
   '50/0/50': { promoters: 50, passives: 0, detractors: 50 },
   '40/30/30': { promoters: 40, passives: 30, detractors: 30 },
@@ -14,7 +14,7 @@ const mixes = {
   '70/20/10': { promoters: 70, passives: 20, detractors: 10 },
 } as const;
 
-describe('sample size for a target margin (STATISTICS.md §6.4)', () => {
+describe('sample size for a target margin (docs/statistics.md)', () => {
   it.each([
     ['50/0/50', [4266, 1534, 781, 382, 168]],
     ['40/30/30', [2943, 1058, 538, 263, 115]],
@@ -62,7 +62,7 @@ describe('sample size for a target margin (STATISTICS.md §6.4)', () => {
   });
 });
 
-describe('sample size per group to detect a difference (STATISTICS.md §5)', () => {
+describe('sample size per group to detect a difference (docs/statistics.md)', () => {
   it.each([
     ['50/0/50', [6277, 1567, 695, 390]],
     ['40/30/30', [4330, 1081, 479, 268]],

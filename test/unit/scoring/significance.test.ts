@@ -8,7 +8,7 @@ import {
 } from '../../../src/scoring';
 import { RUNS, confidenceArb, dpc, nonEmptyNpsCountsArb } from './arbitraries';
 
-describe('two-sample NPS test against the STATISTICS.md §9 table (Rocks’ R code)', () => {
+describe('two-sample NPS test against the docs/statistics.md table (Rocks’ R code)', () => {
   const a = dpc(40, 60, 100);
   const b = dpc(55, 65, 80);
 
@@ -187,7 +187,7 @@ describe('two-proportion test for CSAT and CES shares', () => {
   });
 });
 
-describe('Benjamini–Hochberg adjustment (STATISTICS.md §5)', () => {
+describe('Benjamini–Hochberg adjustment (docs/statistics.md)', () => {
   it('matches SciPy false_discovery_control on two sets of p-values', () => {
     const q = adjustBenjaminiHochberg([0.01, 0.04, 0.03, 0.005, 0.2, 0.04]);
     [0.03, 0.048, 0.048, 0.03, 0.2, 0.048].forEach((expected, i) =>

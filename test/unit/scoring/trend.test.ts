@@ -13,7 +13,7 @@ import { RUNS, dpc, nonEmptyNpsCountsArb } from './arbitraries';
 const series = [41.2, 40.8, 39.9, 40.5, 38.7, 38.1, 37.9, 37.2, 36.0, 35.8, 34.9, 33.7];
 const points = series.map((value, period) => ({ period, value }));
 
-describe('least-squares trend slope (STATISTICS.md §6.1)', () => {
+describe('least-squares trend slope (docs/statistics.md)', () => {
   it('matches SciPy linregress: slope, intercept, SE, p and the t interval', () => {
     const fit = fitTrend(points)!;
     expect(fit.k).toBe(12);
@@ -38,7 +38,7 @@ describe('least-squares trend slope (STATISTICS.md §6.1)', () => {
   });
 
   it('is consistent with the §6.1 reference numbers: slope −0.853147 and SE 0.149395 on 10 df give p = 1.954e−4', () => {
-    // NOTE: STATISTICS.md does not publish the test series itself, only these three numbers.
+    // NOTE: docs/statistics.md does not publish the test series itself, only these three numbers.
     expect(twoSidedStudentTPValue(-0.853147 / 0.149395, 10)).toBeCloseTo(1.954e-4, 7);
   });
 
@@ -102,7 +102,7 @@ describe('NPS trend points', () => {
   });
 });
 
-describe('significant-drop rule (STATISTICS.md §6.3)', () => {
+describe('significant-drop rule (docs/statistics.md)', () => {
   it('flags (40,60,100) → (55,65,80) as a significant drop of 17.2 points', () => {
     const r = detectSignificantDrop(dpc(40, 60, 100), dpc(55, 65, 80));
     expect(r.verdict).toBe('significant-drop');
