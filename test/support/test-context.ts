@@ -55,6 +55,24 @@ function worldId(): string {
 }
 
 /**
+ * Kysely's migrator introspects the tables of every schema; a schema that another test file
+ * drops meanwhile fails it with "schema … does not exist". Migrations hold this advisory lock
+ * shared and drops take it alone, so files still migrate in parallel but never mid-drop.
+ */
+const SCHEMA_LOCK = 7_301_117;
+
+async function migrateWhileNoSchemaIsDropped(ctx: AppContext, schema: string): Promise<void> {
+  const client = await ctx.pool.connect();
+  try {
+    await client.query('select pg_advisory_lock_shared($1)', [SCHEMA_LOCK]);
+    await migrateToLatest(ctx.db as Kysely<unknown>, schema);
+  } finally {
+    await client.query('select pg_advisory_unlock_shared($1)', [SCHEMA_LOCK]);
+    client.release();
+  }
+}
+
+/**
  * One isolated world per test file: its own Postgres schema (migrated), BullMQ prefix,
  * real SMTP server and app. close() drops the schema and obliterates the queues.
  */
@@ -83,7 +101,7 @@ export async function createTestWorld(
   });
   const logger = createLogger('silent');
   const ctx = createContext(config, { dbSchema: schema, logger, clock: options.clock });
-  await migrateToLatest(ctx.db as Kysely<unknown>, schema);
+  await migrateWhileNoSchemaIsDropped(ctx, schema);
   // Rate limits count in Redis; before the connection is up they let requests through.
   if (ctx.redis.status !== 'ready') {
     await once(ctx.redis, 'ready');
@@ -107,7 +125,10 @@ export async function createTestWorld(
       for (const name of QUEUE_NAMES) {
         await ctx.queues.get(name).obliterate({ force: true });
       }
-      await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(ctx.db);
+      await ctx.db.transaction().execute(async (trx) => {
+        await sql`select pg_advisory_xact_lock(${SCHEMA_LOCK})`.execute(trx);
+        await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(trx);
+      });
       await ctx.close();
       await smtp.close();
     },
