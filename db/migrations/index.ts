@@ -9,6 +9,7 @@ import * as delighted from './20261123T230000_delighted';
 import * as responseTags from './20261123T235000_response_tags';
 import * as retention from './20261124T000000_retention';
 import * as rollupRebuildRequests from './20261124T010000_rollup_rebuild_requests';
+import * as outboxForWebhooksAndAlerts from './20261202T000000_outbox_for_webhooks_and_alerts';
 
 // NOTE: append-only. A migration that has shipped is never edited; add a new one.
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '20261123T235000_response_tags': responseTags,
   '20261124T000000_retention': retention,
   '20261124T010000_rollup_rebuild_requests': rollupRebuildRequests,
+  '20261202T000000_outbox_for_webhooks_and_alerts': outboxForWebhooksAndAlerts,
 };

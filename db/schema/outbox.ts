@@ -1,6 +1,8 @@
 import type { Generated, NullableTimestamp, Timestamp } from './common';
 
-export type OutboxTopic = 'send-invitation' | 'send-reminder';
+/** What a row asks the relay to enqueue; `aggregate_id` is the invitation, delivery or case. */
+export type OutboxTopic =
+  'send-invitation' | 'send-reminder' | 'webhook-delivery' | 'followup-alert';
 
 export interface OutboxTable {
   id: Generated<string>;

@@ -14,7 +14,6 @@ export interface WebhookDeliveriesTable {
   last_status_code: number | null;
   last_error: string | null;
   replay_of: string | null;
-  enqueued_at: NullableTimestamp;
   delivered_at: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;

@@ -1,18 +1,17 @@
 import type { Kysely } from 'kysely';
 import type { Database, FlagReason, SurveyKind } from '../../db/schema';
 import type { Clock } from '../clock';
-import type { Queues } from '../jobs/queues';
 import type { Logger } from '../logger';
 import { AppError, NotFoundError, ValidationError } from '../errors';
 import { resolveLocale } from '../surveys/i18n';
 import type { Locale } from '../surveys/i18n/types';
 import { findInvitationByTokenHash } from '../dispatch/invitation.repository';
 import { isValidScore, SCALES } from '../surveys/scales';
-import { emitDelightedUnsubscribe } from '../webhooks/formats/delighted';
+import { publishUnsubscribe } from '../webhooks/publish.service';
 import { withTextOverrides } from '../surveys/text-overrides';
 import { resolveTexts } from '../surveys/texts';
 import type { ResolvedTexts } from '../surveys/texts';
-import { applyResponseEffects, enqueuePendingJobs } from './response-effects';
+import { applyResponseEffects } from './response-effects';
 import type { EffectDeps } from './response-effects';
 import {
   honeypotHitBetween,
@@ -112,16 +111,11 @@ export function parseScore(open: OpenInvitation, raw: unknown): number {
 
 export interface CollectorDeps extends EffectDeps {
   db: Kysely<Database>;
-  queues: Queues;
   logger?: Logger;
-  config: EffectDeps['config'] & {
-    SCANNER_WINDOW_SECONDS: number;
-    WEBHOOK_ATTEMPTS: number;
-    WEBHOOK_BACKOFF_MS: number;
-  };
+  config: EffectDeps['config'] & { SCANNER_WINDOW_SECONDS: number };
 }
 
-/** Runs one change to an invitation's response in a transaction, then enqueues its effects. */
+/** Runs one change to an invitation's response and its effects in one transaction. */
 async function changeResponse(
   deps: CollectorDeps,
   open: OpenInvitation,
@@ -132,22 +126,15 @@ async function changeResponse(
   ) => Promise<ResponseRow | undefined>,
 ): Promise<ResponseRow | undefined> {
   const now = deps.clock.now();
-  const { row, jobs } = await deps.db.transaction().execute(async (trx) => {
+  return deps.db.transaction().execute(async (trx) => {
     const current = await lockResponseByInvitation(trx, open.workspaceId, open.invitationId);
     const updated = await change(trx, current, now);
     if (!updated) {
-      return { row: current, jobs: [] };
+      return current;
     }
-    return {
-      row: updated,
-      jobs: await applyResponseEffects(trx, deps, open.kind, current, updated),
-    };
+    await applyResponseEffects(trx, deps, open.kind, current, updated);
+    return updated;
   });
-  await enqueuePendingJobs(deps, jobs, {
-    webhookAttempts: deps.config.WEBHOOK_ATTEMPTS,
-    webhookBackoffMs: deps.config.WEBHOOK_BACKOFF_MS,
-  });
-  return row;
 }
 
 /** The invitation's response, creating a provisional one (score from the link) if none exists. */
@@ -336,8 +323,7 @@ export async function unsubscribeByToken(db: Kysely<Database>, clock: Clock, tok
       .where('unsubscribed_at', 'is', null)
       .executeTakeFirst();
     if (done.numUpdatedRows > 0n) {
-      // Delighted-format webhooks hear of it; the sweep-collector task enqueues the delivery.
-      await emitDelightedUnsubscribe(trx, row.workspace_id, contactId, now);
+      await publishUnsubscribe(trx, row.workspace_id, contactId, now);
     }
   });
   return { locale: resolveLocale(row.locale, 'en') };

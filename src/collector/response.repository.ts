@@ -141,6 +141,12 @@ export interface ResponseFilters {
   segment?: { property: string; value: string } | undefined;
   flagged?: boolean | undefined;
   status?: 'provisional' | 'counted' | undefined;
+  /** Inclusive bounds, as Delighted's `until`, `updated_since` and `updated_until` are. */
+  createdThrough?: Date | undefined;
+  updatedSince?: Date | undefined;
+  updatedThrough?: Date | undefined;
+  contactId?: string | undefined;
+  contactEmail?: string | undefined;
 }
 
 export interface ResponseCursor {
@@ -196,6 +202,21 @@ export function selectResponses(db: Kysely<Database>, workspaceId: string, f: Re
   if (f.status) {
     q = q.where('r.status', '=', f.status);
   }
+  if (f.createdThrough) {
+    q = q.where('r.created_at', '<=', f.createdThrough);
+  }
+  if (f.updatedSince) {
+    q = q.where('r.updated_at', '>=', f.updatedSince);
+  }
+  if (f.updatedThrough) {
+    q = q.where('r.updated_at', '<=', f.updatedThrough);
+  }
+  if (f.contactId) {
+    q = q.where('r.contact_id', '=', f.contactId);
+  }
+  if (f.contactEmail) {
+    q = q.where(sql<string>`lower(c.email)`, '=', f.contactEmail.toLowerCase());
+  }
   return q;
 }
 
@@ -226,6 +247,61 @@ export async function findResponsePage(
         : q.where(sql<boolean>`(r.created_at, r.id) > (${cursor.createdAt}, ${cursor.id}::uuid)`);
   }
   return q.orderBy('r.created_at', order).orderBy('r.id', order).limit(limit).execute();
+}
+
+/** One numbered page (Delighted's `page` and `per_page`), ordered by creation or last update. */
+export async function findResponsePageAt(
+  db: Kysely<Database>,
+  workspaceId: string,
+  f: ResponseFilters,
+  page: {
+    orderBy: 'created_at' | 'updated_at';
+    direction: 'asc' | 'desc';
+    limit: number;
+    offset: number;
+  },
+): Promise<ResponseListRow[]> {
+  return selectResponses(db, workspaceId, f)
+    .orderBy(page.orderBy === 'updated_at' ? 'r.updated_at' : 'r.created_at', page.direction)
+    .orderBy('r.id', page.direction)
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+}
+
+/** A response collected outside Glas (an API call): it counts from the start. */
+export async function insertCountedResponse(
+  db: Kysely<Database>,
+  values: {
+    workspaceId: string;
+    surveyId: string;
+    contactId: string;
+    score: number;
+    comment: string | null;
+    locale: string;
+    segment: JsonObject;
+    now: Date;
+    createdAt: Date;
+  },
+): Promise<ResponseRow> {
+  return db
+    .insertInto('responses')
+    .values({
+      workspace_id: values.workspaceId,
+      survey_id: values.surveyId,
+      contact_id: values.contactId,
+      score: values.score,
+      comment: values.comment,
+      locale: values.locale,
+      segment: JSON.stringify(values.segment),
+      source: 'api',
+      status: 'counted',
+      confirmed_at: values.now,
+      created_at: values.createdAt,
+      updated_at: values.createdAt,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function findResponseById(db: Kysely<Database>, workspaceId: string, id: string) {

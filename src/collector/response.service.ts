@@ -3,11 +3,10 @@ import type { Database } from '../../db/schema';
 import type { Clock } from '../clock';
 import { NotFoundError, ValidationError } from '../errors';
 import type { ErrorDetail } from '../errors';
-import type { Queues } from '../jobs/queues';
 import type { Logger } from '../logger';
 import { decodeCursor, encodeCursor } from '../platform/cursor';
 import { resolveLocale } from '../surveys/i18n';
-import { applyResponseEffects, enqueuePendingJobs } from './response-effects';
+import { applyResponseEffects } from './response-effects';
 import type { EffectDeps } from './response-effects';
 import {
   findContactIdsByEmail,
@@ -30,9 +29,8 @@ import { isValidScore, SCALES } from '../surveys/scales';
 
 export interface ResponseDeps extends EffectDeps {
   db: Kysely<Database>;
-  queues: Queues;
   logger?: Logger;
-  config: EffectDeps['config'] & { WEBHOOK_ATTEMPTS: number; WEBHOOK_BACKOFF_MS: number };
+  config: EffectDeps['config'];
 }
 
 export function toFilters(q: ListResponsesQuery): ResponseFilters {
@@ -97,7 +95,7 @@ export async function reviewResponse(
   body: PatchResponseBody,
 ): Promise<ResponseDto> {
   const now = deps.clock.now();
-  const jobs = await deps.db.transaction().execute(async (trx) => {
+  await deps.db.transaction().execute(async (trx) => {
     const current = await lockResponseById(trx, workspaceId, id);
     if (!current) {
       throw new NotFoundError('response_not_found', 'No such response in this workspace.');
@@ -123,11 +121,7 @@ export async function reviewResponse(
               : {}),
           },
     );
-    return applyResponseEffects(trx, deps, kind, current, updated);
-  });
-  await enqueuePendingJobs(deps, jobs, {
-    webhookAttempts: deps.config.WEBHOOK_ATTEMPTS,
-    webhookBackoffMs: deps.config.WEBHOOK_BACKOFF_MS,
+    await applyResponseEffects(trx, deps, kind, current, updated);
   });
   return getResponse(deps.db, workspaceId, id);
 }

@@ -1,16 +1,14 @@
-import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database, Survey } from '../../db/schema';
 import { NotFoundError, ValidationError } from '../errors';
 import { resolveLocale } from '../surveys/i18n';
-import { applyResponseEffects, enqueuePendingJobs } from '../collector/response-effects';
-import type { ResponseDeps } from '../collector/response.service';
 import {
-  lockResponseById,
-  selectResponses,
-  updateResponse,
-} from '../collector/response.repository';
-import type { ResponseListRow } from '../collector/response.repository';
+  findResponseRow,
+  listResponseRows,
+  recordCountedResponse,
+  reviseResponse,
+} from '../collector/response-api.service';
+import type { ResponseListRow, ResponseWriteDeps } from '../collector/response-api.service';
 import { isValidScore, SCALES } from '../surveys/scales';
 import { findDelightedSurvey, selectPeople } from './delighted.repository';
 import type {
@@ -103,11 +101,6 @@ async function notesFor(db: Kysely<Database>, workspaceId: string, rows: Respons
     .execute();
 }
 
-/** Delighted lists what Glas counts: confirmed, not flagged as a scanner (counted_responses). */
-function countedOnly(db: Kysely<Database>, workspaceId: string) {
-  return selectResponses(db, workspaceId, { status: 'counted', flagged: false });
-}
-
 export async function listSurveyResponses(
   db: Kysely<Database>,
   workspaceId: string,
@@ -115,45 +108,37 @@ export async function listSurveyResponses(
   q: ListSurveyResponsesQuery,
 ) {
   const survey = await surveyForTrend(db, workspaceId, q.trend);
-  if (!survey) {
+  if (!survey || (q.person_id && !/^[0-9a-f-]{36}$/i.test(q.person_id))) {
     return [];
   }
-  let query = countedOnly(db, workspaceId).where('r.survey_id', '=', survey.id);
-  if (q.since) {
-    query = query.where('r.created_at', '>=', q.since);
-  }
-  if (q.until) {
-    query = query.where('r.created_at', '<=', q.until);
-  }
-  if (q.updated_since) {
-    query = query.where('r.updated_at', '>=', q.updated_since);
-  }
-  if (q.updated_until) {
-    query = query.where('r.updated_at', '<=', q.updated_until);
-  }
-  if (q.person_id) {
-    query = /^[0-9a-f-]{36}$/i.test(q.person_id)
-      ? query.where('r.contact_id', '=', q.person_id)
-      : query.where(sql<boolean>`false`);
-  }
-  if (q.person_email) {
-    query = query.where(sql<string>`lower(c.email)`, '=', q.person_email.toLowerCase());
-  }
   const [direction, column] = q.order.split(':') as ['asc' | 'desc', string | undefined];
-  const by = column === 'updated_at' ? 'r.updated_at' : 'r.created_at';
-  const rows = await query
-    .orderBy(by, direction)
-    .orderBy('r.id', direction)
-    .limit(q.per_page)
-    .offset((q.page - 1) * q.per_page)
-    .execute();
+  // Delighted lists what Glas counts: confirmed, not flagged as a scanner (counted_responses).
+  const rows = await listResponseRows(
+    db,
+    workspaceId,
+    {
+      status: 'counted',
+      flagged: false,
+      surveyId: survey.id,
+      since: q.since,
+      createdThrough: q.until,
+      updatedSince: q.updated_since,
+      updatedThrough: q.updated_until,
+      contactId: q.person_id,
+      contactEmail: q.person_email,
+    },
+    {
+      orderBy: column === 'updated_at' ? 'updated_at' : 'created_at',
+      direction,
+      limit: q.per_page,
+      offset: (q.page - 1) * q.per_page,
+    },
+  );
   return expandRows(db, workspaceId, rows, q.expand, publicUrl);
 }
 
 async function requireResponse(db: Kysely<Database>, workspaceId: string, id: string) {
-  const row = /^[0-9a-f-]{36}$/i.test(id)
-    ? await selectResponses(db, workspaceId, {}).where('r.id', '=', id).executeTakeFirst()
-    : undefined;
+  const row = /^[0-9a-f-]{36}$/i.test(id) ? await findResponseRow(db, workspaceId, id) : undefined;
   if (!row) {
     throw new NotFoundError('response_not_found', 'No such survey response.');
   }
@@ -184,7 +169,7 @@ function checkScore(kind: Survey['kind'], score: number) {
  * at once and has the same effects as one given in an email (webhooks, follow-up case).
  */
 export async function createSurveyResponse(
-  deps: ResponseDeps & { publicUrl: string },
+  deps: ResponseWriteDeps & { publicUrl: string },
   workspaceId: string,
   body: CreateSurveyResponseBody,
   expand: Expand,
@@ -202,37 +187,22 @@ export async function createSurveyResponse(
     throw invalid('person', 'is not a person of this account');
   });
   const createdAt = body.created_at ?? now;
-  const { id, jobs } = await deps.db.transaction().execute(async (trx) => {
-    const row = await trx
-      .insertInto('responses')
-      .values({
-        workspace_id: workspaceId,
-        survey_id: survey.id,
-        contact_id: contact.id,
-        score: body.score,
-        comment: body.comment?.trim() || null,
-        locale: resolveLocale(contact.locale, 'en'),
-        segment: JSON.stringify({ ...contact.properties, ...(body.person_properties ?? {}) }),
-        source: 'api',
-        status: 'counted',
-        confirmed_at: now,
-        created_at: createdAt,
-        updated_at: createdAt,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return { id: row.id, jobs: await applyResponseEffects(trx, deps, survey.kind, undefined, row) };
-  });
-  await enqueuePendingJobs(deps, jobs, {
-    webhookAttempts: deps.config.WEBHOOK_ATTEMPTS,
-    webhookBackoffMs: deps.config.WEBHOOK_BACKOFF_MS,
+  const id = await recordCountedResponse(deps, workspaceId, {
+    surveyId: survey.id,
+    kind: survey.kind,
+    contactId: contact.id,
+    score: body.score,
+    comment: body.comment?.trim() || null,
+    locale: resolveLocale(contact.locale, 'en'),
+    segment: { ...contact.properties, ...(body.person_properties ?? {}) },
+    createdAt,
   });
   return getSurveyResponse(deps.db, workspaceId, deps.publicUrl, id, expand);
 }
 
 /** PUT /v1/survey_responses/:id: changes score, comment or properties; announces the update. */
 export async function updateSurveyResponse(
-  deps: ResponseDeps & { publicUrl: string },
+  deps: ResponseWriteDeps & { publicUrl: string },
   workspaceId: string,
   id: string,
   body: UpdateSurveyResponseBody,
@@ -245,24 +215,13 @@ export async function updateSurveyResponse(
   if (body.person !== undefined && body.person !== current.contact_id) {
     throw invalid('person', 'cannot be changed');
   }
-  const jobs = await deps.db.transaction().execute(async (trx) => {
-    const before = await lockResponseById(trx, workspaceId, id);
-    if (!before) {
-      throw new NotFoundError('response_not_found', 'No such survey response.');
-    }
-    const after = await updateResponse(trx, workspaceId, id, {
-      ...(body.score !== undefined ? { score: body.score } : {}),
-      ...(body.comment !== undefined ? { comment: body.comment?.trim() || null } : {}),
-      ...(body.person_properties
-        ? { segment: JSON.stringify({ ...before.segment, ...body.person_properties }) }
-        : {}),
-      updated_at: deps.clock.now(),
-    });
-    return applyResponseEffects(trx, deps, current.survey_kind, before, after);
-  });
-  await enqueuePendingJobs(deps, jobs, {
-    webhookAttempts: deps.config.WEBHOOK_ATTEMPTS,
-    webhookBackoffMs: deps.config.WEBHOOK_BACKOFF_MS,
-  });
+  await reviseResponse(deps, workspaceId, id, current.survey_kind, (before) => ({
+    ...(body.score !== undefined ? { score: body.score } : {}),
+    ...(body.comment !== undefined ? { comment: body.comment?.trim() || null } : {}),
+    ...(body.person_properties
+      ? { segment: JSON.stringify({ ...before.segment, ...body.person_properties }) }
+      : {}),
+    updated_at: deps.clock.now(),
+  }));
   return getSurveyResponse(deps.db, workspaceId, deps.publicUrl, id, expand);
 }

@@ -234,17 +234,22 @@ export async function releaseCaseAlert(
 }
 
 /** Cases whose owner alert has not gone out (the queue was away when they opened). */
-export async function findUnalertedCases(db: Kysely<Database>, before: Date, limit: number) {
-  // NOTE: a system sweep across workspaces; each id is then handled within its workspace.
-  return db
-    .selectFrom('followup_cases')
-    .select(['id', 'workspace_id'])
-    .where('alert_sent_at', 'is', null)
-    .where('owner_email', 'is not', null)
-    .where('status', '=', 'open')
-    .where('created_at', '<', before)
-    .orderBy('created_at')
-    .limit(limit)
+/** The owner alert of a new case, for the outbox relay (same transaction as the case). */
+export async function insertAlertOutboxRow(
+  db: Kysely<Database>,
+  workspaceId: string,
+  caseId: string,
+  now: Date,
+): Promise<void> {
+  await db
+    .insertInto('outbox')
+    .values({
+      workspace_id: workspaceId,
+      topic: 'followup-alert',
+      aggregate_id: caseId,
+      available_at: now,
+      created_at: now,
+    })
     .execute();
 }
 

@@ -1,6 +1,5 @@
 import type { Job } from 'bullmq';
 import type { AppContext } from '../context';
-import { sweepCollector } from '../collector/collector-sweep.service';
 import { runAutopilot } from '../delighted/autopilot.service';
 import { reconcileInvitations } from '../dispatch/invitation.service';
 import { applyRetention } from '../contacts/retention.service';
@@ -49,11 +48,6 @@ export async function maintenanceJob(ctx: AppContext, job: Job<JobPayloads['main
       }
       ctx.logger.debug({ merged }, 'rollup deltas merged');
       return { merged };
-    }
-    case 'sweep-collector': {
-      const swept = await sweepCollector(ctx);
-      ctx.logger.info(swept, 'collector swept');
-      return swept;
     }
     case 'schedule-reminders': {
       const scheduled = await scheduleReminders(ctx.db, ctx.clock);

@@ -2,13 +2,18 @@ import { sql } from 'kysely';
 import type { AppContext } from '../context';
 import type { Selectable } from 'kysely';
 import type { OutboxTable } from '../../db/schema/outbox';
-import { invitationJobId, reminderJobId } from './queues';
+import type { JobsOptions, Queue } from 'bullmq';
+import { followupAlertJobId, invitationJobId, reminderJobId, webhookDeliveryJobId } from './queues';
+import type { JobPayloads, QueueName } from './queues';
 
 export interface RelayDeps {
   db: AppContext['db'];
   queues: AppContext['queues'];
   clock: AppContext['clock'];
-  config: Pick<AppContext['config'], 'SEND_ATTEMPTS' | 'SEND_BACKOFF_MS'>;
+  config: Pick<
+    AppContext['config'],
+    'SEND_ATTEMPTS' | 'SEND_BACKOFF_MS' | 'WEBHOOK_ATTEMPTS' | 'WEBHOOK_BACKOFF_MS'
+  >;
 }
 
 type OutboxRow = Pick<
@@ -16,22 +21,66 @@ type OutboxRow = Pick<
   'id' | 'workspace_id' | 'topic' | 'aggregate_id' | 'available_at'
 >;
 
-function jobFor(row: OutboxRow, deps: RelayDeps, now: number) {
-  const reminder = row.topic === 'send-reminder';
-  return {
-    name: row.topic,
-    data: {
-      invitationId: row.aggregate_id,
-      workspaceId: row.workspace_id,
-      ...(reminder ? { reminder: true } : {}),
-    },
-    opts: {
-      jobId: reminder ? reminderJobId(row.aggregate_id) : invitationJobId(row.aggregate_id),
-      delay: Math.max(0, row.available_at.getTime() - now),
-      attempts: deps.config.SEND_ATTEMPTS,
-      backoff: { type: 'exponential', delay: deps.config.SEND_BACKOFF_MS, jitter: 0.5 },
-    },
-  };
+/** How often and how patiently an owner is alerted of a new follow-up case. */
+const FOLLOWUP_ALERT_ATTEMPTS = 5;
+const FOLLOWUP_ALERT_BACKOFF_MS = 10_000;
+
+interface RelayedJob<N extends QueueName> {
+  queue: N;
+  name: N;
+  data: JobPayloads[N];
+  opts: JobsOptions & { jobId: string };
+}
+
+/**
+ * The one place that decides every job's queue, id and options. A job id is derived from the
+ * row's aggregate (invitation, delivery, case), so relaying a row twice adds one job.
+ */
+function jobFor(row: OutboxRow, deps: RelayDeps, now: number): RelayedJob<QueueName> {
+  const workspaceId = row.workspace_id;
+  const delay = Math.max(0, row.available_at.getTime() - now);
+  const retry = (attempts: number, delayMs: number) => ({
+    attempts,
+    backoff: { type: 'exponential', delay: delayMs, jitter: 0.5 },
+  });
+  switch (row.topic) {
+    case 'send-invitation':
+    case 'send-reminder': {
+      const reminder = row.topic === 'send-reminder';
+      return {
+        queue: 'send-invitation',
+        name: 'send-invitation',
+        data: { invitationId: row.aggregate_id, workspaceId, ...(reminder ? { reminder } : {}) },
+        opts: {
+          jobId: reminder ? reminderJobId(row.aggregate_id) : invitationJobId(row.aggregate_id),
+          delay,
+          ...retry(deps.config.SEND_ATTEMPTS, deps.config.SEND_BACKOFF_MS),
+        },
+      };
+    }
+    case 'webhook-delivery':
+      return {
+        queue: 'webhook-delivery',
+        name: 'webhook-delivery',
+        data: { deliveryId: row.aggregate_id, workspaceId },
+        opts: {
+          jobId: webhookDeliveryJobId(row.aggregate_id),
+          delay,
+          ...retry(deps.config.WEBHOOK_ATTEMPTS, deps.config.WEBHOOK_BACKOFF_MS),
+        },
+      };
+    case 'followup-alert':
+      return {
+        queue: 'followup-alert',
+        name: 'followup-alert',
+        data: { caseId: row.aggregate_id, workspaceId },
+        opts: {
+          jobId: followupAlertJobId(row.aggregate_id),
+          delay,
+          ...retry(FOLLOWUP_ALERT_ATTEMPTS, FOLLOWUP_ALERT_BACKOFF_MS),
+        },
+      };
+  }
 }
 
 /**
@@ -39,7 +88,10 @@ function jobFor(row: OutboxRow, deps: RelayDeps, now: number) {
  * reconciler row (BullMQ ignores a known id). Those finished jobs are removed first; a job
  * that is waiting, delayed or active is left alone and the re-add is ignored.
  */
-async function clearFinishedJobs(deps: RelayDeps, jobIds: string[]): Promise<void> {
+async function clearFinishedSends(deps: RelayDeps, jobIds: string[]): Promise<void> {
+  if (jobIds.length === 0) {
+    return;
+  }
   const queue = deps.queues.get('send-invitation');
   await Promise.all(
     jobIds.map(async (id) => {
@@ -52,8 +104,8 @@ async function clearFinishedJobs(deps: RelayDeps, jobIds: string[]): Promise<voi
 }
 
 /**
- * Moves pending outbox rows to BullMQ: claim a batch with SKIP LOCKED, add one delayed
- * job per invitation (job id derived from the invitation id), then mark the rows. A crash
+ * Moves pending outbox rows to BullMQ: claim a batch with SKIP LOCKED, add one job per row
+ * (delayed until `available_at`; the id derived from the row's aggregate), then mark the rows. A crash
  * between add and mark re-adds the same job id, which BullMQ ignores while the job exists;
  * the worker's claim in Postgres covers the rest. Returns how many rows were relayed.
  */
@@ -73,11 +125,17 @@ export async function relayOutboxBatch(deps: RelayDeps, batchSize = 100): Promis
     }
     const now = deps.clock.now().getTime();
     const jobs = rows.map((row) => jobFor(row, deps, now));
-    await clearFinishedJobs(
+    await clearFinishedSends(
       deps,
-      jobs.map((j) => j.opts.jobId),
+      jobs.filter((j) => j.queue === 'send-invitation').map((j) => j.opts.jobId),
     );
-    await deps.queues.get('send-invitation').addBulk(jobs);
+    for (const queue of new Set(jobs.map((j) => j.queue))) {
+      const batch = jobs
+        .filter((j) => j.queue === queue)
+        .map(({ name, data, opts }) => ({ name, data, opts }));
+      // NOTE: the cast is needed because addBulk is typed by the queue's own name/data pair.
+      await (deps.queues.get(queue) as unknown as Queue).addBulk(batch);
+    }
     await trx
       .updateTable('outbox')
       .set({ published_at: sql`now()` })

@@ -15,7 +15,6 @@ export interface JobPayloads {
 export type QueueName = keyof JobPayloads;
 export type MaintenanceTask =
   | 'reconcile-invitations'
-  | 'sweep-collector'
   | 'schedule-reminders'
   | 'merge-rollups'
   | 'retention'
@@ -73,7 +72,7 @@ export function createQueues(config: Config, logger: Logger): Queues {
     if (!queue) {
       queue = new Queue(name, {
         prefix: config.REDIS_PREFIX,
-        // Producers fail fast while Redis is down; the outbox keeps the work (RELIABILITY §1.2).
+        // Producers fail fast while Redis is down; the outbox keeps the work (docs/reliability.md).
         connection: { ...queueConnection(config), enableOfflineQueue: false },
         defaultJobOptions: {
           removeOnComplete: { age: 86_400, count: 10_000 },

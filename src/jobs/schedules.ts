@@ -24,7 +24,6 @@ export const SCHEDULES: readonly Schedule[] = [
     task: 'schedule-reminders',
     intervalSeconds: 600,
   },
-  { id: 'sweep-collector', pattern: '* * * * *', task: 'sweep-collector', intervalSeconds: 60 },
   // Six fields: seconds first. Readers add unmerged deltas, so this only bounds the delta table.
   { id: 'merge-rollups', pattern: '*/15 * * * * *', task: 'merge-rollups', intervalSeconds: 15 },
   // Anonymizes personal data past each workspace's retention period, nightly.
@@ -40,6 +39,13 @@ export const SCHEDULES: readonly Schedule[] = [
 export async function upsertSchedules(ctx: AppContext): Promise<void> {
   await registerScheduleRuns(ctx.db, SCHEDULES, ctx.clock.now());
   const queue = ctx.queues.get('maintenance');
+  // A scheduler that a release retired would keep firing a task nobody handles.
+  const known = new Set(SCHEDULES.map((s) => s.id));
+  for (const old of await queue.getJobSchedulers()) {
+    if (old.key && !known.has(old.key)) {
+      await queue.removeJobScheduler(old.key);
+    }
+  }
   for (const s of SCHEDULES) {
     await queue.upsertJobScheduler(
       s.id,

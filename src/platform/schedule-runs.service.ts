@@ -5,7 +5,10 @@ import type { Database } from '../../db/schema';
 /** How many intervals a schedule may miss before readiness fails. */
 export const MISSED_INTERVALS = 3;
 
-/** Called by the scheduler role on start-up; a second scheduler only refreshes the interval. */
+/**
+ * Called by the scheduler role on start-up; a second scheduler only refreshes the interval.
+ * A schedule that a release retired is forgotten, so readiness never waits for it.
+ */
 export async function registerScheduleRuns(
   db: Kysely<Database>,
   schedules: readonly { id: string; intervalSeconds: number }[],
@@ -14,6 +17,14 @@ export async function registerScheduleRuns(
   if (schedules.length === 0) {
     return;
   }
+  await db
+    .deleteFrom('schedule_runs')
+    .where(
+      'schedule_id',
+      'not in',
+      schedules.map((s) => s.id),
+    )
+    .execute();
   await db
     .insertInto('schedule_runs')
     .values(

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database, JsonObject, WebhookEvent, WebhookFormat } from '../../db/schema';
+import type { OutboxTopic } from '../../db/schema/outbox';
 
 export async function insertWebhook(
   db: Kysely<Database>,
@@ -61,7 +62,10 @@ export async function deleteWebhookById(
   return result.numDeletedRows > 0n;
 }
 
-/** Queues one delivery per webhook of the workspace subscribed to `event`; returns their ids. */
+/**
+ * One delivery per webhook of the workspace subscribed to `event`, each with its outbox row for
+ * the relay, in one statement inside the caller's transaction. Returns the delivery ids.
+ */
 export async function insertDeliveriesForEvent(
   db: Kysely<Database>,
   workspaceId: string,
@@ -70,61 +74,94 @@ export async function insertDeliveriesForEvent(
   now: Date,
 ): Promise<string[]> {
   const rows = await db
-    .insertInto('webhook_deliveries')
-    .columns(['workspace_id', 'webhook_id', 'event', 'payload', 'created_at', 'updated_at'])
+    .with('d', (qb) =>
+      qb
+        .insertInto('webhook_deliveries')
+        .columns(['workspace_id', 'webhook_id', 'event', 'payload', 'created_at', 'updated_at'])
+        .expression((eb) =>
+          eb
+            .selectFrom('webhooks')
+            .select([
+              'workspace_id',
+              'id',
+              sql<string>`${event}`.as('event'),
+              sql<string>`${JSON.stringify(payload)}::jsonb`.as('payload'),
+              sql<Date>`${now}::timestamptz`.as('created_at'),
+              sql<Date>`${now}::timestamptz`.as('updated_at'),
+            ])
+            .where('workspace_id', '=', workspaceId)
+            .where(sql<boolean>`events ? ${event}`),
+        )
+        .returning(['id', 'workspace_id']),
+    )
+    .insertInto('outbox')
+    .columns(['workspace_id', 'topic', 'aggregate_id', 'available_at', 'created_at'])
     .expression((eb) =>
       eb
-        .selectFrom('webhooks')
+        .selectFrom('d')
         .select([
-          'workspace_id',
-          'id',
-          sql<string>`${event}`.as('event'),
-          sql<string>`${JSON.stringify(payload)}::jsonb`.as('payload'),
+          'd.workspace_id',
+          sql<OutboxTopic>`'webhook-delivery'`.as('topic'),
+          'd.id',
+          sql<Date>`${now}::timestamptz`.as('available_at'),
           sql<Date>`${now}::timestamptz`.as('created_at'),
-          sql<Date>`${now}::timestamptz`.as('updated_at'),
-        ])
-        .where('workspace_id', '=', workspaceId)
-        .where(sql<boolean>`events ? ${event}`),
+        ]),
     )
-    .returning('id')
+    .returning('aggregate_id')
     .execute();
-  return rows.map((r) => r.id);
+  return rows.map((r) => r.aggregate_id);
 }
 
+/** A new delivery of an old one's event (same `event_id` for Delighted), with its outbox row. */
 export async function insertReplayDelivery(
   db: Kysely<Database>,
   workspaceId: string,
   originalId: string,
   now: Date,
 ) {
-  return db
-    .insertInto('webhook_deliveries')
-    .columns([
-      'workspace_id',
-      'webhook_id',
-      'event',
-      'payload',
-      'replay_of',
-      'created_at',
-      'updated_at',
-    ])
-    .expression((eb) =>
-      eb
-        .selectFrom('webhook_deliveries')
-        .select([
-          'workspace_id',
-          'webhook_id',
-          'event',
-          'payload',
-          'id',
-          sql<Date>`${now}::timestamptz`.as('created_at'),
-          sql<Date>`${now}::timestamptz`.as('updated_at'),
-        ])
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', originalId),
-    )
-    .returningAll()
-    .executeTakeFirst();
+  return db.transaction().execute(async (trx) => {
+    const replay = await trx
+      .insertInto('webhook_deliveries')
+      .columns([
+        'workspace_id',
+        'webhook_id',
+        'event',
+        'payload',
+        'replay_of',
+        'created_at',
+        'updated_at',
+      ])
+      .expression((eb) =>
+        eb
+          .selectFrom('webhook_deliveries')
+          .select([
+            'workspace_id',
+            'webhook_id',
+            'event',
+            'payload',
+            'id',
+            sql<Date>`${now}::timestamptz`.as('created_at'),
+            sql<Date>`${now}::timestamptz`.as('updated_at'),
+          ])
+          .where('workspace_id', '=', workspaceId)
+          .where('id', '=', originalId),
+      )
+      .returningAll()
+      .executeTakeFirst();
+    if (replay) {
+      await trx
+        .insertInto('outbox')
+        .values({
+          workspace_id: workspaceId,
+          topic: 'webhook-delivery',
+          aggregate_id: replay.id,
+          available_at: now,
+          created_at: now,
+        })
+        .execute();
+    }
+    return replay;
+  });
 }
 
 /** A delivery with what is needed to send it. */
@@ -194,33 +231,5 @@ export async function recordDeliveryAttempt(
     }))
     .where('id', '=', id)
     .where('status', '=', 'pending')
-    .execute();
-}
-
-export async function markDeliveriesEnqueued(
-  db: Kysely<Database>,
-  ids: string[],
-  now: Date,
-): Promise<void> {
-  if (ids.length === 0) {
-    return;
-  }
-  await db
-    .updateTable('webhook_deliveries')
-    .set({ enqueued_at: now })
-    .where('id', 'in', ids)
-    .execute();
-}
-
-/** Pending deliveries nobody handed to the queue (Redis was away at the time). */
-export async function findUnqueuedDeliveries(db: Kysely<Database>, before: Date, limit: number) {
-  return db
-    .selectFrom('webhook_deliveries')
-    .select(['id', 'workspace_id'])
-    .where('status', '=', 'pending')
-    .where('enqueued_at', 'is', null)
-    .where('created_at', '<', before)
-    .orderBy('created_at')
-    .limit(limit)
     .execute();
 }

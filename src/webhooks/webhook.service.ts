@@ -6,11 +6,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { Clock } from '../clock';
 import { NotFoundError, ValidationError } from '../errors';
-import type { Queues } from '../jobs/queues';
-import type { Logger } from '../logger';
 import { decodeCursor, encodeCursor } from '../platform/cursor';
 import { delightedBody } from './formats/delighted';
-import { enqueuePendingJobs } from '../collector/response-effects';
 import { assertPublicHost, PrivateAddressError, publicOnlyLookup } from '../platform/ssrf';
 import {
   deleteWebhookById,
@@ -31,8 +28,6 @@ export interface WebhookConfig {
   /** Seals signing secrets at rest (secret-box.ts). */
   GLAS_SECRET: string;
   WEBHOOK_ALLOW_PRIVATE_URLS: boolean;
-  WEBHOOK_ATTEMPTS: number;
-  WEBHOOK_BACKOFF_MS: number;
   WEBHOOK_TIMEOUT_MS: number;
 }
 
@@ -147,13 +142,7 @@ export async function listDeliveries(
 
 /** Sends the same event again as a new delivery (new id, fresh attempts), logged on its own. */
 export async function replayDelivery(
-  deps: {
-    db: Kysely<Database>;
-    clock: Clock;
-    queues: Queues;
-    logger?: Logger;
-    config: WebhookConfig;
-  },
+  deps: { db: Kysely<Database>; clock: Clock },
   workspaceId: string,
   webhookId: string,
   deliveryId: string,
@@ -166,14 +155,6 @@ export async function replayDelivery(
   if (!replay) {
     throw new NotFoundError('delivery_not_found', 'No such delivery for this webhook.');
   }
-  await enqueuePendingJobs(
-    deps,
-    [{ queue: 'webhook-delivery', deliveryId: replay.id, workspaceId }],
-    {
-      webhookAttempts: deps.config.WEBHOOK_ATTEMPTS,
-      webhookBackoffMs: deps.config.WEBHOOK_BACKOFF_MS,
-    },
-  );
   return toDeliveryDto(replay);
 }
 

@@ -70,7 +70,7 @@ beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   world = await createTestWorld({ env: { PUBLIC_URL: base }, clock: anchoredClock() });
-  world.startWorkers();
+  world.startWorkers({ relay: true });
   server = await new Promise<Server>((resolve) => {
     const s = world.app.listen(port, '127.0.0.1', () => resolve(s));
   });

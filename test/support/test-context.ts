@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/config';
 import { createContext } from '../../src/context';
 import type { AppContext } from '../../src/context';
 import { createApp } from '../../src/http/app';
-import { drainOutbox } from '../../src/jobs/outbox-relay.job';
+import { drainOutbox, startOutboxRelay } from '../../src/jobs/outbox-relay.job';
 import { QUEUE_NAMES } from '../../src/jobs/queues';
 import { startWorkers } from '../../src/jobs/workers';
 import type { Workers } from '../../src/jobs/workers';
@@ -38,7 +38,7 @@ export interface TestWorld {
   ctx: AppContext;
   app: Express;
   smtp: TestSmtp;
-  startWorkers(): Workers;
+  startWorkers(opts?: { relay?: boolean }): Workers;
   /** Moves pending outbox rows to BullMQ now (the poller does the same every OUTBOX_POLL_MS). */
   relay(): Promise<number>;
   close(): Promise<void>;
@@ -114,10 +114,19 @@ export async function createTestWorld(
     ctx,
     app,
     smtp,
-    startWorkers() {
+    startWorkers(opts = {}) {
+      // With `relay`, as the worker role runs: BullMQ workers and the outbox relay feeding them.
+      // Without it the test moves the outbox itself (`relay()`), to stage what a crash leaves.
       const w = startWorkers(ctx);
-      workers.push(w);
-      return w;
+      const relay = opts.relay ? startOutboxRelay(ctx) : { stop: async () => {} };
+      const both: Workers = {
+        async close() {
+          await relay.stop();
+          await w.close();
+        },
+      };
+      workers.push(both);
+      return both;
     },
     relay: () => drainOutbox(ctx),
     async close() {

@@ -124,7 +124,6 @@ export function collectorRoutes(ctx: AppContext): Router {
   const deps: CollectorDeps = {
     db: ctx.db,
     clock: ctx.clock,
-    queues: ctx.queues,
     logger: ctx.logger,
     config: ctx.config,
   };

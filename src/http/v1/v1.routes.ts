@@ -44,7 +44,6 @@ import {
   listSurveyResponses,
   updateSurveyResponse,
 } from '../../delighted/survey-response.service';
-import { enqueuePendingJobs } from '../../collector/response-effects';
 import { authOf } from '../auth';
 import { onWritesOnly } from '../read-requests';
 import {
@@ -193,25 +192,13 @@ export function v1Routes(ctx: AppContext): Router {
 
   router.post('/unsubscribes', async (req, res) => {
     const { person_email } = parseV1(unsubscribeBodySchema, body(req));
-    const result = await suppress(
+    await suppress(
       ctx.db,
       ctx.clock,
       ws(req),
       'unsubscribed',
       { email: person_email, reason: 'api' },
       ctx.hashEmail,
-    );
-    await enqueuePendingJobs(
-      ctx,
-      result.deliveryIds.map((deliveryId) => ({
-        queue: 'webhook-delivery' as const,
-        deliveryId,
-        workspaceId: ws(req),
-      })),
-      {
-        webhookAttempts: ctx.config.WEBHOOK_ATTEMPTS,
-        webhookBackoffMs: ctx.config.WEBHOOK_BACKOFF_MS,
-      },
     );
     res.json({ ok: true, person_email });
   });

@@ -8,7 +8,7 @@ let world: TestWorld;
 
 beforeAll(async () => {
   world = await createTestWorld({ env: { RATE_LIMIT_SURVEY_PER_MINUTE: '100000' } });
-  world.startWorkers();
+  world.startWorkers({ relay: true });
 });
 afterAll(async () => {
   await world.close();

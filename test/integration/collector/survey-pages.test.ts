@@ -244,7 +244,7 @@ describe('comments are text everywhere', () => {
       .set(bearer(adminKey))
       .send({ ownerEmail: 'owner@example.com', slaHours: 24 })
       .expect(201);
-    world.startWorkers();
+    world.startWorkers({ relay: true });
     for (const payload of XSS) {
       const inv = await buildSentInvitation(world.ctx.db, {
         workspaceId: workspace.id,

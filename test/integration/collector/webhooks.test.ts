@@ -64,7 +64,7 @@ describe('webhooks with private URLs allowed (test receiver)', () => {
     world = await createTestWorld({
       env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_BACKOFF_MS: '50', WEBHOOK_ATTEMPTS: '5' },
     });
-    world.startWorkers();
+    world.startWorkers({ relay: true });
   });
   afterAll(async () => {
     await world.close();

@@ -13,7 +13,7 @@ const received: { headers: http.IncomingHttpHeaders; body: any }[] = [];
 
 beforeAll(async () => {
   world = await createTestWorld({ env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' } });
-  world.startWorkers();
+  world.startWorkers({ relay: true });
   receiver = http.createServer((req, res) => {
     let data = '';
     req.on('data', (c: Buffer) => (data += c.toString()));
