@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Kysely, Updateable } from 'kysely';
 import type { Database, JsonObject, Response, SurveyKind } from '../../db/schema';
 import type { ResponsesTable } from '../../db/schema/responses';
+import { afterCursor } from '../platform/cursor';
 
 export type ResponseRow = Response;
 
@@ -241,10 +242,7 @@ export async function findResponsePage(
 ): Promise<ResponseListRow[]> {
   let q = selectResponses(db, workspaceId, f);
   if (cursor) {
-    q =
-      order === 'desc'
-        ? q.where(sql<boolean>`(r.created_at, r.id) < (${cursor.createdAt}, ${cursor.id}::uuid)`)
-        : q.where(sql<boolean>`(r.created_at, r.id) > (${cursor.createdAt}, ${cursor.id}::uuid)`);
+    q = q.where(afterCursor(cursor, order === 'desc' ? '<' : '>', 'r'));
   }
   return q.orderBy('r.created_at', order).orderBy('r.id', order).limit(limit).execute();
 }

@@ -4,7 +4,7 @@ import type { Clock } from '../clock';
 import { NotFoundError, ValidationError } from '../errors';
 import type { ErrorDetail } from '../errors';
 import type { Logger } from '../logger';
-import { decodeCursor, encodeCursor } from '../platform/cursor';
+import { decodeCursor, pageOf } from '../platform/cursor';
 import { resolveLocale } from '../surveys/i18n';
 import { applyResponseEffects } from './response-effects';
 import type { EffectDeps } from './response-effects';
@@ -64,12 +64,8 @@ export async function listResponses(
     limit + 1,
     decodeCursor(q.cursor),
   );
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  return {
-    data: page.map(toResponseDto),
-    nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
-  };
+  const page = pageOf(rows, limit);
+  return { data: page.rows.map(toResponseDto), nextCursor: page.nextCursor };
 }
 
 export async function getResponse(

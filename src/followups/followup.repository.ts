@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Kysely, Updateable } from 'kysely';
 import type { Database, FollowupStatus } from '../../db/schema';
 import type { FollowupCasesTable } from '../../db/schema/followup-cases';
+import { afterCursor } from '../platform/cursor';
 
 export async function findRules(db: Kysely<Database>, workspaceId: string) {
   return db
@@ -141,7 +142,7 @@ export async function findCasePage(
     q = f.overdue ? q.where(overdue) : q.where(sql<boolean>`not ${overdue}`);
   }
   if (cursor) {
-    q = q.where(sql<boolean>`(f.created_at, f.id) < (${cursor.createdAt}, ${cursor.id}::uuid)`);
+    q = q.where(afterCursor(cursor, '<', 'f'));
   }
   return q.orderBy('f.created_at', 'desc').orderBy('f.id', 'desc').limit(limit).execute();
 }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, FollowupStatus } from '../../db/schema';
 import type { Clock } from '../clock';
 import { ConflictError, NotFoundError } from '../errors';
-import { decodeCursor, encodeCursor } from '../platform/cursor';
+import { decodeCursor, pageOf } from '../platform/cursor';
 import {
   claimCaseAlert,
   deleteRule,
@@ -105,12 +105,8 @@ export async function listCases(
     limit + 1,
     decodeCursor(q.cursor),
   );
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  return {
-    data: page.map((r) => toCaseDto(r, now)),
-    nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
-  };
+  const page = pageOf(rows, limit);
+  return { data: page.rows.map((r) => toCaseDto(r, now)), nextCursor: page.nextCursor };
 }
 
 export async function getCase(

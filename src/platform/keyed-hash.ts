@@ -3,7 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /**
  * HMAC-SHA-256 of a normalized email address under the server secret (GLAS_SECRET). Kept for
  * erased and anonymized people so they are not surveyed again; without the key the hash
- * cannot be tested against a list of addresses (RELIABILITY.md §6).
+ * cannot be tested against a list of addresses (docs/reliability.md).
  */
 export function emailKeyedHash(secret: string, email: string): string {
   return createHmac('sha256', secret).update(`email:${email.trim().toLowerCase()}`).digest('hex');

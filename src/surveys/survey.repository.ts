@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type {
   Database,
@@ -8,6 +7,7 @@ import type {
   SurveyStatus,
   SurveyUpdate,
 } from '../../db/schema';
+import { afterCursor } from '../platform/cursor';
 
 export async function insertSurvey(db: Kysely<Database>, values: NewSurvey): Promise<Survey> {
   return db.insertInto('surveys').values(values).returningAll().executeTakeFirstOrThrow();
@@ -57,8 +57,7 @@ export async function listSurveys(
     query = query.where('name', 'ilike', pattern);
   }
   if (filter.after) {
-    const { createdAt, id } = filter.after;
-    query = query.where(sql<boolean>`(created_at, id) < (${createdAt}, ${id}::uuid)`);
+    query = query.where(afterCursor(filter.after));
   }
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database, JsonObject, WebhookEvent, WebhookFormat } from '../../db/schema';
 import type { OutboxTopic } from '../../db/schema/outbox';
+import { afterCursor } from '../platform/cursor';
 
 export async function insertWebhook(
   db: Kysely<Database>,
@@ -204,7 +205,7 @@ export async function findDeliveries(
     .where('workspace_id', '=', workspaceId)
     .where('webhook_id', '=', webhookId);
   if (cursor) {
-    q = q.where(sql<boolean>`(created_at, id) < (${cursor.createdAt}, ${cursor.id}::uuid)`);
+    q = q.where(afterCursor(cursor));
   }
   return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }

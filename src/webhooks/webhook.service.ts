@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { Clock } from '../clock';
 import { NotFoundError, ValidationError } from '../errors';
-import { decodeCursor, encodeCursor } from '../platform/cursor';
+import { decodeCursor, pageOf } from '../platform/cursor';
 import { delightedBody } from './formats/delighted';
 import { assertPublicHost, PrivateAddressError, publicOnlyLookup } from '../platform/ssrf';
 import {
@@ -132,12 +132,8 @@ export async function listDeliveries(
   await requireWebhook(db, workspaceId, webhookId);
   const limit = q.limit ?? 50;
   const rows = await findDeliveries(db, workspaceId, webhookId, limit + 1, decodeCursor(q.cursor));
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  return {
-    data: page.map(toDeliveryDto),
-    nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
-  };
+  const page = pageOf(rows, limit);
+  return { data: page.rows.map(toDeliveryDto), nextCursor: page.nextCursor };
 }
 
 /** Sends the same event again as a new delivery (new id, fresh attempts), logged on its own. */

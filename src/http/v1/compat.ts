@@ -7,7 +7,7 @@ import { redactUrl } from '../../logger';
 import { authenticateApiKey } from '../../workspaces/api-key.service';
 import { toAppError } from '../errors';
 
-// What Delighted's four official clients send and expect (shared/DELIGHTED_API.md §1–§8).
+// What Delighted's four official clients send and expect (docs/delighted-api.md).
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
