@@ -10,6 +10,7 @@ import { redactUrl } from '../logger';
 import { requireApiKey } from './auth';
 import { onWritesOnly } from './read-requests';
 import { errorBody, errorHandler } from './errors';
+import { rejectMalformedPaths } from './malformed-path';
 import { buildOpenApiDocument } from './openapi';
 import { collectorRoutes } from './routes/collector.routes';
 import { dashboardRoutes } from './dashboard';
@@ -90,6 +91,7 @@ export function createApp(ctx: AppContext): Express {
     }),
   );
   app.use(recordMetrics(ctx));
+  app.use(rejectMalformedPaths());
 
   app.use(healthRoutes(ctx));
   app.get('/openapi.json', (_req, res) => {

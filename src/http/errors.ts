@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, Request } from 'express';
 import type { Logger } from '../logger';
 import { redactUrl } from '../logger';
 import { AppError, ServiceUnavailableError } from '../errors';
+import { MalformedPathError } from './malformed-path';
 
 export function errorBody(err: AppError) {
   return {
@@ -68,6 +69,10 @@ function fromPostgres(err: { code?: unknown }): AppError | undefined {
 export function toAppError(err: unknown): AppError | undefined {
   if (err instanceof AppError) {
     return err;
+  }
+  if (err instanceof URIError) {
+    // Express's router failing to decode a parameter; rejectMalformedPaths usually answers first.
+    return new MalformedPathError();
   }
   if (typeof err === 'object' && err !== null) {
     return fromBodyParser(err) ?? fromPostgres(err);

@@ -189,7 +189,7 @@ export function v1ErrorHandler(logger: Logger): ErrorRequestHandler {
       errors = known.errors;
     } else if (status === 400 && known.details?.length) {
       // Glas's 400 with field details is Delighted's 422.
-      status = known.code === 'invalid_json' ? 400 : 422;
+      status = known.code === 'invalid_json' || known.code === 'invalid_path' ? 400 : 422;
       errors = {};
       for (const d of known.details) {
         (errors[d.field] ??= []).push(d.issue);
