@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
+import { waitFor } from './wait';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -23,28 +24,28 @@ export interface PrivateRedis {
 }
 
 async function waitForPing(port: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const client = new Redis({
-      port,
-      host: '127.0.0.1',
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-    try {
-      await client.connect();
-      await client.ping();
-      client.disconnect();
-      return;
-    } catch {
-      client.disconnect();
-      if (Date.now() > deadline) {
-        throw new Error(`redis-server on ${port} did not start`);
+  await waitFor(
+    async () => {
+      const client = new Redis({
+        port,
+        host: '127.0.0.1',
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
+      try {
+        await client.connect();
+        await client.ping();
+        return true;
+      } catch {
+        // Not listening yet: poll again.
+        return false;
+      } finally {
+        client.disconnect();
       }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+    },
+    { timeoutMs: 10_000, intervalMs: 50, what: `redis-server on ${port} to start` },
+  );
 }
 
 /** A redis-server of our own on a free port, without persistence (a restart loses every job). */

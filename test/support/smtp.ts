@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import type { ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { waitFor } from './wait';
 
 export interface ReceivedMail {
   raw: string;
@@ -77,13 +78,10 @@ export async function startSmtpServer(): Promise<TestSmtp> {
       policy = p;
     },
     async waitForMails(count, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (inbox.length < count) {
-        if (Date.now() > deadline) {
-          throw new Error(`expected ${count} mail(s), got ${inbox.length}`);
-        }
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      await waitFor(() => inbox.length >= count, {
+        timeoutMs,
+        what: () => `${count} mail(s), got ${inbox.length}`,
+      });
       return inbox.slice(0, count);
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -7,6 +7,7 @@ import { buildSentInvitation } from '../../support/collector-factories';
 import { bearer, buildSurvey, buildWorkspace } from '../../support/factories';
 import { createTestWorld } from '../../support/test-context';
 import type { TestWorld } from '../../support/test-context';
+import { waitFor } from '../../support/wait';
 
 interface Received {
   headers: http.IncomingHttpHeaders;
@@ -44,19 +45,8 @@ function verify(secret: string, header: string, body: string): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error('timed out');
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+// Retries back off 50 ms apiece here; 15 s leaves room for a loaded machine, as before.
+const WEBHOOK_WAIT = (what: string) => ({ timeoutMs: 15_000, intervalMs: 50, what });
 
 describe('webhooks with private URLs allowed (test receiver)', () => {
   let world: TestWorld;
@@ -119,7 +109,7 @@ describe('webhooks with private URLs allowed (test receiver)', () => {
           attempts: number;
         }[];
         return data.length === 2 && data.every((d) => d.status === 'succeeded') ? data : undefined;
-      });
+      }, WEBHOOK_WAIT('both deliveries to succeed'));
       const responseDelivery = log.find((d) => d.event === 'response.created')!;
       const attempts = log.reduce((n, d) => n + d.attempts, 0);
       expect(attempts).toBe(4);
@@ -143,7 +133,10 @@ describe('webhooks with private URLs allowed (test receiver)', () => {
         .set(bearer(adminKey))
         .expect(202);
       expect(replay.body).toMatchObject({ status: 'pending', event: 'response.created' });
-      await waitFor(() => Promise.resolve(receiver.received.length === 5 ? true : undefined));
+      await waitFor(
+        () => receiver.received.length === 5,
+        WEBHOOK_WAIT('the replay to reach the receiver'),
+      );
       expect(JSON.parse(receiver.received[4]!.body).id).toBe(replay.body.id);
     } finally {
       await receiver.close();
@@ -176,7 +169,7 @@ describe('webhooks with private URLs allowed (test receiver)', () => {
           .set(bearer(adminKey));
         const d = res.body.data[0] as { status: string; attempts: number } | undefined;
         return d?.status === 'failed' ? d : undefined;
-      });
+      }, WEBHOOK_WAIT('the delivery to fail after its last attempt'));
       expect(failed).toMatchObject({ attempts: 5, lastStatusCode: 500 });
       await request(world.app)
         .get(`/api/webhooks/${hook.body.id}/deliveries`)

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { bearer, buildSurvey, buildWorkspace } from '../../support/factories';
 import { createTestWorld } from '../../support/test-context';
 import type { TestWorld } from '../../support/test-context';
+import { waitFor } from '../../support/wait';
 
 let world: TestWorld;
 let receiver: http.Server;
@@ -30,11 +31,11 @@ afterAll(async () => {
   await world.close();
 });
 
-async function waitFor(n: number) {
-  for (let i = 0; i < 200 && received.length < n; i++) {
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const waitForDeliveries = (n: number) =>
+  waitFor(() => received.length >= n, {
+    timeoutMs: 15_000,
+    what: () => `${n} webhook deliveries, got ${received.length}`,
+  });
 
 const basic = (key: string) => ({
   Authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}`,
@@ -76,7 +77,7 @@ describe('webhooks in Delighted format', () => {
       .post('/v1/unsubscribes')
       .set(basic(adminKey))
       .send({ person_email: 'ana@example.com' });
-    await waitFor(3);
+    await waitForDeliveries(3);
 
     const byType = Object.fromEntries(received.map((r) => [r.body.event_type, r]));
     expect(Object.keys(byType).sort()).toEqual([

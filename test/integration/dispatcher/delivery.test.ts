@@ -5,6 +5,7 @@ import { scheduleReminders } from '../../../src/dispatch/reminder.service';
 import { bearer, buildSurvey, buildWorkspace } from '../../support/factories';
 import { createTestWorld } from '../../support/test-context';
 import type { TestWorld } from '../../support/test-context';
+import { waitFor } from '../../support/wait';
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -27,23 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await world.close();
 });
-
-async function waitFor<T>(
-  fn: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) {
-      return v;
-    }
-    if (Date.now() > deadline) {
-      throw new Error('condition not met in time');
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const statusOf = (id: string) =>
   world.ctx.db.selectFrom('invitations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
@@ -69,10 +53,13 @@ describe('delivery', () => {
     );
     const id = await invite(adminKey, 'slow@example.com');
     await world.relay();
-    const row = await waitFor(async () => {
-      const r = await statusOf(id);
-      return r.status === 'sent' ? r : undefined;
-    });
+    const row = await waitFor(
+      async () => {
+        const r = await statusOf(id);
+        return r.status === 'sent' ? r : undefined;
+      },
+      { what: `invitation ${id} to be sent` },
+    );
     world.smtp.setPolicy(undefined);
     expect(row.attempts).toBe(3);
     expect(mailsFor(id)).toHaveLength(1);
@@ -84,10 +71,13 @@ describe('delivery', () => {
     world.smtp.setPolicy((addr) => (addr === 'nobody@example.com' ? 550 : undefined));
     const id = await invite(adminKey, 'nobody@example.com');
     await world.relay();
-    const row = await waitFor(async () => {
-      const r = await statusOf(id);
-      return r.status === 'bounced' ? r : undefined;
-    });
+    const row = await waitFor(
+      async () => {
+        const r = await statusOf(id);
+        return r.status === 'bounced' ? r : undefined;
+      },
+      { what: `invitation ${id} to be bounced` },
+    );
     world.smtp.setPolicy(undefined);
     expect(row.attempts).toBe(1);
     expect(mailsFor(id)).toHaveLength(0);
@@ -113,10 +103,13 @@ describe('delivery', () => {
     world.smtp.setPolicy((addr) => (addr === 'always-busy@example.com' ? 452 : undefined));
     const id = await invite(adminKey, 'always-busy@example.com');
     await world.relay();
-    const row = await waitFor(async () => {
-      const r = await statusOf(id);
-      return r.status === 'failed' ? r : undefined;
-    });
+    const row = await waitFor(
+      async () => {
+        const r = await statusOf(id);
+        return r.status === 'failed' ? r : undefined;
+      },
+      { what: `invitation ${id} to be failed` },
+    );
     world.smtp.setPolicy(undefined);
     expect(row.attempts).toBe(4);
     expect(row.last_error).not.toContain('always-busy@example.com');
@@ -127,7 +120,7 @@ describe('delivery', () => {
     await buildSurvey(world.ctx.db, workspace.id);
     const id = await invite(adminKey, 'reader@example.com');
     await world.relay();
-    const mail = await waitFor(() => mailsFor(id)[0]);
+    const mail = await waitFor(() => mailsFor(id)[0], { what: 'the invitation mail' });
     const unfolded = mail.raw.replace(/\r?\n[ \t]+/g, ' ');
     expect(unfolded).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r?$/m);
     const url = /^List-Unsubscribe: <(https?:\/\/[^>]+)>\r?$/m.exec(unfolded)![1]!;
@@ -186,10 +179,13 @@ describe('delivery', () => {
       .send({ email: 'changed-mind@example.com' })
       .expect(201);
     await world.relay();
-    const row = await waitFor(async () => {
-      const r = await statusOf(id);
-      return r.status === 'skipped' ? r : undefined;
-    });
+    const row = await waitFor(
+      async () => {
+        const r = await statusOf(id);
+        return r.status === 'skipped' ? r : undefined;
+      },
+      { what: `invitation ${id} to be skipped` },
+    );
     expect(row.skip_reason).toBe('unsubscribed');
     expect(mailsFor(id)).toHaveLength(0);
   });
@@ -210,8 +206,8 @@ describe('delivery', () => {
     const silent = await invite(adminKey, 'silent@example.com');
     const answered = await invite(adminKey, 'answered@example.com');
     await world.relay();
-    const first = await waitFor(() => mailsFor(answered)[0]);
-    await waitFor(() => mailsFor(silent)[0]);
+    const first = await waitFor(() => mailsFor(answered)[0], { what: 'the mail to answered@' });
+    await waitFor(() => mailsFor(silent)[0], { what: 'the mail to silent@' });
     const link = /http:\/\/glas\.test(\/s\/[A-Za-z0-9_-]+)/.exec(String(first.parsed.text))![1]!;
     // Answered = the survey form was submitted (a bare link fetch may be a mail scanner).
     await request(world.app).post(link).type('form').send({ score: '9' }).expect(200);
@@ -227,7 +223,7 @@ describe('delivery', () => {
     expect(await scheduleReminders(world.ctx.db, clock)).toBe(1);
     expect(await scheduleReminders(world.ctx.db, clock)).toBe(0);
     await world.relay();
-    const reminder = await waitFor(() => mailsFor(silent)[1]);
+    const reminder = await waitFor(() => mailsFor(silent)[1], { what: 'the reminder to silent@' });
     expect(reminder.headers.get('x-glas-reminder')).toBe('1');
     expect(reminder.parsed.subject).toMatch(/^Reminder: /);
     expect(mailsFor(silent)[0]!.parsed.subject).not.toMatch(/^Reminder: /);
@@ -294,7 +290,7 @@ describe('reconciler', () => {
     );
     expect(result).toMatchObject({ sendUnknown: 1, requeued: 1 });
     await world.relay();
-    await waitFor(() => mailsFor(lost)[0]);
+    await waitFor(() => mailsFor(lost)[0], { what: 'the requeued mail to lost@' });
     expect((await statusOf(stuck)).status).toBe('send_unknown');
     expect(mailsFor(stuck)).toHaveLength(0);
     const unknown = await request(world.app)

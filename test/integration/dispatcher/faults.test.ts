@@ -10,6 +10,7 @@ import { startPrivateRedis } from '../../support/redis-server';
 import type { PrivateRedis } from '../../support/redis-server';
 import { TEST_DATABASE_URL, createTestWorld } from '../../support/test-context';
 import type { TestWorld } from '../../support/test-context';
+import { waitFor } from '../../support/wait';
 
 jest.setTimeout(180_000);
 
@@ -67,16 +68,6 @@ function startChildWorker(): Promise<ChildProcess> {
   });
 }
 
-const until = async (check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
-
 describe('delivery under faults', () => {
   it('delivers 1,000 invitations exactly once across a kill -9 of a worker and a Redis restart', async () => {
     const { workspace, adminKey } = await buildWorkspace(world.ctx.db);
@@ -99,12 +90,20 @@ describe('delivery under faults', () => {
     }
 
     // Kill the only worker mid-run; then bring up an in-process one.
-    await until(() => world.smtp.inbox.length >= 150, 60_000, '150 mails');
+    await waitFor(() => world.smtp.inbox.length >= 150, {
+      timeoutMs: 60_000,
+      intervalMs: 50,
+      what: () => `150 mails, got ${world.smtp.inbox.length}`,
+    });
     child.kill('SIGKILL');
     world.startWorkers();
 
     // Restart Redis (no persistence: every queued and delayed job is gone).
-    await until(() => world.smtp.inbox.length >= 500, 60_000, '500 mails');
+    await waitFor(() => world.smtp.inbox.length >= 500, {
+      timeoutMs: 60_000,
+      intervalMs: 50,
+      what: () => `500 mails, got ${world.smtp.inbox.length}`,
+    });
     await redis.restart();
 
     // The reconciler (normally a job scheduler every 2 min) repairs what was lost.
@@ -120,7 +119,7 @@ describe('delivery under faults', () => {
       ).catch(() => undefined);
     }, 500);
     try {
-      await until(
+      await waitFor(
         async () => {
           const open = await world.ctx.db
             .selectFrom('invitations')
@@ -130,8 +129,7 @@ describe('delivery under faults', () => {
             .executeTakeFirstOrThrow();
           return Number(open.n) === 0;
         },
-        120_000,
-        'every invitation to reach a final status',
+        { timeoutMs: 120_000, intervalMs: 50, what: 'every invitation to reach a final status' },
       );
     } finally {
       clearInterval(reconcile);

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { bearer, buildSurvey, buildWorkspace } from '../../support/factories';
 import { createTestWorld } from '../../support/test-context';
 import type { TestWorld } from '../../support/test-context';
+import { waitFor } from '../../support/wait';
 
 let world: TestWorld;
 
@@ -14,21 +15,19 @@ afterAll(async () => {
 });
 
 async function waitForSent(invitationId: string) {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const row = await world.ctx.db
-      .selectFrom('invitations')
-      .select('status')
-      .where('id', '=', invitationId)
-      .executeTakeFirstOrThrow();
-    if (row.status === 'sent') {
-      return;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`invitation still ${row.status}`);
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  let status = 'unknown';
+  await waitFor(
+    async () => {
+      const row = await world.ctx.db
+        .selectFrom('invitations')
+        .select('status')
+        .where('id', '=', invitationId)
+        .executeTakeFirstOrThrow();
+      status = row.status;
+      return status === 'sent';
+    },
+    { timeoutMs: 20_000, what: () => `invitation ${invitationId} to be sent (still ${status})` },
+  );
 }
 
 describe('GET /dev/mailbox', () => {
