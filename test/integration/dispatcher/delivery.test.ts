@@ -3,6 +3,7 @@ import request from 'supertest';
 import { reconcileInvitations } from '../../../src/dispatch/invitation.service';
 import { scheduleReminders } from '../../../src/dispatch/reminder.service';
 import { bearer, buildSurvey, buildWorkspace } from '../../support/factories';
+import type { RcptPolicy } from '../../support/smtp';
 import { createTestWorld } from '../../support/test-context';
 import type { TestWorld } from '../../support/test-context';
 import { waitFor } from '../../support/wait';
@@ -43,24 +44,42 @@ async function invite(adminKey: string, email: string) {
 
 const mailsFor = (id: string) => world.smtp.inbox.filter((m) => m.invitationId === id);
 
+/** Posts an event for `email`, relays it, and waits for its invitation to reach `status`. */
+async function inviteUntil(adminKey: string, email: string, status: string) {
+  const id = await invite(adminKey, email);
+  await world.relay();
+  const row = await waitFor(
+    async () => {
+      const r = await statusOf(id);
+      return r.status === status ? r : undefined;
+    },
+    { what: `invitation ${id} to be ${status}` },
+  );
+  return { id, row };
+}
+
+/**
+ * Runs `run` while the test SMTP server answers RCPT TO with `policy`. The reset is in `finally`
+ * so a failed wait cannot leave the policy on for the tests that follow in this file.
+ */
+async function withSmtpPolicy<T>(policy: RcptPolicy, run: () => Promise<T>): Promise<T> {
+  world.smtp.setPolicy(policy);
+  try {
+    return await run();
+  } finally {
+    world.smtp.setPolicy(undefined);
+  }
+}
+
 describe('delivery', () => {
   it('retries 451 with backoff until delivered, once', async () => {
     const { workspace, adminKey } = await buildWorkspace(world.ctx.db);
     await buildSurvey(world.ctx.db, workspace.id);
     let refusals = 0;
-    world.smtp.setPolicy((addr) =>
-      addr === 'slow@example.com' && refusals++ < 2 ? 451 : undefined,
+    const { id, row } = await withSmtpPolicy(
+      (addr) => (addr === 'slow@example.com' && refusals++ < 2 ? 451 : undefined),
+      () => inviteUntil(adminKey, 'slow@example.com', 'sent'),
     );
-    const id = await invite(adminKey, 'slow@example.com');
-    await world.relay();
-    const row = await waitFor(
-      async () => {
-        const r = await statusOf(id);
-        return r.status === 'sent' ? r : undefined;
-      },
-      { what: `invitation ${id} to be sent` },
-    );
-    world.smtp.setPolicy(undefined);
     expect(row.attempts).toBe(3);
     expect(mailsFor(id)).toHaveLength(1);
   });
@@ -68,17 +87,10 @@ describe('delivery', () => {
   it('marks a 550 bounced, suppresses the contact, never retries, and skips later events', async () => {
     const { workspace, adminKey } = await buildWorkspace(world.ctx.db);
     await buildSurvey(world.ctx.db, workspace.id);
-    world.smtp.setPolicy((addr) => (addr === 'nobody@example.com' ? 550 : undefined));
-    const id = await invite(adminKey, 'nobody@example.com');
-    await world.relay();
-    const row = await waitFor(
-      async () => {
-        const r = await statusOf(id);
-        return r.status === 'bounced' ? r : undefined;
-      },
-      { what: `invitation ${id} to be bounced` },
+    const { id, row } = await withSmtpPolicy(
+      (addr) => (addr === 'nobody@example.com' ? 550 : undefined),
+      () => inviteUntil(adminKey, 'nobody@example.com', 'bounced'),
     );
-    world.smtp.setPolicy(undefined);
     expect(row.attempts).toBe(1);
     expect(mailsFor(id)).toHaveLength(0);
     const bounces = await request(world.app).get('/api/bounces').set(bearer(adminKey)).expect(200);
@@ -100,17 +112,10 @@ describe('delivery', () => {
   it('ends as failed after the last transient attempt instead of looping', async () => {
     const { workspace, adminKey } = await buildWorkspace(world.ctx.db);
     await buildSurvey(world.ctx.db, workspace.id);
-    world.smtp.setPolicy((addr) => (addr === 'always-busy@example.com' ? 452 : undefined));
-    const id = await invite(adminKey, 'always-busy@example.com');
-    await world.relay();
-    const row = await waitFor(
-      async () => {
-        const r = await statusOf(id);
-        return r.status === 'failed' ? r : undefined;
-      },
-      { what: `invitation ${id} to be failed` },
+    const { row } = await withSmtpPolicy(
+      (addr) => (addr === 'always-busy@example.com' ? 452 : undefined),
+      () => inviteUntil(adminKey, 'always-busy@example.com', 'failed'),
     );
-    world.smtp.setPolicy(undefined);
     expect(row.attempts).toBe(4);
     expect(row.last_error).not.toContain('always-busy@example.com');
   });
