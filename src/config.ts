@@ -45,6 +45,7 @@ export const configShape = {
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  SCHEDULE_CHECK_MS: z.coerce.number().int().min(50).max(3_600_000).default(30_000),
   SEND_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
   SEND_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   SEND_BACKOFF_MS: z.coerce.number().int().min(1).default(60_000),

@@ -11,7 +11,7 @@ import { createLogger } from './logger';
 import { createMetrics } from './platform/prometheus';
 import type { Metrics } from './platform/prometheus';
 import { createQueues, queueConnection } from './jobs/queues';
-import { registerQueueGauge } from './jobs/queue-metrics';
+import { registerQueueGauge, registerScheduleGauges } from './jobs/queue-metrics';
 import type { Queues } from './jobs/queues';
 import { emailHasher } from './platform/keyed-hash';
 import type { EmailHasher } from './platform/keyed-hash';
@@ -65,6 +65,8 @@ export function createContext(config: Config, options: ContextOptions = {}): App
       : createDevMailboxMailer(db, config.MAIL_FROM));
   const metrics = createMetrics();
   registerQueueGauge(metrics.registry, queues);
+  const clock = options.clock ?? systemClock;
+  registerScheduleGauges(metrics.registry, { db, queues, clock });
 
   let closed = false;
   return {
@@ -75,7 +77,7 @@ export function createContext(config: Config, options: ContextOptions = {}): App
     redis,
     queues,
     mailer,
-    clock: options.clock ?? systemClock,
+    clock,
     hashEmail: emailHasher(config.GLAS_SECRET),
     metrics,
     dbSchema: options.dbSchema,

@@ -6,7 +6,8 @@ import type { AppContext } from './context';
 import { createApp } from './http/app';
 import { startOutboxRelay } from './jobs/outbox-relay.job';
 import type { Poller } from './jobs/outbox-relay.job';
-import { upsertSchedules } from './jobs/schedules';
+import { startScheduleKeeper } from './jobs/schedules';
+import type { ScheduleKeeper } from './jobs/schedules';
 import { startWorkers } from './jobs/workers';
 import type { Workers } from './jobs/workers';
 
@@ -21,10 +22,11 @@ export async function startRoles(ctx: AppContext): Promise<RunningRoles> {
   let server: Server | undefined;
   let workers: Workers | undefined;
   let relay: Poller | undefined;
+  let keeper: ScheduleKeeper | undefined;
   let url: string | undefined;
 
   if (roles.has('scheduler')) {
-    await upsertSchedules(ctx);
+    keeper = await startScheduleKeeper(ctx);
   }
   if (roles.has('worker')) {
     workers = startWorkers(ctx);
@@ -62,6 +64,7 @@ export async function startRoles(ctx: AppContext): Promise<RunningRoles> {
           s.closeIdleConnections();
         });
       }
+      await keeper?.stop();
       await relay?.stop();
       await workers?.close();
       await ctx.close();

@@ -1,5 +1,5 @@
 import type { AppContext } from '../context';
-import { registerScheduleRuns } from '../platform/schedule-runs.service';
+import { findRegisteredScheduleIds, registerScheduleRuns } from '../platform/schedule-runs.service';
 import type { MaintenanceTask } from './queues';
 
 interface Schedule {
@@ -47,10 +47,93 @@ export async function upsertSchedules(ctx: AppContext): Promise<void> {
     }
   }
   for (const s of SCHEDULES) {
-    await queue.upsertJobScheduler(
+    await upsertOne(ctx, s);
+  }
+}
+
+async function upsertOne(ctx: Pick<AppContext, 'queues'>, s: Schedule): Promise<void> {
+  await ctx.queues
+    .get('maintenance')
+    .upsertJobScheduler(
       s.id,
       { pattern: s.pattern, tz: 'UTC' },
       { name: s.task, data: { task: s.task } },
     );
+}
+
+/**
+ * Registered schedules whose job scheduler is not in Redis: a Redis that restarted without
+ * persistence, or was flushed, forgets them, and nothing would fire again.
+ */
+export async function findMissingSchedules(
+  ctx: Pick<AppContext, 'db' | 'queues'>,
+): Promise<string[]> {
+  const registered = await findRegisteredScheduleIds(ctx.db);
+  if (registered.length === 0) {
+    return [];
   }
+  const present = new Set(
+    (await ctx.queues.get('maintenance').getJobSchedulers()).map((j) => j.key),
+  );
+  return registered.filter((id) => !present.has(id)).sort();
+}
+
+/** Re-creates the schedules Redis forgot; idempotent, so two scheduler processes may race. */
+export async function ensureSchedules(ctx: Pick<AppContext, 'db' | 'queues'>): Promise<string[]> {
+  const missing = new Set(await findMissingSchedules(ctx));
+  const recreated = SCHEDULES.filter((s) => missing.has(s.id));
+  for (const s of recreated) {
+    await upsertOne(ctx, s);
+  }
+  return recreated.map((s) => s.id);
+}
+
+export interface ScheduleKeeper {
+  stop(): Promise<void>;
+}
+
+/**
+ * The scheduler role: upserts every schedule at start, then keeps them. Each time the Redis
+ * connection becomes ready again (a restart may have lost everything) and every
+ * SCHEDULE_CHECK_MS (a flush emits no event), it re-creates the schedules that are missing.
+ */
+export async function startScheduleKeeper(ctx: AppContext): Promise<ScheduleKeeper> {
+  await upsertSchedules(ctx);
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const heal = (why: string) => {
+    running = running
+      .then(async () => {
+        const recreated = await ensureSchedules(ctx);
+        if (recreated.length > 0) {
+          ctx.logger.warn({ recreated, why }, 'job schedules re-created');
+        }
+      })
+      .catch((err: unknown) => {
+        ctx.logger.warn(
+          { err: err instanceof Error ? err.message : String(err), why },
+          'job schedules could not be checked; retrying',
+        );
+        // The queue's own connection may come back a moment after this one.
+        if (!stopped) {
+          clearTimeout(retry);
+          retry = setTimeout(() => heal(why), 1000);
+          retry.unref();
+        }
+      });
+  };
+  const onReady = () => heal('redis reconnected');
+  ctx.redis.on('ready', onReady);
+  const timer = setInterval(() => heal('periodic check'), ctx.config.SCHEDULE_CHECK_MS);
+  timer.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      clearTimeout(retry);
+      ctx.redis.off('ready', onReady);
+      await running;
+    },
+  };
 }

@@ -81,3 +81,9 @@ export async function findStaleSchedules(
       intervalSeconds: r.interval_seconds,
     }));
 }
+
+/** The schedules a scheduler role registered; any of them missing from Redis has stopped. */
+export async function findRegisteredScheduleIds(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db.selectFrom('schedule_runs').select('schedule_id').execute();
+  return rows.map((r) => r.schedule_id);
+}

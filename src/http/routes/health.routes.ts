@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { pendingMigrations } from '../../../db/migrate';
 import type { AppContext } from '../../context';
+import { findMissingSchedules } from '../../jobs/schedules';
 import { findStaleSchedules } from '../../platform/schedule-runs.service';
 
 async function check(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<string> {
@@ -44,12 +45,20 @@ export function healthRoutes(ctx: AppContext): Router {
         return pending.length ? `pending: ${pending.join(', ')}` : 'ok';
       }),
       schedules: await check(async () => {
+        const missing = await findMissingSchedules(ctx);
         const stale = await findStaleSchedules(ctx.db, ctx.clock.now());
-        if (stale.length === 0) {
+        if (missing.length === 0 && stale.length === 0) {
           return 'ok';
         }
-        ctx.logger.error({ stale }, 'job schedules stopped firing');
-        return `not fired within 3 intervals: ${stale.map((s) => s.scheduleId).join(', ')}`;
+        ctx.logger.error({ missing, stale }, 'job schedules stopped firing');
+        return [
+          missing.length ? `missing in Redis: ${missing.join(', ')}` : '',
+          stale.length
+            ? `not fired within 3 intervals: ${stale.map((s) => s.scheduleId).join(', ')}`
+            : '',
+        ]
+          .filter(Boolean)
+          .join('; ');
       }),
     };
     const ready = Object.values(checks).every((c) => c === 'ok');
