@@ -17,6 +17,7 @@ import {
   honeypotHitBetween,
   insertInvitationResponse,
   insertLinkFetch,
+  findInvitationAnswer,
   lockResponseByInvitation,
   updateResponse,
 } from './response.repository';
@@ -54,6 +55,8 @@ export interface OpenInvitation {
   locale: Locale;
   texts: ResolvedTexts;
   response: { score: number; comment: string | null } | null;
+  /** The answer counts (confirmed by the page or a review), not only a click in the email. */
+  confirmed: boolean;
 }
 
 /** Finds the invitation behind a survey link; 404 for unknown tokens, 410 once closed or expired. */
@@ -74,12 +77,7 @@ export async function openInvitation(
   if (row.survey_status === 'closed' || expired) {
     throw new SurveyGoneError(locale);
   }
-  const response = await db
-    .selectFrom('responses')
-    .select(['score', 'comment'])
-    .where('invitation_id', '=', row.id)
-    .where('workspace_id', '=', row.workspace_id)
-    .executeTakeFirst();
+  const answer = await findInvitationAnswer(db, row.workspace_id, row.id);
   return {
     invitationId: row.id,
     workspaceId: row.workspace_id,
@@ -96,8 +94,30 @@ export async function openInvitation(
       );
       return resolveTexts(row.kind, o.texts, locale, o.company);
     })(),
-    response: response ?? null,
+    response: answer ? { score: answer.score, comment: answer.comment } : null,
+    confirmed: answer?.status === 'counted',
   };
+}
+
+/**
+ * Whether a link may be answered although its address is over the per-address limit: a valid,
+ * open link whose answer is not confirmed yet. Offices answer from one NAT address, and a
+ * person's first answer must never be lost to it; unknown tokens and links already answered
+ * stay limited (and every link keeps its own per-link limit).
+ */
+export async function isFirstAnswerThrough(
+  db: Kysely<Database>,
+  clock: Clock,
+  token: string,
+): Promise<boolean> {
+  try {
+    return !(await openInvitation(db, clock, token)).confirmed;
+  } catch (err) {
+    if (err instanceof AppError) {
+      return false;
+    }
+    throw err;
+  }
 }
 
 /** Parses a score from a URL segment or form field; anything but an in-range integer is refused. */

@@ -21,6 +21,20 @@ export async function lockResponseByInvitation(
     .executeTakeFirst();
 }
 
+/** The answer given through an invitation so far, if any (no lock: for showing it). */
+export async function findInvitationAnswer(
+  db: Kysely<Database>,
+  workspaceId: string,
+  invitationId: string,
+) {
+  return db
+    .selectFrom('responses')
+    .select(['score', 'comment', 'status'])
+    .where('invitation_id', '=', invitationId)
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirst();
+}
+
 export async function lockResponseById(
   db: Kysely<Database>,
   workspaceId: string,

@@ -6,6 +6,7 @@ import type { AppContext } from '../../context';
 import { AppError } from '../../errors';
 import {
   InvalidScoreError,
+  isFirstAnswerThrough,
   SurveyGoneError,
   localeForToken,
   openInvitation,
@@ -139,9 +140,30 @@ export function collectorRoutes(ctx: AppContext): Router {
         messagePage(res, 429, 'en', m.tooManyRequestsTitle, m.tooManyRequestsBody);
       },
     });
+  // Per address; a person answering a valid link for the first time passes even over it.
+  const perAddress = sharedRateLimit(ctx, 'pages', {
+    windowMs: 60_000,
+    limit: ctx.config.RATE_LIMIT_SURVEY_PER_MINUTE,
+    handler: (req, res, next) => {
+      const token = req.baseUrl === '/s' ? /^\/([^/]+)/.exec(req.path)?.[1] : undefined;
+      const tooMany = () => {
+        const m = messagesFor('en');
+        res.set('Retry-After', '60');
+        messagePage(res, 429, 'en', m.tooManyRequestsTitle, m.tooManyRequestsBody);
+      };
+      if (!token) {
+        tooMany();
+        return;
+      }
+      isFirstAnswerThrough(ctx.db, ctx.clock, token).then(
+        (first) => (first ? next() : tooMany()),
+        (err: unknown) => next(err),
+      );
+    },
+  });
   router.use(
     ['/s', '/u'],
-    pageLimit('pages', ctx.config.RATE_LIMIT_SURVEY_PER_MINUTE),
+    perAddress,
     express.urlencoded({ extended: false, limit: commentMax * 6 + 1024, parameterLimit: 10 }),
   );
   // Per link too, so one leaked or scanned link cannot be hammered from many addresses.

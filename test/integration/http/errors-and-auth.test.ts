@@ -4,6 +4,7 @@ import { createContext } from '../../../src/context';
 import { createApp } from '../../../src/http/app';
 import { createLogger } from '../../../src/logger';
 import { bearer, buildApiKey, buildSurvey, buildWorkspace } from '../../support/factories';
+import { buildSentInvitation } from '../../support/collector-factories';
 import { createTestWorld } from '../../support/test-context';
 import type { TestWorld } from '../../support/test-context';
 
@@ -290,6 +291,46 @@ describe('rate limits', () => {
         .expect(429);
       expect(res.headers['retry-after']).toBe('60');
       expect(res.text).toContain('<html');
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('lets everyone behind one address answer their own link the first time', async () => {
+    // An office behind one NAT address: ten people answer, the limit is three a minute.
+    const limited = await createTestWorld({ env: { RATE_LIMIT_SURVEY_PER_MINUTE: '3' } });
+    try {
+      const { workspace } = await buildWorkspace(limited.ctx.db);
+      const survey = await buildSurvey(limited.ctx.db, workspace.id, { kind: 'nps' });
+      const links = [];
+      for (let i = 0; i < 10; i++) {
+        links.push(
+          await buildSentInvitation(limited.ctx.db, {
+            workspaceId: workspace.id,
+            surveyId: survey.id,
+            email: `person${i}@example.com`,
+          }),
+        );
+      }
+      for (const { token } of links) {
+        await request(limited.app).get(`/s/${token}/9`).expect(200);
+        await request(limited.app)
+          .post(`/s/${token}`)
+          .type('form')
+          .send({ score: '9', comment: 'Fine' })
+          .expect(200);
+      }
+      const counted = await limited.ctx.db
+        .selectFrom('responses')
+        .select(['status'])
+        .where('workspace_id', '=', workspace.id)
+        .execute();
+      expect(counted.map((r) => r.status)).toEqual(Array(10).fill('counted'));
+      // Over the limit, an answered link and an unknown one are refused.
+      await request(limited.app).get(`/s/${links[0]!.token}`).expect(429);
+      await request(limited.app)
+        .get(`/s/${'z'.repeat(43)}`)
+        .expect(429);
     } finally {
       await limited.close();
     }
