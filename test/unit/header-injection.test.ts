@@ -50,7 +50,7 @@ const EXPECTED = [
   'mime-version',
 ];
 
-// RELIABILITY.md row 18: no contact or survey text can add a header to an invitation.
+// No contact or survey text can add a header to an invitation (docs/reliability.md).
 describe('header injection', () => {
   const hostile = fc.string({
     unit: fc.constantFrom(

@@ -14,7 +14,7 @@ afterAll(async () => {
   await world.close();
 });
 
-// RELIABILITY §2.2: once the SMTP server has accepted a mail, a failure to record it must leave
+// docs/reliability.md: once the SMTP server has accepted a mail, a failure to record it must leave
 // the row in `sending` (later `send_unknown`), never put it back to `scheduled` to be resent.
 describe('a database failure right after the SMTP server accepted the mail', () => {
   it('is never resent: the invitation ends as send_unknown and one mail arrives', async () => {

@@ -7,7 +7,8 @@ import { Client } from 'pg';
 import { SCHEDULES } from '../../../src/jobs/schedules';
 import { TEST_DATABASE_URL } from '../../support/test-context';
 
-// RELIABILITY.md row 8: schedulers are safe to run more than once at the same time.
+// Schedulers are safe to run more than once at the same time (docs/reliability.md): two
+// processes started together set the database up once and leave one job per schedule.
 const root = path.join(__dirname, '../../..');
 const tsx = path.join(root, 'node_modules/.bin/tsx');
 const name = `glas_sched_${randomBytes(4).toString('hex')}`;

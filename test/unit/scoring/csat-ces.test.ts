@@ -110,7 +110,7 @@ describe('CSAT (docs/statistics.md)', () => {
     expect(csatPercent({ satisfied: 3, total: 6 })).toBe(50);
   });
 
-  it('matches the §7.1 Wilson vector 81/263 in percent', () => {
+  it('matches the docs/statistics.md Wilson vector 81/263 in percent', () => {
     const summary = scoreCsat({ satisfied: 81, total: 263 });
     expect(summary.csatPercent! / 100).toBeCloseTo(81 / 263, 9);
     expect(summary.interval!.lower / 100).toBeCloseTo(0.255289, 6);

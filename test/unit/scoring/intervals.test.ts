@@ -182,7 +182,7 @@ describe('NPS interval properties', () => {
 });
 
 describe('Wilson score interval (docs/statistics.md)', () => {
-  it('matches SciPy on the §7.1 vectors 81/263, 0/20 and 29/29', () => {
+  it('matches SciPy on the docs/statistics.md Wilson vectors 81/263, 0/20 and 29/29', () => {
     expectBounds(wilsonInterval(81, 263), 0.255289, 0.36621);
     expectBounds(wilsonInterval(0, 20), 0, 0.161125);
     expectBounds(wilsonInterval(29, 29), 0.88303, 1);

@@ -47,7 +47,7 @@ describe('sample size for a target margin (docs/statistics.md)', () => {
         (promoters, passives, detractors, margin) => {
           const mix = { promoters, passives, detractors };
           const n = npsSampleSizeForMargin(mix, margin)!;
-          // The §6.4 formula is the Wald half-width at n' = n + 3 with the mix's V.
+          // The sample-size formula of docs/statistics.md is the Wald half-width at n' = n + 3 with the mix's V.
           const scale = (n + 3) / (promoters + passives + detractors);
           const w = npsWaldInterval({
             promoters: promoters * scale,

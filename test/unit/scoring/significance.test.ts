@@ -31,7 +31,7 @@ describe('two-sample NPS test against the docs/statistics.md table (Rocks’ R c
     expect(r.pValue).toBeCloseTo(p, 6);
   });
 
-  it('reproduces the §6.3 example: +17.2 points, SE 7.9, p = 0.029', () => {
+  it('reproduces the docs/statistics.md example: +17.2 points, SE 7.9, p = 0.029', () => {
     const r = compareNps(a, b)!;
     expect(r.differencePoints).toBeCloseTo(17.2, 1);
     expect(r.standardErrorPoints).toBeCloseTo(7.9, 1);

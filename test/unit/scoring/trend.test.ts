@@ -37,7 +37,7 @@ describe('least-squares trend slope (docs/statistics.md)', () => {
     expect(fit.pValue).toBeCloseTo(2.1646043209226405e-9, 15);
   });
 
-  it('is consistent with the §6.1 reference numbers: slope −0.853147 and SE 0.149395 on 10 df give p = 1.954e−4', () => {
+  it('is consistent with the docs/statistics.md trend reference numbers: slope −0.853147 and SE 0.149395 on 10 df give p = 1.954e−4', () => {
     // NOTE: docs/statistics.md does not publish the test series itself, only these three numbers.
     expect(twoSidedStudentTPValue(-0.853147 / 0.149395, 10)).toBeCloseTo(1.954e-4, 7);
   });

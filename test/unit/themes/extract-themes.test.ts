@@ -157,7 +157,7 @@ describe('theme scores', () => {
     comment('osoblje super', 'hr', 8, 'e'),
   ];
 
-  it('counts scores per value 0…10 and gives NPS points and the §8.1 impact', () => {
+  it('counts scores per value 0…10 and gives NPS points and the impact of docs/statistics.md', () => {
     const report = extractThemes(comments);
     const delivery = report.themes.find((t) => t.key === 'dostav');
     expect(delivery?.scoreCounts).toEqual([1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1]);
