@@ -25,8 +25,35 @@ export async function countResponseRates(
     unit: PeriodUnit;
   },
 ): Promise<Map<string, ResponseRate>> {
-  const { rows } = await sql<{ period: string; sent: string; delivered: string; answered: string }>`
-    select to_char(date_trunc(${q.unit}, (coalesce(i.sent_at, i.claimed_at) at time zone ${q.timeZone})::date), 'YYYY-MM-DD') as period,
+  const bySurvey = await countResponseRatesForSurveys(db, { ...q, surveyIds: [q.surveyId] });
+  return bySurvey.get(q.surveyId) ?? new Map();
+}
+
+/** countResponseRates for several surveys in one statement: survey id → period → rates. */
+export async function countResponseRatesForSurveys(
+  db: Kysely<Database>,
+  q: {
+    workspaceId: string;
+    surveyIds: string[];
+    timeZone: string;
+    from: string;
+    to: string;
+    unit: PeriodUnit;
+  },
+): Promise<Map<string, Map<string, ResponseRate>>> {
+  const result = new Map<string, Map<string, ResponseRate>>();
+  if (q.surveyIds.length === 0) {
+    return result;
+  }
+  const { rows } = await sql<{
+    survey_id: string;
+    period: string;
+    sent: string;
+    delivered: string;
+    answered: string;
+  }>`
+    select i.survey_id::text as survey_id,
+           to_char(date_trunc(${q.unit}, (coalesce(i.sent_at, i.claimed_at) at time zone ${q.timeZone})::date), 'YYYY-MM-DD') as period,
            count(*) as sent,
            count(*) filter (where i.status = 'sent') as delivered,
            count(*) filter (where i.status = 'sent' and exists (
@@ -34,15 +61,19 @@ export async function countResponseRates(
            )) as answered
     from invitations i
     where i.workspace_id = ${q.workspaceId}
-      and i.survey_id = ${q.surveyId}
+      and i.survey_id in (${sql.join(q.surveyIds)})
       and i.status in ('sent', 'send_unknown', 'bounced')
       and coalesce(i.sent_at, i.claimed_at) >= (${q.from}::date::timestamp at time zone ${q.timeZone})
       and coalesce(i.sent_at, i.claimed_at) < ((${q.to}::date + 1)::timestamp at time zone ${q.timeZone})
-    group by 1`.execute(db);
-  return new Map(
-    rows.map((r) => [
-      r.period,
-      { sent: Number(r.sent), delivered: Number(r.delivered), answered: Number(r.answered) },
-    ]),
-  );
+    group by 1, 2`.execute(db);
+  for (const r of rows) {
+    const periods = result.get(r.survey_id) ?? new Map<string, ResponseRate>();
+    periods.set(r.period, {
+      sent: Number(r.sent),
+      delivered: Number(r.delivered),
+      answered: Number(r.answered),
+    });
+    result.set(r.survey_id, periods);
+  }
+  return result;
 }

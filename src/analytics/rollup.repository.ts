@@ -1,6 +1,6 @@
 import type { PeriodUnit } from '../platform/periods';
 import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import type { Database } from '../../db/schema';
 
 export const SCORE_SLOTS = 11;
@@ -30,6 +30,44 @@ function toCounts(row: Record<string, unknown>): number[] {
   return SLOTS.map((i) => Number(row[`s${i}`] ?? 0));
 }
 
+type CountsRow = {
+  period: string;
+  dimension: string;
+  value: string;
+  survey_id: string | null;
+} & Record<string, unknown>;
+
+/** Sums the rollups plus the deltas not merged yet that match `filter`, per period (one statement, so one consistent snapshot). */
+async function sumByPeriod(
+  db: Kysely<Database>,
+  filter: RawBuilder<unknown>,
+  unit: PeriodUnit,
+  bySurvey: boolean,
+): Promise<(PeriodCountsRow & { surveyId: string | null })[]> {
+  const surveyKey = bySurvey ? sql`survey_id::text` : sql`null::text`;
+  const { rows } = await sql<CountsRow>`
+    select to_char(period, 'YYYY-MM-DD') as period, dimension, value, survey_id, ${rollupSlots}
+    from (
+      -- NOTE: group on the timestamp and format the few result rows, not every rollup row.
+      select date_trunc(${unit}, day::timestamp) as period, dimension, value,
+             ${surveyKey} as survey_id, ${sumSlots}
+      from (
+        select survey_id, day, dimension, value, ${rollupSlots} from response_rollups where ${filter}
+        union all
+        select survey_id, day, dimension, value, ${deltaSlots} from rollup_deltas where ${filter}
+      ) x
+      group by 1, 2, 3, 4
+    ) g
+    order by 1, 2, 3`.execute(db);
+  return rows.map((r) => ({
+    period: r.period,
+    dimension: r.dimension,
+    value: r.value,
+    surveyId: r.survey_id,
+    counts: toCounts(r),
+  }));
+}
+
 /**
  * Score counts per period, dimension and value for one or more surveys, read from the
  * rollups plus the deltas not merged yet (one statement, so one consistent snapshot).
@@ -49,37 +87,40 @@ export async function countByPeriod(
   if (q.surveyIds.length === 0) {
     return [];
   }
-  const surveyKey = q.bySurvey ? sql`survey_id::text` : sql`null::text`;
   const filter = sql`workspace_id = ${q.workspaceId}
       and survey_id in (${sql.join(q.surveyIds)})
       and dimension in (${sql.join(q.dimensions)})
       and day >= ${q.from}::date and day <= ${q.to}::date`;
-  const { rows } = await sql<
-    { period: string; dimension: string; value: string; survey_id: string | null } & Record<
-      string,
-      unknown
-    >
-  >`
-    select to_char(period, 'YYYY-MM-DD') as period, dimension, value, survey_id, ${rollupSlots}
-    from (
-      -- NOTE: group on the timestamp and format the few result rows, not every rollup row.
-      select date_trunc(${q.unit}, day::timestamp) as period, dimension, value,
-             ${surveyKey} as survey_id, ${sumSlots}
-      from (
-        select survey_id, day, dimension, value, ${rollupSlots} from response_rollups where ${filter}
-        union all
-        select survey_id, day, dimension, value, ${deltaSlots} from rollup_deltas where ${filter}
-      ) x
-      group by 1, 2, 3, 4
-    ) g
-    order by 1, 2, 3`.execute(db);
-  return rows.map((r) => ({
-    period: r.period,
-    dimension: r.dimension,
-    value: r.value,
-    surveyId: r.survey_id,
-    counts: toCounts(r),
-  }));
+  return sumByPeriod(db, filter, q.unit, q.bySurvey ?? false);
+}
+
+/**
+ * Score counts per survey, period, dimension and value for several surveys, each with its own
+ * dimensions, in one statement: a report reads every survey and segment at once. The overall
+ * dimension ('') is read from `from`, the others only from `segmentsFrom` on.
+ */
+export async function countByPeriodForSurveys(
+  db: Kysely<Database>,
+  q: {
+    workspaceId: string;
+    dimensions: { surveyId: string; dimension: string }[];
+    from: string;
+    segmentsFrom: string;
+    to: string;
+    unit: PeriodUnit;
+  },
+): Promise<(PeriodCountsRow & { surveyId: string })[]> {
+  if (q.dimensions.length === 0) {
+    return [];
+  }
+  const surveyIds = q.dimensions.map((d) => d.surveyId);
+  const names = q.dimensions.map((d) => d.dimension);
+  const filter = sql`workspace_id = ${q.workspaceId}
+      and (survey_id, dimension) in (select * from unnest(${surveyIds}::uuid[], ${names}::text[]))
+      and day >= ${q.from}::date and day <= ${q.to}::date
+      and (dimension = '' or day >= ${q.segmentsFrom}::date)`;
+  const rows = await sumByPeriod(db, filter, q.unit, true);
+  return rows.map((r) => ({ ...r, surveyId: r.surveyId! }));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import { mergeRollupDeltas, rebuildRollups } from './rollup.repository';
+import { countByPeriod, mergeRollupDeltas, rebuildRollups, SCORE_SLOTS } from './rollup.repository';
 import { requireSurvey } from '../surveys/survey.service';
 
 /** Folds pending rollup deltas into the daily rollups (scheduled every few seconds). */
@@ -53,4 +53,27 @@ export async function rebuildRequestedRollups(db: Kysely<Database>): Promise<num
       .execute();
   }
   return requests.length;
+}
+
+/**
+ * Score counts (index = score) of one survey's counted responses over the local days
+ * [from, to], from the rollups plus the deltas not merged yet.
+ */
+export async function countSurveyScores(
+  db: Kysely<Database>,
+  q: { workspaceId: string; surveyId: string; from: string; to: string },
+): Promise<number[]> {
+  const rows = await countByPeriod(db, {
+    workspaceId: q.workspaceId,
+    surveyIds: [q.surveyId],
+    dimensions: [''],
+    from: q.from,
+    to: q.to,
+    unit: 'day',
+  });
+  const counts = Array.from({ length: SCORE_SLOTS }, () => 0);
+  for (const row of rows.filter((r) => r.dimension === '' && r.value === '')) {
+    row.counts.forEach((c, i) => (counts[i] = (counts[i] ?? 0) + c));
+  }
+  return counts;
 }

@@ -142,6 +142,45 @@ export interface ThemedComments {
   capped: boolean;
 }
 
+type CommentRow = { id: string; score: number; comment: string | null; locale: string };
+type ThemeOptions = { maxThemes?: number; minVolume?: number; extraPins?: string[] };
+
+/** Runs the extractor over one survey's comments (newest first) with its overrides. */
+function themedComments(
+  kind: 'nps' | 'csat',
+  rows: readonly CommentRow[],
+  overrideRows: readonly ThemeOverride[],
+  options: ThemeOptions,
+): ThemedComments {
+  const capped = rows.length > MAX_THEME_COMMENTS;
+  const used = rows.slice(0, MAX_THEME_COMMENTS);
+  const overrides = toThemeOverrides(overrideRows);
+  const report = extractThemes(
+    used.map((r) => ({
+      id: r.id,
+      text: r.comment ?? '',
+      locale: commentLocale(r.locale),
+      score: r.score,
+    })),
+    {
+      kind,
+      ...(options.maxThemes !== undefined ? { maxThemes: options.maxThemes } : {}),
+      ...(options.minVolume !== undefined ? { minVolume: options.minVolume } : {}),
+      overrides: {
+        ...overrides,
+        pins: [...(overrides.pins ?? []), ...(options.extraPins ?? [])],
+      },
+    },
+  );
+  return {
+    report,
+    texts: new Map(used.map((r) => [r.id, r.comment ?? ''])),
+    scores: new Map(used.map((r) => [r.id, r.score])),
+    read: used.length,
+    capped,
+  };
+}
+
 /**
  * Themes of the counted comments of one survey in [from, to), with the manager's overrides.
  * NPS and CSAT only (the extractor's scales); CES returns null.
@@ -151,7 +190,7 @@ export async function themesForRange(
   workspaceId: string,
   survey: Pick<Survey, 'id' | 'kind'>,
   range: { from: Date; to: Date },
-  options: { maxThemes?: number; minVolume?: number; extraPins?: string[] } = {},
+  options: ThemeOptions = {},
 ): Promise<ThemedComments | null> {
   if (survey.kind === 'ces') {
     return null;
@@ -172,31 +211,70 @@ export async function themesForRange(
       .execute(),
     findThemeOverrides(db, workspaceId, survey.id),
   ]);
-  const capped = rows.length > MAX_THEME_COMMENTS;
-  const used = rows.slice(0, MAX_THEME_COMMENTS);
-  const overrides = toThemeOverrides(overrideRows);
-  const report = extractThemes(
-    used.map((r) => ({
-      id: r.id,
-      text: r.comment ?? '',
-      locale: commentLocale(r.locale),
-      score: r.score,
-    })),
-    {
-      kind: survey.kind,
-      ...(options.maxThemes !== undefined ? { maxThemes: options.maxThemes } : {}),
-      ...(options.minVolume !== undefined ? { minVolume: options.minVolume } : {}),
-      overrides: {
-        ...overrides,
-        pins: [...(overrides.pins ?? []), ...(options.extraPins ?? [])],
-      },
-    },
-  );
-  return {
-    report,
-    texts: new Map(used.map((r) => [r.id, r.comment ?? ''])),
-    scores: new Map(used.map((r) => [r.id, r.score])),
-    read: used.length,
-    capped,
-  };
+  return themedComments(survey.kind, rows, overrideRows, options);
+}
+
+/**
+ * themesForRange for several surveys at once, in two statements however many surveys there
+ * are (a report's themes). Surveys without themes (CES) map to null.
+ */
+export async function themesForSurveys(
+  db: Kysely<Database>,
+  workspaceId: string,
+  surveys: readonly Pick<Survey, 'id' | 'kind'>[],
+  range: { from: Date; to: Date },
+  options: ThemeOptions = {},
+): Promise<Map<string, ThemedComments | null>> {
+  const themed = surveys.filter((s) => s.kind !== 'ces');
+  const result = new Map<string, ThemedComments | null>(surveys.map((s) => [s.id, null]));
+  if (themed.length === 0) {
+    return result;
+  }
+  const ids = themed.map((s) => s.id);
+  const [rows, overrideRows] = await Promise.all([
+    db
+      .selectFrom((eb) =>
+        eb
+          .selectFrom('counted_responses')
+          .select(['id', 'survey_id', 'score', 'comment', 'locale', 'created_at'])
+          .select(
+            sql<number>`row_number() over (partition by survey_id order by created_at desc, id)`.as(
+              'rank',
+            ),
+          )
+          .where('workspace_id', '=', workspaceId)
+          .where('survey_id', 'in', ids)
+          .where('created_at', '>=', range.from)
+          .where('created_at', '<', range.to)
+          .where('comment', 'is not', null)
+          .where('comment', '<>', '')
+          .as('c'),
+      )
+      .select(['id', 'survey_id', 'score', 'comment', 'locale'])
+      .where('rank', '<=', MAX_THEME_COMMENTS + 1)
+      .orderBy('survey_id')
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('theme_overrides')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('survey_id', 'in', ids)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute(),
+  ]);
+  for (const survey of themed) {
+    result.set(
+      survey.id,
+      themedComments(
+        survey.kind as 'nps' | 'csat',
+        rows.filter((r) => r.survey_id === survey.id),
+        overrideRows.filter((r) => r.survey_id === survey.id),
+        options,
+      ),
+    );
+  }
+  return result;
 }

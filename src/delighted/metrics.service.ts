@@ -2,9 +2,9 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { Clock } from '../clock';
 import { ValidationError } from '../errors';
-import { scoreCell } from '../analytics/metrics.service';
+import { emptyCounts, scoreCell } from '../analytics/metrics.service';
 import { localDate } from '../platform/periods';
-import { countByPeriod, SCORE_SLOTS } from '../analytics/rollup.repository';
+import { countSurveyScores } from '../analytics/rollup.service';
 import { getWorkspace } from '../workspaces/workspace.service';
 import type { MetricsQueryV1 } from './delighted.schemas';
 import { surveyForTrend } from './survey-response.service';
@@ -36,20 +36,9 @@ export async function delightedMetrics(
   ]);
   const from = localDate(since, workspace.time_zone);
   const to = localDate(until, workspace.time_zone);
-  const rows = survey
-    ? await countByPeriod(db, {
-        workspaceId,
-        surveyIds: [survey.id],
-        dimensions: [''],
-        from,
-        to,
-        unit: 'day',
-      })
-    : [];
-  const counts = Array.from({ length: SCORE_SLOTS }, () => 0);
-  for (const row of rows.filter((r) => r.dimension === '' && r.value === '')) {
-    row.counts.forEach((c, i) => (counts[i] = (counts[i] ?? 0) + c));
-  }
+  const counts = survey
+    ? await countSurveyScores(db, { workspaceId, surveyId: survey.id, from, to })
+    : emptyCounts();
   const kind = survey?.kind ?? 'nps';
   const cell = scoreCell(kind, counts, 0.95);
   const n = cell.n;

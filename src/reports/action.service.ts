@@ -4,9 +4,8 @@ import type { Database, ImprovementAction, Survey } from '../../db/schema';
 import type { Clock } from '../clock';
 import { NotFoundError, UnprocessableError } from '../errors';
 import { afterCursor, decodeCursor, pageOf } from '../platform/cursor';
-import { compareCells, scoreCell } from '../analytics/metrics.service';
+import { compareCells, SCORE_SLOTS, scoreCell } from '../analytics/metrics.service';
 import { localDate } from '../platform/periods';
-import { SCORE_SLOTS } from '../analytics/rollup.repository';
 import { requireSurvey } from '../surveys/survey.service';
 import { getWorkspace } from '../workspaces/workspace.service';
 import type {
