@@ -5,18 +5,21 @@ import request from 'supertest';
 import type { Database, UserRole } from '../../db/schema';
 import { systemClock } from '../../src/clock';
 import { createUser } from '../../src/workspaces/user.service';
+import { workspaceIdOrNew } from './factories';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
+/** A dashboard user of `role` with a known password; without a workspace, in a new one. */
 export async function buildUser(
   db: Kysely<Database>,
-  workspaceId: string,
+  workspaceId: string | undefined,
   role: UserRole,
   overrides: { email?: string; password?: string } = {},
 ) {
   const email = overrides.email ?? `${role}-${randomBytes(3).toString('hex')}@example.com`;
   const password = overrides.password ?? TEST_PASSWORD;
-  const user = await createUser(db, systemClock, workspaceId, { email, role, password });
+  const id = await workspaceIdOrNew(db, workspaceId);
+  const user = await createUser(db, systemClock, id, { email, role, password });
   return { ...user, password };
 }
 
