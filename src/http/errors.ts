@@ -41,8 +41,24 @@ function fromBodyParser(err: BodyParserError): AppError | undefined {
       return new AppError(400, 'request_aborted', 'The request was aborted.');
     case undefined:
     default:
-      return undefined;
+      return fromClientStatus(err);
   }
+}
+
+/**
+ * The one rule for errors we did not make: any error that carries a 4xx status (http-errors
+ * from Express's parsers and router) is the client's, and keeps that status with our body.
+ * Its message is kept only when the library marked it safe to show (`expose`).
+ */
+function fromClientStatus(
+  err: BodyParserError & { expose?: boolean; message?: string; statusCode?: number },
+) {
+  const status = err.status ?? err.statusCode;
+  if (typeof status !== 'number' || status < 400 || status > 499) {
+    return undefined;
+  }
+  const message = err.expose && err.message ? err.message : 'The request could not be processed.';
+  return new AppError(status, 'bad_request', message);
 }
 
 /** Postgres errors a client can cause (bad text encoding, out-of-range numbers) are 400s. */

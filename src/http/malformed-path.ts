@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { AppError } from '../errors';
-import { messagesFor } from '../surveys/i18n';
+import { messagesFor, preferredLocale } from '../surveys/i18n';
 import { renderTemplate } from '../surveys/render';
 
 /** Paths whose people read HTML (survey links, report links, the dashboard), never JSON. */
@@ -37,13 +37,14 @@ export function rejectMalformedPaths(): RequestHandler {
       return;
     }
     if (HTML_PATHS.test(req.path)) {
-      const m = messagesFor('en');
+      const locale = preferredLocale(req.acceptsLanguages(), 'en');
+      const m = messagesFor(locale);
       res
         .status(400)
         .type('html')
         .send(
           renderTemplate('./message-page', {
-            lang: 'en',
+            lang: locale,
             title: m.notFoundTitle,
             body: m.notFoundBody,
           }),

@@ -18,7 +18,7 @@ import {
   unsubscribeByToken,
 } from '../../collector/collector.service';
 import type { CollectorDeps, OpenInvitation } from '../../collector/collector.service';
-import { messagesFor, format } from '../../surveys/i18n';
+import { messagesFor, format, preferredLocale } from '../../surveys/i18n';
 import type { Locale } from '../../surveys/i18n/types';
 import { renderTemplate } from '../../surveys/render';
 import { scaleValues } from '../../surveys/scales';
@@ -134,10 +134,11 @@ export function collectorRoutes(ctx: AppContext): Router {
       windowMs: 60_000,
       limit,
       ...(keyGenerator ? { keyGenerator } : {}),
-      handler: (_req, res) => {
-        const m = messagesFor('en');
+      handler: (req, res) => {
+        const locale = preferredLocale(req.acceptsLanguages(), 'en');
+        const m = messagesFor(locale);
         res.set('Retry-After', '60');
-        messagePage(res, 429, 'en', m.tooManyRequestsTitle, m.tooManyRequestsBody);
+        messagePage(res, 429, locale, m.tooManyRequestsTitle, m.tooManyRequestsBody);
       },
     });
   // Per address; a person answering a valid link for the first time passes even over it.
@@ -147,9 +148,10 @@ export function collectorRoutes(ctx: AppContext): Router {
     handler: (req, res, next) => {
       const token = req.baseUrl === '/s' ? /^\/([^/]+)/.exec(req.path)?.[1] : undefined;
       const tooMany = () => {
-        const m = messagesFor('en');
+        const locale = preferredLocale(req.acceptsLanguages(), 'en');
+        const m = messagesFor(locale);
         res.set('Retry-After', '60');
-        messagePage(res, 429, 'en', m.tooManyRequestsTitle, m.tooManyRequestsBody);
+        messagePage(res, 429, locale, m.tooManyRequestsTitle, m.tooManyRequestsBody);
       };
       if (!token) {
         tooMany();
@@ -268,7 +270,9 @@ export function collectorRoutes(ctx: AppContext): Router {
       return;
     }
     const token = typeof req.params.token === 'string' ? req.params.token : '';
-    const locale = (await localeForToken(ctx.db, token).catch(() => null)) ?? 'en';
+    const locale =
+      (await localeForToken(ctx.db, token).catch(() => null)) ??
+      preferredLocale(req.acceptsLanguages(), 'en');
     errorPage(res, known, locale);
   });
   return router;

@@ -74,6 +74,17 @@ export function resolveLocale(requested: string | null | undefined, fallback: Lo
   );
 }
 
+/** The first of a visitor's languages (Accept-Language, best first) that Glas speaks. */
+export function preferredLocale(tags: readonly string[], fallback: Locale): Locale {
+  for (const tag of tags) {
+    const language = tag.trim().toLowerCase().split(/[-_]/)[0];
+    if (language && BY_LANGUAGE.has(language)) {
+      return resolveLocale(tag, fallback);
+    }
+  }
+  return fallback;
+}
+
 /**
  * Replaces each `{key}` in `template` with `String(vars[key])`. Placeholders whose key is not in
  * `vars` are left as they are; substituted values are not scanned again.

@@ -32,6 +32,23 @@ describe('malformed percent-encoding in the path', () => {
     },
   );
 
+  it('speaks the visitor’s language on the public pages', async () => {
+    const res = await request(world.app)
+      .get('/s/%ff')
+      .set('Accept-Language', 'de-DE, hr;q=0.8, en;q=0.5')
+      .expect(400);
+    expect(res.text).toContain('lang="hr"');
+    expect(res.text).toContain('Anketa nije pronađena');
+    const big = await request(world.app)
+      .post(`/s/${'q'.repeat(43)}`)
+      .set('Accept-Language', 'vi')
+      .type('form')
+      .send({ score: '9', comment: 'x'.repeat(200_000) })
+      .expect(413);
+    expect(big.type).toBe('text/html');
+    expect(big.text).toContain('lang="vi"');
+  });
+
   it('answers the JSON API with a 400 naming the path', async () => {
     for (const path of ['/api/contacts/%ED%A0%80', '/api/surveys/%ff', '/api/responses/%C0']) {
       const res = await request(world.app).get(path).set(bearer(adminKey)).expect(400);
