@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import { timeZoneSchema } from '../platform/schemas';
-import { LOCALES } from '../surveys/i18n/types';
 
 export const reportKindSchema = z.enum(['monthly', 'weekly']);
 
@@ -65,47 +63,6 @@ export const reportPageSchema = z.object({
   data: z.array(reportSummarySchema),
   nextCursor: z.string().nullable(),
 });
-
-const segmentSettings = z.array(z.email().max(320)).max(50);
-
-export const workspaceSettingsSchema = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  timeZone: z.string(),
-  defaultLocale: z.string(),
-  quietPeriodDays: z.number().int().describe('days a contact is not surveyed again'),
-  dailySendQuota: z.number().int().nullable().describe('invitations per day; null = no quota'),
-  executiveRecipients: segmentSettings,
-  managerRecipients: segmentSettings,
-  monthlyReportDay: z.number().int().min(1).max(28),
-  weeklyReportWeekday: z.number().int().min(1).max(7).describe('1 = Monday'),
-  reportHour: z.number().int().min(0).max(23).describe('local hour in the workspace time zone'),
-  retentionMonths: z
-    .number()
-    .int()
-    .nullable()
-    .describe('personal data older than this many months is anonymized; null keeps it'),
-  createdAt: z.iso.datetime({ offset: true }),
-});
-export type WorkspaceSettingsDto = z.infer<typeof workspaceSettingsSchema>;
-
-export const patchWorkspaceBodySchema = z
-  .strictObject({
-    name: z.string().trim().min(1).max(200),
-    timeZone: timeZoneSchema,
-    defaultLocale: z.enum(LOCALES),
-    quietPeriodDays: z.number().int().min(0).max(3650),
-    dailySendQuota: z.number().int().min(1).max(10_000_000).nullable(),
-    executiveRecipients: segmentSettings,
-    managerRecipients: segmentSettings,
-    monthlyReportDay: z.number().int().min(1).max(28),
-    weeklyReportWeekday: z.number().int().min(1).max(7),
-    reportHour: z.number().int().min(0).max(23),
-    retentionMonths: z.number().int().min(1).max(120).nullable(),
-  })
-  .partial()
-  .refine((b) => Object.keys(b).length > 0, { path: ['name'], message: 'nothing to change' });
-export type PatchWorkspaceBody = z.infer<typeof patchWorkspaceBodySchema>;
 
 export const themeOverrideBodySchema = z.discriminatedUnion('kind', [
   z.strictObject({

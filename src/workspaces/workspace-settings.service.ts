@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Workspace } from '../../db/schema';
 import { getWorkspace } from './workspace.service';
 import { updateWorkspace } from './workspace.repository';
-import type { PatchWorkspaceBody, WorkspaceSettingsDto } from '../reports/report.schemas';
+import type { PatchWorkspaceBody, WorkspaceSettingsDto } from './workspace-settings.schemas';
 
 export function toWorkspaceSettingsDto(row: Workspace): WorkspaceSettingsDto {
   return {

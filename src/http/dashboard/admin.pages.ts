@@ -7,8 +7,8 @@ import { createUser, listUsers } from '../../workspaces/user.service';
 import { AppError, NotFoundError } from '../../errors';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../workspaces/api-key.service';
 import type { CreatedApiKey } from '../../workspaces/api-key.service';
-import { patchWorkspaceBodySchema } from '../../reports/report.schemas';
-import type { WorkspaceSettingsDto } from '../../reports/report.schemas';
+import { patchWorkspaceBodySchemaFor } from '../../workspaces/workspace-settings.schemas';
+import type { WorkspaceSettingsDto } from '../../workspaces/workspace-settings.schemas';
 import {
   getWorkspaceSettings,
   updateWorkspaceSettings,
@@ -32,6 +32,8 @@ import type { FieldErrors } from './view';
 import { renderPage } from './view';
 
 const idParams = z.strictObject({ id: z.uuid() });
+
+const patchWorkspaceBodySchema = patchWorkspaceBodySchemaFor(LOCALES);
 
 export function adminPages(ctx: AppContext, r: DashRouter) {
   const showKeys = async (

@@ -3,13 +3,16 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context';
 import {
-  patchWorkspaceBodySchema,
   themeListSchema,
   themeOverrideBodySchema,
   themeOverrideDtoSchema,
   themesQuerySchema,
-  workspaceSettingsSchema,
 } from '../../reports/report.schemas';
+import { LOCALES } from '../../surveys/i18n/types';
+import {
+  patchWorkspaceBodySchemaFor,
+  workspaceSettingsSchema,
+} from '../../workspaces/workspace-settings.schemas';
 import { instantRange } from '../../reports/period-range';
 import { formatScore } from '../../reports/report-format';
 import { truncate } from '../../reports/report-format';
@@ -34,6 +37,9 @@ import { parse } from '../validate';
 const overrideParamsSchema = z.strictObject({ id: z.uuid(), overrideId: z.uuid() });
 
 /** Mounted at /api: workspace settings and comment themes with their overrides. */
+
+const patchWorkspaceBodySchema = patchWorkspaceBodySchemaFor(LOCALES);
+
 export function workspaceRoutes(ctx: AppContext): Router {
   const router = Router();
   router.get('/workspace', allow('admin', 'manager'), async (req, res) => {
