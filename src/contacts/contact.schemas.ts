@@ -102,3 +102,4 @@ export const listSuppressionsQuerySchema = z.strictObject({
   cursor: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+export type ListSuppressionsQuery = z.infer<typeof listSuppressionsQuerySchema>;

@@ -5,29 +5,22 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type {
   ContactDto,
   ListContactsQuery,
-  SuppressionBody,
-  SuppressionDto,
   UpdateContactBody,
   UpsertContactBody,
 } from './contact.schemas';
 import type { ContactBatchRow, ContactInput, UpsertedContact } from './contact.repository';
 import {
   deleteContactById,
-  deleteSuppressedEmail,
   findContactByExternalId,
   findContactById,
   findSuppressedEmail,
   findSuppressedEmails,
   insertSuppressedEmail,
   listContacts,
-  markContactBounced,
-  markContactsSuppressed,
-  markContactUnsubscribed,
   updateContactById,
   upsertContact,
   upsertContactsBatch,
 } from './contact.repository';
-import { emitDelightedUnsubscribe } from '../webhooks/formats/delighted';
 import type { EmailHasher } from '../platform/keyed-hash';
 
 export function toContactDto(row: Contact): ContactDto {
@@ -140,6 +133,46 @@ export async function getContact(db: Kysely<Database>, workspaceId: string, id: 
   return toContactDto(row);
 }
 
+/** The contact row itself, for rooms that decide on it (eligibility, the /v1 layer). */
+export async function findContactRow(
+  db: Kysely<Database>,
+  workspaceId: string,
+  id: string,
+): Promise<Contact | undefined> {
+  return findContactById(db, workspaceId, id);
+}
+
+/** As findContactRow, for a contact that must exist (e.g. re-read under its lock). */
+export async function requireContactRow(
+  db: Kysely<Database>,
+  workspaceId: string,
+  id: string,
+): Promise<Contact> {
+  const row = await findContactById(db, workspaceId, id);
+  if (!row) {
+    throw notFound();
+  }
+  return row;
+}
+
+/**
+ * Sets the given email and name, nothing else; the caller checks uniqueness first. Returns
+ * the updated row, undefined when the contact is gone.
+ */
+export async function updateContactDetails(
+  db: Kysely<Database>,
+  workspaceId: string,
+  id: string,
+  fields: { email?: string; name?: string | null },
+  now: Date,
+): Promise<Contact | undefined> {
+  return updateContactById(db, workspaceId, id, {
+    ...(fields.email !== undefined ? { email: fields.email } : {}),
+    ...(fields.name !== undefined ? { name: fields.name } : {}),
+    updated_at: now,
+  });
+}
+
 export async function findContacts(
   db: Kysely<Database>,
   workspaceId: string,
@@ -238,76 +271,6 @@ export async function eraseContact(
   });
 }
 
-export type SuppressionKind = 'unsubscribed' | 'bounced';
-
-export function toSuppressionDto(row: Contact, kind: SuppressionKind): SuppressionDto {
-  const since = kind === 'unsubscribed' ? row.unsubscribed_at : row.bounced_at;
-  return {
-    contactId: row.id,
-    email: row.email,
-    since: (since ?? row.updated_at).toISOString(),
-    source: kind === 'unsubscribed' ? row.unsubscribe_source : row.bounce_reason,
-  };
-}
-
-/** Adds an address to the unsubscribe or bounce list, creating the contact if needed. */
-export async function suppress(
-  db: Kysely<Database>,
-  clock: Clock,
-  workspaceId: string,
-  kind: SuppressionKind,
-  input: SuppressionBody,
-  hashEmail: EmailHasher,
-): Promise<{ suppression: SuppressionDto; created: boolean; deliveryIds: string[] }> {
-  const now = clock.now();
-  return db.transaction().execute(async (trx) => {
-    const { contact } = await ensureContact(
-      trx,
-      workspaceId,
-      { email: input.email },
-      now,
-      hashEmail,
-    );
-    const changed =
-      kind === 'unsubscribed'
-        ? await markContactUnsubscribed(trx, workspaceId, contact.id, now, input.reason ?? 'api')
-        : await markContactBounced(trx, workspaceId, contact.id, now, input.reason ?? 'api');
-    const row = (await findContactById(trx, workspaceId, contact.id)) ?? contact;
-    // Queued here, handed to BullMQ by the caller or else by the sweep-collector task.
-    const deliveryIds =
-      changed && kind === 'unsubscribed'
-        ? await emitDelightedUnsubscribe(trx, workspaceId, contact.id, now)
-        : [];
-    return { suppression: toSuppressionDto(row, kind), created: changed, deliveryIds };
-  });
-}
-
-/** Removes a contact from the unsubscribe or bounce list (e.g. they asked to hear from us again). */
-export async function unsuppress(
-  db: Kysely<Database>,
-  clock: Clock,
-  workspaceId: string,
-  kind: SuppressionKind,
-  contactId: string,
-  hashEmail: EmailHasher,
-): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const row = await findContactById(trx, workspaceId, contactId);
-    if (!row || (kind === 'unsubscribed' ? !row.unsubscribed_at : !row.bounced_at)) {
-      throw new NotFoundError('suppression_not_found', `This contact is not ${kind}.`);
-    }
-    await updateContactById(
-      trx,
-      workspaceId,
-      contactId,
-      kind === 'unsubscribed'
-        ? { unsubscribed_at: null, unsubscribe_source: null, updated_at: clock.now() }
-        : { bounced_at: null, bounce_reason: null, updated_at: clock.now() },
-    );
-    await deleteSuppressedEmail(trx, workspaceId, hashEmail(row.email), kind);
-  });
-}
-
 export interface ContactBatchInput {
   email: string;
   name?: string | null | undefined;
@@ -371,37 +334,4 @@ async function reapplyKeptSuppressions(
         : { bounced_at: s.created_at, bounce_reason: 'erased_contact' },
     );
   }
-}
-
-/**
- * Adds many addresses to the unsubscribe or bounce list at their own times (imports),
- * creating missing contacts. Already suppressed addresses keep their earlier date.
- */
-export async function suppressContacts(
-  db: Kysely<Database>,
-  workspaceId: string,
-  kind: SuppressionKind,
-  entries: { email: string; at: Date }[],
-  source: string,
-  now: Date,
-  hashEmail: EmailHasher,
-): Promise<{ contactsCreated: number; suppressed: number }> {
-  const earliest = new Map<string, { email: string; at: Date }>();
-  for (const e of entries) {
-    const key = e.email.trim().toLowerCase();
-    const prev = earliest.get(key);
-    if (!prev || e.at < prev.at) {
-      earliest.set(key, { email: e.email.trim(), at: e.at });
-    }
-  }
-  const unique = [...earliest.values()];
-  const { created } = await ensureContacts(
-    db,
-    workspaceId,
-    unique.map((e) => ({ email: e.email })),
-    now,
-    hashEmail,
-  );
-  const suppressed = await markContactsSuppressed(db, workspaceId, kind, unique, source, now);
-  return { contactsCreated: created, suppressed };
 }

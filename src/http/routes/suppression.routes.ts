@@ -8,13 +8,8 @@ import {
   suppressionBodySchema,
   suppressionDtoSchema,
 } from '../../contacts/contact.schemas';
-import {
-  findContacts,
-  suppress,
-  toSuppressionDto,
-  unsuppress,
-} from '../../contacts/contact.service';
-import type { SuppressionKind } from '../../contacts/contact.service';
+import { listSuppressions, suppress, unsuppress } from '../../contacts/suppression.service';
+import type { SuppressionKind } from '../../contacts/suppression.service';
 import { READERS, WRITERS, allow, authOf } from '../auth';
 import { errorResponses } from '../openapi-common';
 import { parse } from '../validate';
@@ -41,14 +36,7 @@ export function suppressionRoutes(ctx: AppContext, kind: SuppressionKind): Route
   });
   router.get('/', allow(...READERS), async (req, res) => {
     const query = parse(listSuppressionsQuerySchema, req.query, 'query');
-    const page = await findContacts(ctx.db, authOf(req).workspaceId, {
-      ...query,
-      suppressed: kind,
-    });
-    res.json({
-      data: page.data.map((c) => toSuppressionDto(c, kind)),
-      nextCursor: page.nextCursor,
-    });
+    res.json(await listSuppressions(ctx.db, authOf(req).workspaceId, kind, query));
   });
   router.delete('/:id', allow(...WRITERS), async (req, res) => {
     const { id } = parse(contactIdParamsSchema, req.params, 'params');
