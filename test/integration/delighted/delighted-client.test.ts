@@ -2,7 +2,7 @@
 import { createServer } from 'node:net';
 import type { Server } from 'node:http';
 import { runAutopilot } from '../../../src/delighted/autopilot.service';
-import { suppress } from '../../../src/contacts/contact.service';
+import { suppress } from '../../../src/contacts/suppression.service';
 import { buildSurvey, buildWorkspace } from '../../support/factories';
 import { createTestWorld } from '../../support/test-context';
 import type { TestWorld } from '../../support/test-context';
