@@ -1,9 +1,18 @@
-import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { Clock } from '../clock';
 import { eraseContact } from './contact.service';
 import type { EmailHasher } from '../platform/keyed-hash';
+import {
+  RETENTION_DELETED_TABLES,
+  anonymizeResponsesBefore,
+  deleteRecordsBefore,
+  findInactiveContactIds,
+  findWorkspacesWithRetention,
+  scrubEventsBefore,
+  scrubFollowupNotesBefore,
+  unlinkInvitationsBefore,
+} from './retention.repository';
 
 export interface RetentionResult {
   workspaces: number;
@@ -47,11 +56,7 @@ export async function applyRetention(
     notesScrubbed: 0,
     recordsDeleted: 0,
   };
-  const workspaces = await db
-    .selectFrom('workspaces')
-    .select(['id', 'retention_months'])
-    .where('retention_months', 'is not', null)
-    .execute();
+  const workspaces = await findWorkspacesWithRetention(db);
   for (const ws of workspaces) {
     result.workspaces++;
     const cutoff = retentionCutoff(now, ws.retention_months!);
@@ -78,50 +83,20 @@ async function anonymizeWorkspace(
   now: Date,
 ) {
   return db.transaction().execute(async (trx) => {
-    // NOTE: the rollup trigger ignores comment and contact changes, so scores stay as they are.
-    const responses = await trx
-      .updateTable('responses')
-      .set({ comment: null, contact_id: null, anonymized_at: now })
-      .where('workspace_id', '=', workspaceId)
-      .where('created_at', '<', cutoff)
-      .where('anonymized_at', 'is', null)
-      .executeTakeFirst();
-    const invitations = await trx
-      .updateTable('invitations')
-      .set({ contact_id: null, last_error: null })
-      .where('workspace_id', '=', workspaceId)
-      .where('created_at', '<', cutoff)
-      .where('contact_id', 'is not', null)
-      .executeTakeFirst();
-    const events = await trx
-      .updateTable('events')
-      .set({ contact_id: null, properties: '{}', response_body: null })
-      .where('workspace_id', '=', workspaceId)
-      .where('created_at', '<', cutoff)
-      .where(sql<boolean>`(contact_id is not null or properties <> '{}'::jsonb)`)
-      .executeTakeFirst();
-    const notes = await trx
-      .updateTable('followup_notes')
-      .set({ body: REMOVED_NOTE })
-      .where('workspace_id', '=', workspaceId)
-      .where('created_at', '<', cutoff)
-      .where('body', '!=', REMOVED_NOTE)
-      .executeTakeFirst();
-    let deleted = 0n;
-    for (const table of ['webhook_deliveries', 'link_fetches', 'dev_mailbox'] as const) {
-      const r = await trx
-        .deleteFrom(table)
-        .where('workspace_id', '=', workspaceId)
-        .where('created_at', '<', cutoff)
-        .executeTakeFirst();
-      deleted += r.numDeletedRows;
+    const responsesAnonymized = await anonymizeResponsesBefore(trx, workspaceId, cutoff, now);
+    const invitationsUnlinked = await unlinkInvitationsBefore(trx, workspaceId, cutoff);
+    const eventsScrubbed = await scrubEventsBefore(trx, workspaceId, cutoff);
+    const notesScrubbed = await scrubFollowupNotesBefore(trx, workspaceId, cutoff, REMOVED_NOTE);
+    let recordsDeleted = 0;
+    for (const table of RETENTION_DELETED_TABLES) {
+      recordsDeleted += await deleteRecordsBefore(trx, table, workspaceId, cutoff);
     }
     return {
-      responsesAnonymized: Number(responses.numUpdatedRows),
-      invitationsUnlinked: Number(invitations.numUpdatedRows),
-      eventsScrubbed: Number(events.numUpdatedRows),
-      notesScrubbed: Number(notes.numUpdatedRows),
-      recordsDeleted: Number(deleted),
+      responsesAnonymized,
+      invitationsUnlinked,
+      eventsScrubbed,
+      notesScrubbed,
+      recordsDeleted,
     };
   });
 }
@@ -137,25 +112,8 @@ async function eraseInactiveContacts(
 ): Promise<number> {
   let erased = 0;
   for (;;) {
-    const ids = await db
-      .selectFrom('contacts')
-      .select('id')
-      .where('workspace_id', '=', workspaceId)
-      .where('updated_at', '<', cutoff)
-      .where((eb) =>
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('invitations')
-              .select('invitations.id')
-              .whereRef('invitations.contact_id', '=', 'contacts.id')
-              .where('invitations.created_at', '>=', cutoff),
-          ),
-        ),
-      )
-      .limit(batch)
-      .execute();
-    for (const { id } of ids) {
+    const ids = await findInactiveContactIds(db, workspaceId, cutoff, batch);
+    for (const id of ids) {
       await eraseContact(db, clock, workspaceId, id, hashEmail);
       erased++;
     }

@@ -1,0 +1,129 @@
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+
+// The retention policy's statements. They reach into tables other rooms own (responses,
+// invitations, events, notes, deliveries) because erasure is one policy across them, and
+// those rooms sit above contacts on the ladder, so contacts cannot call their services.
+
+export async function findWorkspacesWithRetention(db: Kysely<Database>) {
+  return db
+    .selectFrom('workspaces')
+    .select(['id', 'retention_months'])
+    .where('retention_months', 'is not', null)
+    .execute();
+}
+
+/** Drops comments and the link to the person from responses older than the cutoff. */
+export async function anonymizeResponsesBefore(
+  db: Kysely<Database>,
+  workspaceId: string,
+  cutoff: Date,
+  now: Date,
+): Promise<number> {
+  // NOTE: the rollup trigger ignores comment and contact changes, so scores stay as they are.
+  const result = await db
+    .updateTable('responses')
+    .set({ comment: null, contact_id: null, anonymized_at: now })
+    .where('workspace_id', '=', workspaceId)
+    .where('created_at', '<', cutoff)
+    .where('anonymized_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export async function unlinkInvitationsBefore(
+  db: Kysely<Database>,
+  workspaceId: string,
+  cutoff: Date,
+): Promise<number> {
+  const result = await db
+    .updateTable('invitations')
+    .set({ contact_id: null, last_error: null })
+    .where('workspace_id', '=', workspaceId)
+    .where('created_at', '<', cutoff)
+    .where('contact_id', 'is not', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export async function scrubEventsBefore(
+  db: Kysely<Database>,
+  workspaceId: string,
+  cutoff: Date,
+): Promise<number> {
+  const result = await db
+    .updateTable('events')
+    .set({ contact_id: null, properties: '{}', response_body: null })
+    .where('workspace_id', '=', workspaceId)
+    .where('created_at', '<', cutoff)
+    .where(sql<boolean>`(contact_id is not null or properties <> '{}'::jsonb)`)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Replaces the body of follow-up notes older than the cutoff with `placeholder`. */
+export async function scrubFollowupNotesBefore(
+  db: Kysely<Database>,
+  workspaceId: string,
+  cutoff: Date,
+  placeholder: string,
+): Promise<number> {
+  const result = await db
+    .updateTable('followup_notes')
+    .set({ body: placeholder })
+    .where('workspace_id', '=', workspaceId)
+    .where('created_at', '<', cutoff)
+    .where('body', '!=', placeholder)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Tables whose old rows are deleted outright: logs that hold payloads or addresses. */
+export const RETENTION_DELETED_TABLES = [
+  'webhook_deliveries',
+  'link_fetches',
+  'dev_mailbox',
+] as const;
+
+export async function deleteRecordsBefore(
+  db: Kysely<Database>,
+  table: (typeof RETENTION_DELETED_TABLES)[number],
+  workspaceId: string,
+  cutoff: Date,
+): Promise<number> {
+  const result = await db
+    .deleteFrom(table)
+    .where('workspace_id', '=', workspaceId)
+    .where('created_at', '<', cutoff)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Up to `limit` contacts untouched since the cutoff and invited to nothing since then. */
+export async function findInactiveContactIds(
+  db: Kysely<Database>,
+  workspaceId: string,
+  cutoff: Date,
+  limit: number,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('contacts')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('updated_at', '<', cutoff)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('invitations')
+            .select('invitations.id')
+            .whereRef('invitations.contact_id', '=', 'contacts.id')
+            .where('invitations.created_at', '>=', cutoff),
+        ),
+      ),
+    )
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
