@@ -1,6 +1,12 @@
-import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Contact, Database, Survey, Workspace } from '../../db/schema';
+import {
+  hasLiveInvitationSince,
+  incrementDailySendCount,
+  incrementOverQuota,
+  lockContactDecisions,
+  markDayRefusedFromStart,
+} from './eligibility.repository';
 import { isSampledIn } from './sampling';
 import { localDay } from '../surveys/send-window';
 
@@ -17,18 +23,13 @@ export const SKIP_REASONS: readonly SkipReason[] = [
   'quota_exceeded',
 ];
 
-/** Statuses of invitations that went out or may still go out: these start a quiet period. */
-export const LIVE_STATUSES = ['scheduled', 'sending', 'sent', 'send_unknown'] as const;
-
 /**
  * Serialises every eligibility decision for one contact: concurrent events for the same
  * contact queue here until the first transaction commits, so the quiet-period read below
  * always sees the invitation a twin just created (READ COMMITTED re-reads per statement).
  */
 export async function lockContact(db: Kysely<Database>, contactId: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`contact:${contactId}`}, 0))`.execute(
-    db,
-  );
+  await lockContactDecisions(db, contactId);
 }
 
 async function inQuietPeriod(
@@ -41,16 +42,12 @@ async function inQuietPeriod(
   if (days <= 0) {
     return false;
   }
-  const row = await db
-    .selectFrom('invitations')
-    .select('id')
-    .where('workspace_id', '=', workspaceId)
-    .where('contact_id', '=', contactId)
-    .where('status', 'in', LIVE_STATUSES)
-    .where('created_at', '>', new Date(now.getTime() - days * 86_400_000))
-    .limit(1)
-    .executeTakeFirst();
-  return !!row;
+  return hasLiveInvitationSince(
+    db,
+    workspaceId,
+    contactId,
+    new Date(now.getTime() - days * 86_400_000),
+  );
 }
 
 export interface QuotaOutcome {
@@ -73,38 +70,17 @@ export async function takeQuota(
     return { allowed: true, firstRefusal: false };
   }
   const day = localDay(now, workspace.time_zone);
-  const taken = await db
-    .insertInto('daily_send_counts')
-    .values({ workspace_id: workspace.id, day, invited: 1 })
-    .onConflict((oc) =>
-      oc
-        .columns(['workspace_id', 'day'])
-        .doUpdateSet({ invited: sql`daily_send_counts.invited + 1` })
-        .where('daily_send_counts.invited', '<', quota),
-    )
-    .returning('invited')
-    .executeTakeFirst();
-  if (taken && taken.invited <= quota) {
+  const invited = await incrementDailySendCount(db, workspace.id, day, quota);
+  if (invited !== undefined && invited <= quota) {
     return { allowed: true, firstRefusal: false };
   }
-  if (taken) {
+  if (invited !== undefined) {
     // A quota of 0: the fresh row itself is over it.
-    await db
-      .updateTable('daily_send_counts')
-      .set({ invited: 0, over_quota: 1 })
-      .where('workspace_id', '=', workspace.id)
-      .where('day', '=', day)
-      .execute();
+    await markDayRefusedFromStart(db, workspace.id, day);
     return { allowed: false, firstRefusal: true };
   }
-  const over = await db
-    .updateTable('daily_send_counts')
-    .set({ over_quota: sql`over_quota + 1` })
-    .where('workspace_id', '=', workspace.id)
-    .where('day', '=', day)
-    .returning('over_quota')
-    .executeTakeFirstOrThrow();
-  return { allowed: false, firstRefusal: over.over_quota === 1 };
+  const over = await incrementOverQuota(db, workspace.id, day);
+  return { allowed: false, firstRefusal: over === 1 };
 }
 
 export interface Decision {

@@ -1,19 +1,24 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Contact, Database, Event, JsonObject, Survey, Workspace } from '../../db/schema';
 import type { Clock } from '../clock';
 import { AppError, ConflictError, UnprocessableError } from '../errors';
 import type { EmailHasher } from '../platform/keyed-hash';
-import { ensureContact } from '../contacts/contact.service';
+import { ensureContact, requireContactRow } from '../contacts/contact.service';
 import { decideInvitation, lockContact } from './eligibility';
+import {
+  findEventByIdempotencyKey,
+  insertEvent,
+  recordEventResponse,
+  tryLockIdempotencyKey,
+} from './event.repository';
 import type { CreateEventBody, EventAcceptedDto } from './event.schemas';
 import { resolveLocale } from '../surveys/i18n';
 import type { Locale } from '../surveys/i18n/types';
 import { insertInvitation, insertOutboxRow } from './invitation.repository';
 import { nextSendTime } from '../surveys/send-window';
 import type { SendWindow } from '../surveys/send-window';
-import { findTriggeredSurveys } from '../surveys/survey.repository';
+import { surveysTriggeredBy } from '../surveys/survey.service';
 import { getWorkspace } from '../workspaces/workspace.service';
 
 export interface IngestResult {
@@ -76,12 +81,7 @@ function segmentSnapshot(survey: Survey, contact: Contact, event: JsonObject, lo
 
 /** Holds the key for this transaction; a twin already holding it means the first is in flight. */
 async function claimIdempotencyKey(db: Kysely<Database>, workspaceId: string, key: string) {
-  const { rows } = await sql<{
-    locked: boolean;
-  }>`select pg_try_advisory_xact_lock(hashtextextended(${`idem:${workspaceId}:${key}`}, 0)) as locked`.execute(
-    db,
-  );
-  if (!rows[0]?.locked) {
+  if (!(await tryLockIdempotencyKey(db, workspaceId, key))) {
     throw new ConflictError(
       'idempotency_key_in_flight',
       'A request with this Idempotency-Key is still being processed; retry shortly.',
@@ -165,6 +165,28 @@ export async function inviteForSurveys(
 }
 
 /**
+ * An event for a known contact (the /v1 survey requests): takes the contact lock, re-reads
+ * the contact under it (a twin may have unsubscribed or invited them meanwhile) and records
+ * the event. The caller then decides invitations with inviteForSurveys in the same transaction.
+ */
+export async function recordContactEvent(
+  trx: Kysely<Database>,
+  e: { workspaceId: string; contactId: string; type: string; properties: JsonObject; now: Date },
+): Promise<{ contact: Contact; event: Event }> {
+  await lockContact(trx, e.contactId);
+  const contact = await requireContactRow(trx, e.workspaceId, e.contactId);
+  const event = await insertEvent(trx, {
+    workspace_id: e.workspaceId,
+    type: e.type,
+    properties: JSON.stringify(e.properties),
+    contact_id: contact.id,
+    occurred_at: e.now,
+    created_at: e.now,
+  });
+  return { contact, event };
+}
+
+/**
  * Records one customer event and the invitations it triggers, all in one Postgres
  * transaction (event, invitations, outbox rows). Never touches Redis, so ingest keeps
  * working while Redis is down; the outbox relay hands the sends to BullMQ later.
@@ -190,32 +212,23 @@ export async function ingestEvent(
   return db.transaction().execute(async (trx) => {
     if (key !== null) {
       await claimIdempotencyKey(trx, workspaceId, key);
-      const existing = await trx
-        .selectFrom('events')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('idempotency_key', '=', key)
-        .executeTakeFirst();
+      const existing = await findEventByIdempotencyKey(trx, workspaceId, key);
       if (existing) {
         return replay(existing, hash);
       }
     }
-    const event = await trx
-      .insertInto('events')
-      .values({
-        workspace_id: workspaceId,
-        type: input.type,
-        properties: JSON.stringify(input.properties),
-        idempotency_key: key,
-        request_hash: hash,
-        occurred_at: input.occurredAt ?? now,
-        created_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const event = await insertEvent(trx, {
+      workspace_id: workspaceId,
+      type: input.type,
+      properties: JSON.stringify(input.properties),
+      idempotency_key: key,
+      request_hash: hash,
+      occurred_at: input.occurredAt ?? now,
+      created_at: now,
+    });
 
     const { contact } = await ensureContact(trx, workspaceId, input.contact, now, hashEmail);
-    const surveys = await findTriggeredSurveys(trx, workspaceId, input.type);
+    const surveys = await surveysTriggeredBy(trx, workspaceId, input.type);
     let outcome: Awaited<ReturnType<typeof inviteForSurveys>> = {
       invitations: [],
       quotaAlert: false,
@@ -223,11 +236,7 @@ export async function ingestEvent(
     if (surveys.length > 0) {
       await lockContact(trx, contact.id);
       // Re-read after the lock: a twin may have unsubscribed or invited this contact meanwhile.
-      const fresh = await trx
-        .selectFrom('contacts')
-        .selectAll()
-        .where('id', '=', contact.id)
-        .executeTakeFirstOrThrow();
+      const fresh = await requireContactRow(trx, workspaceId, contact.id);
       outcome = await inviteForSurveys(trx, {
         workspace: ws,
         contact: fresh,
@@ -244,15 +253,7 @@ export async function ingestEvent(
       event: { id: event.id, type: event.type, contactId: contact.id },
       invitations: outcome.invitations,
     };
-    await trx
-      .updateTable('events')
-      .set({
-        contact_id: contact.id,
-        response_status: 202,
-        response_body: sql`${JSON.stringify(body)}::jsonb`,
-      })
-      .where('id', '=', event.id)
-      .execute();
+    await recordEventResponse(trx, workspaceId, event.id, contact.id, body);
     return { status: 202, body, replayed: false, quotaAlert: outcome.quotaAlert };
   });
 }

@@ -2,7 +2,12 @@ import type { Kysely } from 'kysely';
 import type { Database, Invitation } from '../../db/schema';
 import { NotFoundError, ValidationError } from '../errors';
 import type { InvitationDto, ListInvitationsQuery } from './invitation.schemas';
-import { countInvitations, findInvitationById, listInvitations } from './invitation.repository';
+import {
+  countInvitations,
+  findInvitationById,
+  findInvitationByTokenHash as selectInvitationByTokenHash,
+  listInvitations,
+} from './invitation.repository';
 
 export function toInvitationDto(row: Invitation): InvitationDto {
   return {
@@ -91,4 +96,12 @@ export async function invitationStats(
     }
   }
   return { total, byStatus, skippedByReason };
+}
+
+/**
+ * The invitation behind a survey-link token hash (the survey page's entry point): the first
+ * token on the row, or a later one (a reminder's) from invitation_tokens.
+ */
+export async function findInvitationByTokenHash(db: Kysely<Database>, tokenHash: string) {
+  return selectInvitationByTokenHash(db, tokenHash);
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { afterCursor } from '../platform/cursor';
 import type { Database, Invitation, NewInvitation } from '../../db/schema';
@@ -230,4 +231,78 @@ export async function findInvitationByTokenHash(db: Kysely<Database>, tokenHash:
       ]),
     )
     .executeTakeFirst();
+}
+
+/** Everything a send needs, read after the claim: the invitation, its survey, workspace and contact. */
+export async function findInvitationForSend(db: Kysely<Database>, invitationId: string) {
+  return db
+    .selectFrom('invitations')
+    .innerJoin('surveys', 'surveys.id', 'invitations.survey_id')
+    .innerJoin('workspaces', 'workspaces.id', 'invitations.workspace_id')
+    .leftJoin('contacts', 'contacts.id', 'invitations.contact_id')
+    .select([
+      'invitations.locale',
+      'invitations.expires_at',
+      'invitations.send_at',
+      'invitations.answered_at',
+      'invitations.text_overrides',
+      'surveys.kind',
+      'surveys.status as survey_status',
+      'surveys.texts',
+      'workspaces.name as workspace_name',
+      'workspaces.company_name',
+      'workspaces.default_locale',
+      'contacts.id as contact_id',
+      'contacts.email',
+      'contacts.name',
+      'contacts.unsubscribed_at',
+      'contacts.bounced_at',
+    ])
+    .where('invitations.id', '=', invitationId)
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * Sent, unanswered, unexpired invitations of active surveys whose reminder delay has passed
+ * and whose contact may still be written to, locked (SKIP LOCKED) for the caller's transaction.
+ */
+export async function lockDueReminders(db: Kysely<Database>, now: Date, limit: number) {
+  return db
+    .selectFrom('invitations')
+    .innerJoin('surveys', 'surveys.id', 'invitations.survey_id')
+    .innerJoin('workspaces', 'workspaces.id', 'invitations.workspace_id')
+    .leftJoin('contacts', 'contacts.id', 'invitations.contact_id')
+    .select([
+      'invitations.id',
+      'invitations.workspace_id',
+      'surveys.send_window',
+      'contacts.time_zone',
+      'workspaces.time_zone as workspace_time_zone',
+    ])
+    .where('invitations.status', '=', 'sent')
+    .where('invitations.reminder_status', 'is', null)
+    .where('invitations.answered_at', 'is', null)
+    .where('surveys.status', '=', 'active')
+    .where('surveys.reminder_after_days', 'is not', null)
+    .where(
+      sql<boolean>`invitations.sent_at <= ${now}::timestamptz - make_interval(days => surveys.reminder_after_days)`,
+    )
+    .where((eb) =>
+      eb.or([eb('invitations.expires_at', 'is', null), eb('invitations.expires_at', '>', now)]),
+    )
+    .where('contacts.unsubscribed_at', 'is', null)
+    .where('contacts.bounced_at', 'is', null)
+    .orderBy('invitations.sent_at')
+    .limit(limit)
+    .forUpdate('invitations')
+    .skipLocked()
+    .execute();
+}
+
+export async function markReminderScheduled(db: Kysely<Database>, id: string): Promise<void> {
+  await db
+    .updateTable('invitations')
+    .set({ reminder_status: 'scheduled' })
+    .where('id', '=', id)
+    .execute();
 }

@@ -1,13 +1,19 @@
-import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { Clock } from '../clock';
 import { redactEmails } from '../logger';
-import { markContactBounced } from '../contacts/contact.repository';
+import { markBounced } from '../contacts/suppression.service';
 import { renderInvitationEmail } from '../surveys/email';
 import { resolveLocale } from '../surveys/i18n';
-import { claimInvitation, markInvitation } from './invitation.repository';
-import type { Mailer, SentMail } from '../platform/mailer';
+import { claimInvitation, findInvitationForSend, markInvitation } from './invitation.repository';
+import {
+  expireScheduledInvitations,
+  markStaleRemindersUnknown,
+  markStaleSendsUnknown,
+  requeueOverdueInvitations,
+  requeueScheduledReminders,
+} from './reconcile.repository';
+import type { Mailer, OutgoingMail, SentMail } from '../platform/mailer';
 import { isTransientMailError } from '../platform/mailer';
 import { withTextOverrides } from '../surveys/text-overrides';
 import { hashToken, newToken } from '../platform/tokens';
@@ -34,35 +40,7 @@ export class TransientSendError extends Error {
   override name = 'TransientSendError';
 }
 
-export async function loadForSend(db: Kysely<Database>, invitationId: string) {
-  return db
-    .selectFrom('invitations')
-    .innerJoin('surveys', 'surveys.id', 'invitations.survey_id')
-    .innerJoin('workspaces', 'workspaces.id', 'invitations.workspace_id')
-    .leftJoin('contacts', 'contacts.id', 'invitations.contact_id')
-    .select([
-      'invitations.locale',
-      'invitations.expires_at',
-      'invitations.send_at',
-      'invitations.answered_at',
-      'invitations.text_overrides',
-      'surveys.kind',
-      'surveys.status as survey_status',
-      'surveys.texts',
-      'workspaces.name as workspace_name',
-      'workspaces.company_name',
-      'workspaces.default_locale',
-      'contacts.id as contact_id',
-      'contacts.email',
-      'contacts.name',
-      'contacts.unsubscribed_at',
-      'contacts.bounced_at',
-    ])
-    .where('invitations.id', '=', invitationId)
-    .executeTakeFirstOrThrow();
-}
-
-export type SendRow = Awaited<ReturnType<typeof loadForSend>>;
+export type SendRow = Awaited<ReturnType<typeof findInvitationForSend>>;
 
 /** Reasons, checked again at send time, for which an invitation must not go out any more. */
 export function sendTimeBlock(row: SendRow): string | null {
@@ -124,17 +102,67 @@ export async function recordBounce(
   await db.transaction().execute(async (trx) => {
     await markRow(trx);
     if (row.contact_id) {
-      await markContactBounced(trx, workspaceId, row.contact_id, clock.now(), message);
+      await markBounced(trx, workspaceId, row.contact_id, clock.now(), message);
     }
   });
+}
+
+/** How a ladder moves its row out of `sending`: the invitation's `status` or the reminder's. */
+export interface SendMarks {
+  /** `scheduled` to retry, `failed` after the last attempt, `bounced` on a permanent error. */
+  failed(
+    db: Kysely<Database>,
+    status: 'scheduled' | 'failed' | 'bounced',
+    lastError: string,
+  ): Promise<unknown>;
+  /** The server accepted the mail at `at`. */
+  sent(sent: SentMail, at: Date): Promise<unknown>;
+}
+
+/**
+ * The send ladder of invitations and reminders alike, once the row is claimed, checked and
+ * rendered. A transient SMTP failure puts the row back to `scheduled` and throws
+ * TransientSendError (the queue retries with backoff), except on the final attempt, which
+ * ends as `failed`; a permanent one marks the row and the contact bounced in one transaction
+ * and is not retried.
+ */
+export async function sendClaimed(
+  deps: DeliveryDeps,
+  row: SendRow,
+  workspaceId: string,
+  mail: Omit<OutgoingMail, 'workspaceId' | 'to'>,
+  attempt: AttemptInfo,
+  marks: SendMarks,
+): Promise<'sent' | 'failed' | 'bounced'> {
+  const { db, clock } = deps;
+  let sent: SentMail;
+  try {
+    sent = await deps.mailer.send({ workspaceId, to: row.email!, ...mail });
+  } catch (err) {
+    const message = errorText(err);
+    if (isTransientMailError(err)) {
+      if (attempt.finalAttempt) {
+        await marks.failed(db, 'failed', message);
+        return 'failed';
+      }
+      await marks.failed(db, 'scheduled', message);
+      throw new TransientSendError(message);
+    }
+    await recordBounce(db, clock, row, workspaceId, message, (trx) =>
+      marks.failed(trx, 'bounced', message),
+    );
+    return 'bounced';
+  }
+  // NOTE: the server has the mail now. If recording it fails, the row stays `sending` and the
+  // reconciler makes it `send_unknown`; it is never put back to `scheduled` to be sent again.
+  await marks.sent(sent, clock.now());
+  return 'sent';
 }
 
 /**
  * Sends one invitation at most once. The row is claimed (`scheduled → sending`) before any
  * side effect, so a duplicate job finds nothing to do. A token is minted per attempt and
- * only its hash is stored. Transient SMTP failures put the row back to `scheduled` and
- * throw (the queue retries with backoff) until the last attempt, which ends as `failed`;
- * a 5xx marks the invitation and the contact bounced and is not retried. If the process
+ * only its hash is stored. The send itself is the ladder of sendClaimed. If the process
  * dies after the server accepted the mail, the row stays `sending` and the reconciler
  * turns it into `send_unknown`: it is never resent automatically.
  */
@@ -156,7 +184,7 @@ export async function deliverInvitation(
   if (!claimed) {
     return 'already_handled';
   }
-  const row = await loadForSend(db, invitationId);
+  const row = await findInvitationForSend(db, invitationId);
   const now = clock.now();
   const giveUpAt = row.send_at.getTime() + deps.giveUpHours * 3_600_000;
   if ((row.expires_at && row.expires_at <= now) || giveUpAt <= now.getTime()) {
@@ -169,38 +197,16 @@ export async function deliverInvitation(
     return 'skipped';
   }
   const email = renderFor(deps, row, invitationId, token);
-  let sent: SentMail;
-  try {
-    sent = await deps.mailer.send({ workspaceId, to: row.email!, ...email });
-  } catch (err) {
-    const message = errorText(err);
-    if (isTransientMailError(err)) {
-      if (attempt.finalAttempt) {
-        await markInvitation(db, invitationId, 'sending', {
-          status: 'failed',
-          last_error: message,
-        });
-        return 'failed';
-      }
-      await markInvitation(db, invitationId, 'sending', {
-        status: 'scheduled',
-        last_error: message,
-      });
-      throw new TransientSendError(message);
-    }
-    await recordBounce(db, clock, row, workspaceId, message, (trx) =>
-      markInvitation(trx, invitationId, 'sending', { status: 'bounced', last_error: message }),
-    );
-    return 'bounced';
-  }
-  // NOTE: the server has the mail now. If recording it fails, the row stays `sending` and the
-  // reconciler makes it `send_unknown`; it is never put back to `scheduled` to be sent again.
-  await markInvitation(db, invitationId, 'sending', {
-    status: 'sent',
-    sent_at: clock.now(),
-    message_id: sent.messageId,
+  return sendClaimed(deps, row, workspaceId, email, attempt, {
+    failed: (trx, status, lastError) =>
+      markInvitation(trx, invitationId, 'sending', { status, last_error: lastError }),
+    sent: (sent, at) =>
+      markInvitation(db, invitationId, 'sending', {
+        status: 'sent',
+        sent_at: at,
+        message_id: sent.messageId,
+      }),
   });
-  return 'sent';
 }
 
 export interface ReconcileResult {
@@ -224,70 +230,14 @@ export async function reconcileInvitations(
   const now = clock.now();
   const stale = new Date(now.getTime() - options.sendingTimeoutMs);
   const overdue = new Date(now.getTime() - options.overdueMs);
-  const unknown = await db
-    .updateTable('invitations')
-    .set({ status: 'send_unknown' })
-    .where('status', '=', 'sending')
-    .where('claimed_at', '<', stale)
-    .executeTakeFirst();
-  await db
-    .updateTable('invitations')
-    .set({ reminder_status: 'send_unknown' })
-    .where('reminder_status', '=', 'sending')
-    .where('reminder_claimed_at', '<', stale)
-    .execute();
-  const expired = await db
-    .updateTable('invitations')
-    .set({ status: 'expired' })
-    .where('status', '=', 'scheduled')
-    .where((eb) =>
-      eb.or([
-        eb('expires_at', '<=', now),
-        eb('send_at', '<=', new Date(now.getTime() - options.giveUpHours * 3_600_000)),
-      ]),
-    )
-    .executeTakeFirst();
-  const noPendingRow = (topic: 'send-invitation' | 'send-reminder') =>
-    sql<boolean>`not exists (select 1 from outbox o where o.aggregate_id = invitations.id and o.topic = ${topic} and (o.published_at is null or o.published_at > ${overdue}))`;
-  const requeued = await db
-    .insertInto('outbox')
-    .columns(['workspace_id', 'topic', 'aggregate_id', 'available_at'])
-    .expression((eb) =>
-      eb
-        .selectFrom('invitations')
-        .select((s) => [
-          'invitations.workspace_id',
-          s.val('send-invitation').as('topic'),
-          'invitations.id',
-          s.val(now).as('available_at'),
-        ])
-        .where('invitations.status', '=', 'scheduled')
-        .where('invitations.send_at', '<', overdue)
-        .where(noPendingRow('send-invitation')),
-    )
-    .executeTakeFirst();
-  const reminders = await db
-    .insertInto('outbox')
-    .columns(['workspace_id', 'topic', 'aggregate_id', 'available_at'])
-    .expression((eb) =>
-      eb
-        .selectFrom('invitations')
-        .select((s) => [
-          'invitations.workspace_id',
-          s.val('send-reminder').as('topic'),
-          'invitations.id',
-          sql<Date>`greatest(${now}::timestamptz, (select max(o.available_at) from outbox o where o.aggregate_id = invitations.id and o.topic = 'send-reminder'))`.as(
-            'available_at',
-          ),
-        ])
-        .where('invitations.reminder_status', '=', 'scheduled')
-        .where(noPendingRow('send-reminder')),
-    )
-    .executeTakeFirst();
-  return {
-    requeued: Number(requeued.numInsertedOrUpdatedRows ?? 0n),
-    sendUnknown: Number(unknown.numUpdatedRows),
-    expired: Number(expired.numUpdatedRows),
-    remindersRequeued: Number(reminders.numInsertedOrUpdatedRows ?? 0n),
-  };
+  const sendUnknown = await markStaleSendsUnknown(db, stale);
+  await markStaleRemindersUnknown(db, stale);
+  const expired = await expireScheduledInvitations(
+    db,
+    now,
+    new Date(now.getTime() - options.giveUpHours * 3_600_000),
+  );
+  const requeued = await requeueOverdueInvitations(db, now, overdue);
+  const remindersRequeued = await requeueScheduledReminders(db, now, overdue);
+  return { requeued, sendUnknown, expired, remindersRequeued };
 }

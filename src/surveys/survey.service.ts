@@ -12,6 +12,7 @@ import type {
 import {
   deleteUnusedDraftSurvey,
   findSurveyById,
+  findTriggeredSurveys,
   insertSurvey,
   listSurveys,
   updateSurvey,
@@ -73,6 +74,15 @@ export async function requireSurvey(db: Kysely<Database>, workspaceId: string, i
     throw notFound();
   }
   return row;
+}
+
+/** Active and paused surveys an event of this type triggers (paused ones record a skip). */
+export async function surveysTriggeredBy(
+  db: Kysely<Database>,
+  workspaceId: string,
+  eventType: string,
+): Promise<Survey[]> {
+  return findTriggeredSurveys(db, workspaceId, eventType);
 }
 
 export async function getSurvey(db: Kysely<Database>, workspaceId: string, id: string) {

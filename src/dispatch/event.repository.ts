@@ -1,0 +1,60 @@
+import { sql } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
+import type { Database, Event } from '../../db/schema';
+
+/**
+ * Takes the transaction-scoped advisory lock for this idempotency key without waiting;
+ * false when a twin request already holds it.
+ */
+export async function tryLockIdempotencyKey(
+  db: Kysely<Database>,
+  workspaceId: string,
+  key: string,
+): Promise<boolean> {
+  const { rows } = await sql<{
+    locked: boolean;
+  }>`select pg_try_advisory_xact_lock(hashtextextended(${`idem:${workspaceId}:${key}`}, 0)) as locked`.execute(
+    db,
+  );
+  return !!rows[0]?.locked;
+}
+
+export async function findEventByIdempotencyKey(
+  db: Kysely<Database>,
+  workspaceId: string,
+  key: string,
+): Promise<Event | undefined> {
+  return db
+    .selectFrom('events')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+}
+
+export async function insertEvent(
+  db: Kysely<Database>,
+  values: Insertable<Database['events']>,
+): Promise<Event> {
+  return db.insertInto('events').values(values).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Links the event to its contact and stores the 202 body an idempotent replay returns. */
+export async function recordEventResponse(
+  db: Kysely<Database>,
+  workspaceId: string,
+  id: string,
+  contactId: string,
+  body: unknown,
+): Promise<void> {
+  await db
+    .updateTable('events')
+    .set({
+      contact_id: contactId,
+      response_status: 202,
+      response_body: sql`${JSON.stringify(body)}::jsonb`,
+    })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .execute();
+}
