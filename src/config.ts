@@ -66,6 +66,16 @@ export const configShape = {
   SEND_GIVE_UP_HOURS: z.coerce.number().int().min(1).max(720).default(72),
   SEND_UNKNOWN_AFTER_MS: z.coerce.number().int().min(1000).default(600_000),
   RECONCILE_OVERDUE_MS: z.coerce.number().int().min(0).default(300_000),
+  // Seconds between reconciler runs: a divisor of 60 below a minute, else whole minutes.
+  RECONCILE_INTERVAL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1800)
+    .refine((s) => (s < 60 ? 60 % s === 0 : s % 60 === 0 && 60 % (s / 60) === 0), {
+      message: 'must divide a minute (1–30 s) or an hour in whole minutes (60–1800 s)',
+    })
+    .default(120),
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
   // Key for keyed hashes of erased or anonymized email addresses (and report share links).

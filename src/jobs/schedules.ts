@@ -1,3 +1,4 @@
+import type { Config } from '../config';
 import type { AppContext } from '../context';
 import { findRegisteredScheduleIds, registerScheduleRuns } from '../platform/schedule-runs.service';
 import type { MaintenanceTask } from './queues';
@@ -36,17 +37,31 @@ export const SCHEDULES: readonly Schedule[] = [
   { id: 'autopilot', pattern: '*/5 * * * *', task: 'autopilot', intervalSeconds: 300 },
 ];
 
+/**
+ * The schedules with this deployment's reconciler interval (RECONCILE_INTERVAL_SECONDS): how
+ * soon a send lost with a worker or a Redis is repaired. Whole minutes use a five-field cron,
+ * shorter intervals a six-field one (seconds first).
+ */
+export function schedulesFor(config: Pick<Config, 'RECONCILE_INTERVAL_SECONDS'>): Schedule[] {
+  const seconds = config.RECONCILE_INTERVAL_SECONDS;
+  const pattern = seconds % 60 === 0 ? `*/${seconds / 60} * * * *` : `*/${seconds} * * * * *`;
+  return SCHEDULES.map((s) =>
+    s.id === 'reconcile-invitations' ? { ...s, pattern, intervalSeconds: seconds } : s,
+  );
+}
+
 export async function upsertSchedules(ctx: AppContext): Promise<void> {
-  await registerScheduleRuns(ctx.db, SCHEDULES, ctx.clock.now());
+  const schedules = schedulesFor(ctx.config);
+  await registerScheduleRuns(ctx.db, schedules, ctx.clock.now());
   const queue = ctx.queues.get('maintenance');
   // A scheduler that a release retired would keep firing a task nobody handles.
-  const known = new Set(SCHEDULES.map((s) => s.id));
+  const known = new Set(schedules.map((s) => s.id));
   for (const old of await queue.getJobSchedulers()) {
     if (old.key && !known.has(old.key)) {
       await queue.removeJobScheduler(old.key);
     }
   }
-  for (const s of SCHEDULES) {
+  for (const s of schedules) {
     await upsertOne(ctx, s);
   }
 }
@@ -79,9 +94,11 @@ export async function findMissingSchedules(
 }
 
 /** Re-creates the schedules Redis forgot; idempotent, so two scheduler processes may race. */
-export async function ensureSchedules(ctx: Pick<AppContext, 'db' | 'queues'>): Promise<string[]> {
+export async function ensureSchedules(
+  ctx: Pick<AppContext, 'db' | 'queues' | 'config'>,
+): Promise<string[]> {
   const missing = new Set(await findMissingSchedules(ctx));
-  const recreated = SCHEDULES.filter((s) => missing.has(s.id));
+  const recreated = schedulesFor(ctx.config).filter((s) => missing.has(s.id));
   for (const s of recreated) {
     await upsertOne(ctx, s);
   }

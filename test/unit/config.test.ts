@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, configShape, loadConfig } from '../../src/config';
+import { schedulesFor } from '../../src/jobs/schedules';
 
 describe('loadConfig', () => {
   it('gives every variable its documented default', () => {
@@ -93,5 +94,17 @@ describe('.env.example', () => {
       [...example.matchAll(/^([A-Z][A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]),
     );
     expect(() => loadConfig(values)).not.toThrow();
+  });
+});
+
+describe('RECONCILE_INTERVAL_SECONDS', () => {
+  it('takes intervals a cron can repeat evenly, and names the reconciler pattern', () => {
+    const at = (v: string) => schedulesFor(loadConfig({ RECONCILE_INTERVAL_SECONDS: v }));
+    const reconcile = (v: string) => at(v).find((s) => s.id === 'reconcile-invitations');
+    expect(reconcile('5')).toMatchObject({ pattern: '*/5 * * * * *', intervalSeconds: 5 });
+    expect(reconcile('120')).toMatchObject({ pattern: '*/2 * * * *', intervalSeconds: 120 });
+    for (const bad of ['0', '7', '90', '3600', 'x']) {
+      expect(() => at(bad)).toThrow(/RECONCILE_INTERVAL_SECONDS/);
+    }
   });
 });
