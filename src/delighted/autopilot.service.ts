@@ -1,14 +1,23 @@
-import { sql } from 'kysely';
 import type { EmailHasher } from '../platform/keyed-hash';
 import type { Kysely } from 'kysely';
 import type { AutopilotPlatform, Contact, Database } from '../../db/schema';
 import type { Clock } from '../clock';
 import { NotFoundError, ValidationError } from '../errors';
 import type { Logger } from '../logger';
-import { ensureContact } from '../contacts/contact.service';
-import { updateContactById } from '../contacts/contact.repository';
-import { afterCursor, decodeCursor, encodeCursor } from '../platform/cursor';
+import { ensureContact, updateContactDetails } from '../contacts/contact.service';
+import { decodeCursor, encodeCursor } from '../platform/cursor';
 import { getWorkspace } from '../workspaces/workspace.service';
+import {
+  deleteAutopilotMembership,
+  findAutopilotConfiguration,
+  findMembershipsPage,
+  insertAutopilotConfigurationIfMissing,
+  lockNextDueMembership,
+  setNextSurveyAt,
+  upsertAutopilotConfiguration,
+  upsertAutopilotMembership,
+} from './autopilot.repository';
+import type { MembershipRow } from './autopilot.repository';
 import { findDelightedSurvey } from './delighted.repository';
 import type { ListMembershipsQuery, MembershipBody } from './delighted.schemas';
 import { requestSurvey, resolvePerson, unix } from './person.service';
@@ -25,26 +34,13 @@ const emailOnly = (platform: AutopilotPlatform) => {
   }
 };
 
-async function findConfiguration(
-  db: Kysely<Database>,
-  workspaceId: string,
-  platform: AutopilotPlatform,
-) {
-  return db
-    .selectFrom('autopilot_configurations')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('platform', '=', platform)
-    .executeTakeFirst();
-}
-
 /** GET /v1/autopilot/:platform; a platform never configured is reported inactive. */
 export async function getAutopilotConfiguration(
   db: Kysely<Database>,
   workspaceId: string,
   platform: AutopilotPlatform,
 ) {
-  const row = await findConfiguration(db, workspaceId, platform);
+  const row = await findAutopilotConfiguration(db, workspaceId, platform);
   return {
     platform_id: platform,
     active: row?.active ?? false,
@@ -61,25 +57,16 @@ export async function configureAutopilot(
   workspaceId: string,
   input: { active: boolean; frequencySeconds?: number | undefined },
 ) {
-  const now = clock.now();
-  await db
-    .insertInto('autopilot_configurations')
-    .values({
-      workspace_id: workspaceId,
-      platform: 'email',
+  await upsertAutopilotConfiguration(
+    db,
+    workspaceId,
+    {
       active: input.active,
-      frequency_seconds: input.frequencySeconds ?? DEFAULT_FREQUENCY_SECONDS,
-      created_at: now,
-      updated_at: now,
-    })
-    .onConflict((oc) =>
-      oc.columns(['workspace_id', 'platform']).doUpdateSet({
-        active: input.active,
-        ...(input.frequencySeconds ? { frequency_seconds: input.frequencySeconds } : {}),
-        updated_at: now,
-      }),
-    )
-    .execute();
+      frequencySeconds: input.frequencySeconds,
+      defaultFrequencySeconds: DEFAULT_FREQUENCY_SECONDS,
+    },
+    clock.now(),
+  );
   return getAutopilotConfiguration(db, workspaceId, 'email');
 }
 
@@ -96,37 +83,6 @@ function personDto(
     last_sent_at: unix(lastSentAt),
   };
 }
-
-function membershipQuery(db: Kysely<Database>, workspaceId: string, platform: AutopilotPlatform) {
-  return db
-    .selectFrom('autopilot_memberships as m')
-    .innerJoin('contacts as c', 'c.id', 'm.contact_id')
-    .select([
-      'm.id',
-      'm.properties',
-      'm.next_survey_at',
-      'm.created_at',
-      'm.updated_at',
-      'c.id as contact_id',
-      'c.name',
-      'c.email',
-      'c.phone_number',
-      'c.created_at as contact_created_at',
-      (eb) =>
-        eb
-          .selectFrom('invitations as i')
-          .select(sql<Date | null>`max(i.sent_at)`.as('m'))
-          .whereRef('i.contact_id', '=', 'c.id')
-          .where('i.workspace_id', '=', workspaceId)
-          .as('last_sent_at'),
-    ])
-    .where('m.workspace_id', '=', workspaceId)
-    .where('m.platform', '=', platform);
-}
-
-type MembershipRow = Awaited<
-  ReturnType<ReturnType<typeof membershipQuery>['executeTakeFirstOrThrow']>
->;
 
 function toMembershipDto(m: MembershipRow) {
   return {
@@ -157,27 +113,18 @@ export async function listMemberships(
   platform: AutopilotPlatform,
   q: ListMembershipsQuery,
 ) {
-  let query = membershipQuery(db, workspaceId, platform);
-  if (q.person_id) {
-    query = /^[0-9a-f-]{36}$/i.test(q.person_id)
-      ? query.where('c.id', '=', q.person_id)
-      : query.where(sql<boolean>`false`);
-  }
-  if (q.person_email) {
-    query = query.where(sql<string>`lower(c.email)`, '=', q.person_email.toLowerCase());
-  }
-  if (q.person_phone_number) {
-    query = query.where('c.phone_number', '=', q.person_phone_number);
-  }
   const after = q.page_info ? decodeCursor(q.page_info) : undefined;
-  if (after) {
-    query = query.where(afterCursor(after, '>', 'm'));
+  if (q.person_id && !/^[0-9a-f-]{36}$/i.test(q.person_id)) {
+    // Not one of our ids: no member can match it.
+    return { memberships: [], next: null };
   }
-  const rows = await query
-    .orderBy('m.created_at')
-    .orderBy('m.id')
-    .limit(q.per_page + 1)
-    .execute();
+  const rows = await findMembershipsPage(db, workspaceId, platform, {
+    contactId: q.person_id,
+    email: q.person_email,
+    phoneNumber: q.person_phone_number,
+    after,
+    limit: q.per_page + 1,
+  });
   const page = rows.slice(0, q.per_page);
   const last = page.at(-1);
   return {
@@ -217,10 +164,8 @@ async function personFor(
   const contact = await resolvePerson(trx, workspaceId, ident);
   if (body.person_name) {
     return (
-      (await updateContactById(trx, workspaceId, contact.id, {
-        name: body.person_name,
-        updated_at: now,
-      })) ?? contact
+      (await updateContactDetails(trx, workspaceId, contact.id, { name: body.person_name }, now)) ??
+      contact
     );
   }
   return contact;
@@ -243,29 +188,14 @@ export async function addMembership(
   const now = clock.now();
   return db.transaction().execute(async (trx) => {
     const contact = await personFor(trx, workspaceId, body, now, hashEmail);
-    await trx
-      .insertInto('autopilot_configurations')
-      .values({ workspace_id: workspaceId, platform, created_at: now, updated_at: now })
-      .onConflict((oc) => oc.columns(['workspace_id', 'platform']).doNothing())
-      .execute();
-    await trx
-      .insertInto('autopilot_memberships')
-      .values({
-        workspace_id: workspaceId,
-        platform,
-        contact_id: contact.id,
-        properties: JSON.stringify(body.properties),
-        next_survey_at: now,
-        created_at: now,
-        updated_at: now,
-      })
-      .onConflict((oc) =>
-        oc.columns(['workspace_id', 'platform', 'contact_id']).doUpdateSet({
-          properties: JSON.stringify(body.properties),
-          updated_at: now,
-        }),
-      )
-      .execute();
+    await insertAutopilotConfigurationIfMissing(trx, workspaceId, platform, now);
+    await upsertAutopilotMembership(trx, {
+      workspaceId,
+      platform,
+      contactId: contact.id,
+      properties: body.properties,
+      now,
+    });
     return { person: personDto(contact, null), properties: body.properties };
   });
 }
@@ -277,13 +207,7 @@ export async function removeMembership(
   ident: PersonIdentifier,
 ) {
   const contact = await resolvePerson(db, workspaceId, ident);
-  const removed = await db
-    .deleteFrom('autopilot_memberships')
-    .where('workspace_id', '=', workspaceId)
-    .where('platform', '=', platform)
-    .where('contact_id', '=', contact.id)
-    .executeTakeFirst();
-  if (removed.numDeletedRows === 0n) {
+  if (!(await deleteAutopilotMembership(db, workspaceId, platform, contact.id))) {
     throw new NotFoundError('membership_not_found', 'This person is not in Autopilot.');
   }
   return { person: personDto(contact, null) };
@@ -303,20 +227,7 @@ export async function runAutopilot(
   for (let i = 0; i < batch; i++) {
     const outcome = await deps.db.transaction().execute(async (trx) => {
       const now = deps.clock.now();
-      const due = await trx
-        .selectFrom('autopilot_memberships as m')
-        .innerJoin('autopilot_configurations as a', (j) =>
-          j.onRef('a.workspace_id', '=', 'm.workspace_id').onRef('a.platform', '=', 'm.platform'),
-        )
-        .select(['m.id', 'm.workspace_id', 'm.contact_id', 'm.properties', 'a.frequency_seconds'])
-        .where('a.active', '=', true)
-        .where('m.platform', '=', 'email')
-        .where('m.next_survey_at', '<=', now)
-        .orderBy('m.next_survey_at')
-        .limit(1)
-        .forUpdate('m')
-        .skipLocked()
-        .executeTakeFirst();
+      const due = await lockNextDueMembership(trx, now);
       if (!due) {
         return 'none' as const;
       }
@@ -332,15 +243,7 @@ export async function runAutopilot(
             now,
           })
         : null;
-      await trx
-        .updateTable('autopilot_memberships')
-        .set({
-          next_survey_at: next,
-          updated_at: now,
-          ...(invitation ? { last_invitation_id: invitation.id } : {}),
-        })
-        .where('id', '=', due.id)
-        .execute();
+      await setNextSurveyAt(trx, due.id, next, now, invitation?.id ?? null);
       return invitation ? ('requested' as const) : ('skipped' as const);
     });
     if (outcome === 'none') {

@@ -198,3 +198,16 @@ export async function findSuppressedPage(
     .offset((p.page - 1) * p.perPage)
     .execute();
 }
+
+/** The survey the workspace chose for Delighted requests, null when it leaves the choice to Glas. */
+export async function findChosenDelightedSurveyId(
+  db: Kysely<Database>,
+  workspaceId: string,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('workspaces')
+    .select('delighted_survey_id')
+    .where('id', '=', workspaceId)
+    .executeTakeFirst();
+  return row?.delighted_survey_id ?? null;
+}

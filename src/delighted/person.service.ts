@@ -4,12 +4,16 @@ import type { Contact, Database, JsonObject, Survey, Workspace } from '../../db/
 import type { CreateEventBody } from '../dispatch/event.schemas';
 import type { Clock } from '../clock';
 import { NotFoundError, UnprocessableError, ValidationError } from '../errors';
-import { changeContact, ensureContact, eraseContact } from '../contacts/contact.service';
+import {
+  changeContact,
+  ensureContact,
+  eraseContact,
+  findContactRow,
+  updateContactDetails,
+} from '../contacts/contact.service';
 import type { UpdateContactBody } from '../contacts/contact.schemas';
-import { updateContactById } from '../contacts/contact.repository';
 import { decodeCursor, encodeCursor } from '../platform/cursor';
-import { lockContact } from '../dispatch/eligibility';
-import { inviteForSurveys } from '../dispatch/event.service';
+import { inviteForSurveys, recordContactEvent } from '../dispatch/event.service';
 import { getWorkspace } from '../workspaces/workspace.service';
 import {
   cancelScheduledInvitations,
@@ -92,7 +96,7 @@ async function upsertPersonContact(
       throw invalid('email_update', 'has already been taken');
     }
     email = body.email_update;
-    await updateContactById(trx, workspaceId, existing.id, { email, updated_at: now });
+    await updateContactDetails(trx, workspaceId, existing.id, { email }, now);
   }
   const ensured = await ensureContact(
     trx,
@@ -136,25 +140,13 @@ export async function requestSurvey(
   },
 ): Promise<{ id: string; sendAt: Date } | null> {
   const props = splitProperties(r.properties);
-  await lockContact(trx, r.contactId);
-  // Re-read after the lock: a twin may have unsubscribed or invited this contact meanwhile.
-  const contact = await trx
-    .selectFrom('contacts')
-    .selectAll()
-    .where('id', '=', r.contactId)
-    .executeTakeFirstOrThrow();
-  const event = await trx
-    .insertInto('events')
-    .values({
-      workspace_id: r.workspace.id,
-      type: r.type,
-      properties: JSON.stringify(props.rest),
-      contact_id: contact.id,
-      occurred_at: r.now,
-      created_at: r.now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const { contact, event } = await recordContactEvent(trx, {
+    workspaceId: r.workspace.id,
+    contactId: r.contactId,
+    type: r.type,
+    properties: props.rest,
+    now: r.now,
+  });
   const { invitations } = await inviteForSurveys(trx, {
     workspace: r.workspace,
     contact,
@@ -310,12 +302,7 @@ export async function resolvePerson(
   let row: Contact | undefined;
   if ('id' in ident) {
     row = /^[0-9a-f-]{36}$/i.test(ident.id)
-      ? await db
-          .selectFrom('contacts')
-          .selectAll()
-          .where('workspace_id', '=', workspaceId)
-          .where('id', '=', ident.id)
-          .executeTakeFirst()
+      ? await findContactRow(db, workspaceId, ident.id)
       : undefined;
   } else if ('email' in ident) {
     row = await findContactByEmail(db, workspaceId, ident.email);
