@@ -198,7 +198,8 @@ it(`answers ${RUNS} random and hostile requests without a single 5xx`, async () 
     statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
     if (res.status >= 500) {
       failures.push(
-        `${req.method} ${req.path.slice(0, 200)} → ${res.status} ${res.text.slice(0, 200)}`,
+        `${req.method} ${req.path.slice(0, 200)} ${JSON.stringify(req.headers).slice(0, 200)} ` +
+          `${(req.body ?? '').slice(0, 200)} → ${res.status} ${res.text.slice(0, 200)}`,
       );
     }
     if (/at .*\.(ts|js):\d+/.test(res.text)) {
