@@ -15,8 +15,8 @@ import { zonedTimeToUtc } from '../surveys/send-window';
 import { getWorkspace } from '../workspaces/workspace.service';
 import { buildMonthlyReport } from './monthly-report';
 import { renderReportEmail, renderReportText, reportSubject } from './render';
-import type { ReportContent } from './report.types';
 import { buildWeeklyReport } from './weekly-report';
+import { toReportContent } from './report-content';
 
 /** Attempts per recipient when SMTP answers with a transient error (each tick retries once). */
 export const MAX_DELIVERY_ATTEMPTS = 5;
@@ -55,13 +55,13 @@ export function reportWebUrl(config: ReportDeps['config'], reportId: string): st
 }
 
 export function toReportSummary(config: ReportDeps['config'], row: Report): ReportSummaryDto {
-  const content = row.content as unknown as ReportContent;
+  const content = toReportContent(row.content);
   return {
     id: row.id,
     kind: row.kind,
     periodStart: row.period_start,
     periodEnd: row.period_end,
-    label: content.period?.label ?? row.period_start,
+    label: content.period.label,
     trigger: row.trigger,
     webUrl: reportWebUrl(config, row.id),
     createdAt: row.created_at.toISOString(),
@@ -170,7 +170,7 @@ export async function deliverReport(
   report: Report,
   recipients: readonly string[],
 ): Promise<{ sent: number; failed: number }> {
-  const content = report.content as unknown as ReportContent;
+  const content = toReportContent(report.content);
   const links = {
     base: deps.config.PUBLIC_URL,
     pageUrl: reportWebUrl(deps.config, report.id),

@@ -25,6 +25,7 @@ import type { FieldErrors } from './view';
 import { cellView, KIND_LABEL, surveyTrendChart } from './scores';
 import { renderPage } from './view';
 import { filtersOf, queryString } from './response.pages';
+import { toReportContent } from '../../reports/report-content';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -96,7 +97,7 @@ export function reportPages(ctx: AppContext, r: DashRouter) {
     const session = sessionOf(req);
     const { id } = parse(reportIdParamsSchema, req.params, 'params');
     const report = await getReport(ctx.db, session.workspaceId, id);
-    sendStoredReport(res, report.id, report.content as unknown as ReportContent);
+    sendStoredReport(res, report.id, toReportContent(report.content));
   });
 
   // The responses behind a stored report's figure, read-only and within the report's own
@@ -105,7 +106,7 @@ export function reportPages(ctx: AppContext, r: DashRouter) {
     const session = sessionOf(req);
     const { id } = parse(reportIdParamsSchema, req.params, 'params');
     const report = await getReport(ctx.db, session.workspaceId, id);
-    const content = report.content as unknown as ReportContent;
+    const content = toReportContent(report.content);
     const { raw, parsed } = filtersOf(req);
     const one = z.uuid().optional().safeParse(req.query.response);
     if (!parsed.ok || !one.success) {
@@ -127,7 +128,7 @@ export function reportPages(ctx: AppContext, r: DashRouter) {
     const session = sessionOf(req);
     const { id } = parse(reportIdParamsSchema, req.params, 'params');
     const report = await getReport(ctx.db, session.workspaceId, id);
-    const content = report.content as unknown as ReportContent;
+    const content = toReportContent(report.content);
     renderPage(res, 'report-items', {
       title: `Report items: ${content.period.label}`,
       area: 'actions',
@@ -151,7 +152,7 @@ export function reportPages(ctx: AppContext, r: DashRouter) {
     const start = `${month}-01`;
     const stored = await findStoredMonthly(ctx, session.workspaceId, start);
     if (stored) {
-      sendStoredReport(res, stored.id, stored.content as unknown as ReportContent);
+      sendStoredReport(res, stored.id, toReportContent(stored.content));
       return;
     }
     const end = addDays(addMonths(start, 1), -1);

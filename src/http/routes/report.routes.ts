@@ -19,7 +19,6 @@ import { renderReportEvidence, renderReportPage } from '../../reports/render';
 import { reportEvidencePath } from '../../reports/evidence-links';
 import { reportEvidence } from '../../reports/evidence.service';
 import { listResponsesQuerySchema } from '../../collector/response.schemas';
-import type { ReportContent } from '../../reports/report.types';
 import {
   getReport,
   listDeliveries,
@@ -32,6 +31,7 @@ import { isReportShareToken } from '../../platform/keyed-hash';
 import { READERS, WRITERS, allow, authOf } from '../auth';
 import { errorResponses } from '../openapi-common';
 import { parse } from '../validate';
+import { toReportContent } from '../../reports/report-content';
 
 /** `?response=<id>`: the one response a quoted comment links to. */
 const evidenceResponseSchema = z.object({ response: z.uuid().optional() });
@@ -71,7 +71,7 @@ export function reportPageRoutes(ctx: AppContext): Router {
     const { id } = parse(reportIdParamsSchema, req.params, 'params');
     const { token } = parse(reportPageQuerySchema, req.query, 'query');
     const report = await authorizeReportView(ctx, req, id, token);
-    const html = renderReportPage(report.content as unknown as ReportContent, {
+    const html = renderReportPage(toReportContent(report.content), {
       base: '',
       pageUrl: `/reports/${report.id}`,
       evidence: reportEvidencePath(report.id, token),
@@ -88,7 +88,7 @@ export function reportPageRoutes(ctx: AppContext): Router {
     const query = parse(listResponsesQuerySchema, filter, 'query');
     const page = await reportEvidence(ctx.db, report, { ...query, response: one });
     const self = reportEvidencePath(report.id, shareToken);
-    const html = renderReportEvidence(report.content as unknown as ReportContent, page.data, {
+    const html = renderReportEvidence(toReportContent(report.content), page.data, {
       back: `/reports/${report.id}${shareToken ? `?token=${encodeURIComponent(shareToken)}` : ''}`,
       next: page.nextCursor
         ? `${self}${new URLSearchParams({ ...(filter as Record<string, string>), cursor: page.nextCursor }).toString()}`
