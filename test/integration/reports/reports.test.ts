@@ -1,21 +1,17 @@
 import request from 'supertest';
-import { sql } from 'kysely';
 import type { Clock } from '../../../src/clock';
+import { ensureSchedules } from '../../../src/jobs/schedules';
 import { runReportTick } from '../../../src/reports/report.service';
 import { reportShareToken } from '../../../src/platform/keyed-hash';
 import {
   recordScheduleRun,
   registerScheduleRuns,
 } from '../../../src/platform/schedule-runs.service';
-import {
-  bearer,
-  buildApiKey,
-  buildResponse,
-  buildSurvey,
-  buildWorkspace,
-} from '../../support/factories';
+import { bearer, buildApiKey, buildSurvey, buildWorkspace } from '../../support/factories';
+import type { ReceivedMail } from '../../support/smtp';
 import { createTestWorld } from '../../support/test-context';
 import type { TestWorld } from '../../support/test-context';
+import { waitFor } from '../../support/wait';
 
 const SECRET = 'test-secret-for-reports-0123456789abcdef';
 const HOSTILE = 'Refund please <script>alert("x")</script><img src=x onerror=alert(1)>';
@@ -26,19 +22,39 @@ function manualClock(start: string): Clock & { set(iso: string): void } {
   return { now: () => new Date(now), set: (iso) => (now = new Date(iso)) };
 }
 
+// Each test sets the time it needs: the clock is shared, the order of tests is not.
+const BEFORE_SEVEN_ZAGREB = '2026-04-01T04:59:00Z'; // 06:59 in Zagreb (CEST) on 1 April
+const AFTER_SEVEN_ZAGREB = '2026-04-01T05:01:00Z';
+
 const clock = manualClock('2026-04-01T04:00:00Z');
 let world: TestWorld;
-let adminKey: string;
-let workspaceId: string;
-let surveyId: string;
 
-/** 13 months of responses (Mar 2025 – Mar 2026), two plans, comments in three languages. */
-async function seed() {
+interface Seeded {
+  adminKey: string;
+  workspaceId: string;
+  surveyId: string;
+  /** Report recipients are ceo@, cfo@ (monthly) and ops@ (weekly) at this domain. */
+  domain: string;
+}
+
+/**
+ * A workspace "Pekara Glas" with an NPS survey and 13 months of responses (Mar 2025 – Mar 2026),
+ * two plans, comments in three languages. `backdated` makes it exist long before the periods
+ * reported on (a workspace gets no report for a period that ended before it existed); `domain`
+ * sets the report settings with recipients there. Each workspace has its own recipients, so a
+ * test reads only its own mails whatever other workspaces' reports went out before.
+ */
+async function seededWorkspace(opts: { backdated: boolean; domain?: string }): Promise<Seeded> {
   const db = world.ctx.db;
-  const months = Array.from({ length: 13 }, (_, i) => {
-    const d = new Date(Date.UTC(2025, 2 + i, 10, 12));
-    return d;
-  });
+  const { workspace, adminKey } = await buildWorkspace(db, 'Pekara Glas');
+  if (opts.backdated) {
+    await db
+      .updateTable('workspaces')
+      .set({ created_at: new Date('2025-01-01T00:00:00Z') })
+      .where('id', '=', workspace.id)
+      .execute();
+  }
+  const surveyId = (await buildSurvey(db, workspace.id, { kind: 'nps' })).id;
   const comments = [
     'Delivery was late again, the courier never called',
     'Dostava je kasnila, kurir nije zvao',
@@ -47,8 +63,18 @@ async function seed() {
     'Great support, friendly staff',
     HOSTILE,
   ];
+  const localeOf = (text: string) =>
+    text.startsWith('Dostava')
+      ? 'hr'
+      : text.startsWith('Достава')
+        ? 'sr-Cyrl'
+        : text.startsWith('Giao')
+          ? 'vi'
+          : 'en';
+  const rows = [];
   let k = 0;
-  for (const [m, at] of months.entries()) {
+  for (let m = 0; m < 13; m++) {
+    const at = new Date(Date.UTC(2025, 2 + m, 10, 12));
     // March 2026 gets much worse for "basic", so it is a significant mover.
     for (let i = 0; i < 80; i++) {
       const plan = i % 2 === 0 ? 'pro' : 'basic';
@@ -58,50 +84,113 @@ async function seed() {
           : m === 12
             ? [2, 3, 5, 9, 6, 4][i % 6]!
             : [9, 10, 9, 9, 9, 10][i % 6]!;
-      const row = await buildResponse(db, {
-        workspaceId,
-        surveyId,
+      const createdAt = new Date(at.getTime() + i * 60_000);
+      const comment = i % 4 === 0 ? comments[k++ % comments.length]! : null;
+      rows.push({
+        workspace_id: workspace.id,
+        survey_id: surveyId,
         score,
-        createdAt: new Date(at.getTime() + i * 60_000),
-        segment: { plan },
+        comment,
+        locale: comment ? localeOf(comment) : 'en',
+        segment: JSON.stringify({ plan }),
+        source: 'import',
+        status: 'counted' as const,
+        created_at: createdAt,
+        updated_at: createdAt,
       });
-      if (i % 4 === 0) {
-        const text = comments[k++ % comments.length]!;
-        const locale = text.startsWith('Dostava')
-          ? 'hr'
-          : text.startsWith('Достава')
-            ? 'sr-Cyrl'
-            : text.startsWith('Giao')
-              ? 'vi'
-              : 'en';
-        await db
-          .updateTable('responses')
-          .set({ comment: text, locale })
-          .where('id', '=', row.id)
-          .execute();
-      }
     }
   }
+  // One insert: the rows are what an import would leave, and 1,040 round trips per workspace
+  // would make a fresh workspace per test too slow.
+  await db.insertInto('responses').values(rows).execute();
+  const domain = opts.domain ?? `${workspace.id.slice(0, 8)}.pekara.test`;
+  if (opts.domain) {
+    await request(world.app)
+      .patch('/api/workspace')
+      .set(bearer(adminKey))
+      .send({
+        timeZone: 'Europe/Zagreb',
+        executiveRecipients: [`ceo@${domain}`, `cfo@${domain}`],
+        managerRecipients: [`ops@${domain}`],
+        reportHour: 7,
+      })
+      .expect(200);
+  }
+  return { adminKey, workspaceId: workspace.id, surveyId, domain };
+}
+
+/** Mails that reached a recipient at `domain`. */
+const mailsTo = (domain: string) =>
+  world.smtp.inbox.filter((m) => m.to.some((t) => t.endsWith(`@${domain}`)));
+
+async function waitForMailsTo(domain: string, count: number): Promise<ReceivedMail[]> {
+  return waitFor(() => (mailsTo(domain).length >= count ? mailsTo(domain) : undefined), {
+    timeoutMs: 20_000,
+    what: () => `${count} mail(s) to @${domain}, got ${mailsTo(domain).length}`,
+  });
+}
+
+/**
+ * The workspace the report-reading tests share: seeded, with report settings and the refund
+ * theme pinned and renamed "Refunds" before any report of it is generated (a report keeps the
+ * themes as they were when it was made). Nothing a test does changes what the others read.
+ */
+let main: Seeded;
+let adminKey: string;
+let workspaceId: string;
+let surveyId: string;
+
+async function pinRefunds(s: Seeded): Promise<string> {
+  const themes = await request(world.app)
+    .get(`/api/surveys/${s.surveyId}/themes?since=2026-03-01&until=2026-03-31`)
+    .set(bearer(s.adminKey))
+    .expect(200);
+  const refund = themes.body.themes.find((t: { key: string }) => t.key.startsWith('refund'));
+  expect(refund).toBeDefined();
+  for (const body of [
+    { kind: 'pin', themeKey: refund.key },
+    { kind: 'rename', themeKey: refund.key, label: 'Refunds' },
+  ]) {
+    await request(world.app)
+      .post(`/api/surveys/${s.surveyId}/theme-overrides`)
+      .set(bearer(s.adminKey))
+      .send(body)
+      .expect(201);
+  }
+  return refund.key as string;
+}
+
+async function findReport(kind: 'monthly' | 'weekly', periodStart: string) {
+  const list = await request(world.app)
+    .get(`/api/reports?kind=${kind}`)
+    .set(bearer(adminKey))
+    .expect(200);
+  return list.body.data.find((r: { periodStart: string }) => r.periodStart === periodStart) as
+    { id: string; webUrl: string; periodStart: string } | undefined;
+}
+
+/** The shared workspace's March report (and week 13), made and mailed by a tick if not yet. */
+async function marchReport() {
+  const existing = await findReport('monthly', '2026-03-01');
+  if (existing) {
+    return existing;
+  }
+  clock.set(AFTER_SEVEN_ZAGREB);
+  await runReportTick(world.ctx);
+  return (await findReport('monthly', '2026-03-01'))!;
 }
 
 beforeAll(async () => {
   world = await createTestWorld({ clock, env: { GLAS_SECRET: SECRET } });
-  const built = await buildWorkspace(world.ctx.db, 'Pekara Glas');
-  adminKey = built.adminKey;
-  workspaceId = built.workspace.id;
-  // The workspace existed long before the periods reported on.
-  await world.ctx.db
-    .updateTable('workspaces')
-    .set({ created_at: new Date('2025-01-01T00:00:00Z') })
-    .where('id', '=', workspaceId)
-    .execute();
-  surveyId = (await buildSurvey(world.ctx.db, workspaceId, { kind: 'nps' })).id;
-  await seed();
+  main = await seededWorkspace({ backdated: true, domain: 'pekara.test' });
+  ({ adminKey, workspaceId, surveyId } = main);
+  await pinRefunds(main);
 }, 60_000);
 afterAll(() => world.close());
 
 describe('PATCH /api/workspace', () => {
   it('stores report recipients, day, hour and time zone, and shows them to admins', async () => {
+    const { adminKey } = await buildWorkspace(world.ctx.db);
     const res = await request(world.app)
       .patch('/api/workspace')
       .set(bearer(adminKey))
@@ -148,6 +237,8 @@ describe('PATCH /api/workspace', () => {
 
 describe('theme overrides', () => {
   it('pin and rename a theme, and the grouping remembers it', async () => {
+    // Its own workspace: the shared one has its overrides set already.
+    const { adminKey, surveyId } = await seededWorkspace({ backdated: false });
     const themes = await request(world.app)
       .get(`/api/surveys/${surveyId}/themes?since=2026-03-01&until=2026-03-31`)
       .set(bearer(adminKey))
@@ -205,24 +296,28 @@ describe('theme overrides', () => {
 
 describe('the scheduled monthly and weekly reports', () => {
   it('send no monthly report before 07:00 local on 1 April (the weekly one fell due on Monday)', async () => {
-    clock.set('2026-04-01T04:59:00Z'); // 06:59 in Zagreb (CEST)
+    // A workspace of its own: the shared one may have had its March report made already.
+    const fresh = await seededWorkspace({ backdated: true, domain: 'before-seven.pekara.test' });
+    clock.set(BEFORE_SEVEN_ZAGREB);
     await runReportTick(world.ctx);
     const march = await world.ctx.db
       .selectFrom('reports')
       .select('id')
-      .where('workspace_id', '=', workspaceId)
+      .where('workspace_id', '=', fresh.workspaceId)
       .where('period_start', '=', '2026-03-01')
       .execute();
     expect(march).toHaveLength(0);
-    const [weekly] = await world.smtp.waitForMails(1);
-    expect(weekly!.to).toEqual(['ops@pekara.test']);
+    const [weekly, ...more] = await waitForMailsTo(fresh.domain, 1);
+    expect(more).toEqual([]);
+    expect(weekly!.to).toEqual([`ops@${fresh.domain}`]);
     expect(weekly!.parsed.subject).toBe(
       'What to fix this week — Pekara Glas, 2026-03-23 – 2026-03-29',
     );
   });
 
   it('after 07:00 local: twice in a row and three at once give one report and one email per recipient', async () => {
-    clock.set('2026-04-01T05:01:00Z');
+    // Whatever ticks ran before (before 07:00 or after), these leave the same end state.
+    clock.set(AFTER_SEVEN_ZAGREB);
     await runReportTick(world.ctx);
     await runReportTick(world.ctx);
     await Promise.all([
@@ -247,14 +342,16 @@ describe('the scheduled monthly and weekly reports', () => {
       reports.filter((r) => r.period_start === '2026-03-23' && r.kind === 'weekly'),
     ).toHaveLength(1);
 
-    const mails = await world.smtp.waitForMails(3);
+    const mails = await waitForMailsTo(main.domain, 3);
     const to = mails.flatMap((m) => m.to).sort();
     expect(to).toEqual(['ceo@pekara.test', 'cfo@pekara.test', 'ops@pekara.test']);
-    const { n } = (
-      await sql<{
-        n: string;
-      }>`select count(*) as n from report_deliveries where status = 'sent'`.execute(world.ctx.db)
-    ).rows[0]!;
+    const { n } = await world.ctx.db
+      .selectFrom('report_deliveries')
+      .innerJoin('reports', 'reports.id', 'report_deliveries.report_id')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('reports.workspace_id', '=', workspaceId)
+      .where('report_deliveries.status', '=', 'sent')
+      .executeTakeFirstOrThrow();
     expect(Number(n)).toBe(3);
     const exec = mails.find((m) => m.to.includes('ceo@pekara.test'))!;
     expect(exec.parsed.subject).toMatch(/March 2026 customer report — Pekara Glas: NPS/);
@@ -262,11 +359,13 @@ describe('the scheduled monthly and weekly reports', () => {
     expect(exec.parsed.text).toContain('Full report: http://glas.test/reports/');
   });
 
-  it('emails contain the hostile comment only as escaped text, and a plain-text part', () => {
-    const exec = world.smtp.inbox.find((m) => m.to.includes('ceo@pekara.test'))!;
+  it('emails contain the hostile comment only as escaped text, and a plain-text part', async () => {
+    await marchReport();
+    const mails = await waitForMailsTo(main.domain, 3);
+    const exec = mails.find((m) => m.to.includes('ceo@pekara.test'))!;
     expect(String(exec.parsed.html)).toContain('Refund please &lt;script&gt;');
     expect(exec.parsed.text).toContain('Refund please <script>'); // text/plain is not markup
-    for (const mail of world.smtp.inbox) {
+    for (const mail of mails) {
       const html = String(mail.parsed.html);
       expect(html).not.toContain('<script');
       expect(html).not.toMatch(/<img[^>]*onerror/i);
@@ -277,13 +376,7 @@ describe('the scheduled monthly and weekly reports', () => {
 
 describe('GET /api/reports and /api/reports/:id', () => {
   it('match the metrics API for the same period, cell for cell', async () => {
-    const list = await request(world.app)
-      .get('/api/reports?kind=monthly')
-      .set(bearer(adminKey))
-      .expect(200);
-    const march = list.body.data.find(
-      (r: { periodStart: string }) => r.periodStart === '2026-03-01',
-    );
+    const march = await marchReport();
     expect(march).toMatchObject({
       kind: 'monthly',
       periodEnd: '2026-03-31',
@@ -336,13 +429,7 @@ describe('GET /api/reports and /api/reports/:id', () => {
   });
 
   it('link every figure to the responses behind it', async () => {
-    const list = await request(world.app)
-      .get('/api/reports?kind=monthly')
-      .set(bearer(adminKey))
-      .expect(200);
-    const id = list.body.data.find(
-      (r: { periodStart: string }) => r.periodStart === '2026-03-01',
-    ).id;
+    const { id } = await marchReport();
     const { body } = await request(world.app)
       .get(`/api/reports/${id}`)
       .set(bearer(adminKey))
@@ -371,13 +458,7 @@ describe('GET /api/reports and /api/reports/:id', () => {
   });
 
   it('shows the pinned, renamed theme first and groups Serbian Cyrillic with Latin comments', async () => {
-    const list = await request(world.app)
-      .get('/api/reports?kind=monthly')
-      .set(bearer(adminKey))
-      .expect(200);
-    const id = list.body.data.find(
-      (r: { periodStart: string }) => r.periodStart === '2026-03-01',
-    ).id;
+    const { id } = await marchReport();
     const { body } = await request(world.app)
       .get(`/api/reports/${id}`)
       .set(bearer(adminKey))
@@ -406,6 +487,7 @@ describe('GET /api/reports and /api/reports/:id', () => {
   });
 
   it('is invisible to another workspace (404)', async () => {
+    await marchReport();
     const other = await buildWorkspace(world.ctx.db);
     const list = await request(world.app).get('/api/reports').set(bearer(adminKey)).expect(200);
     const id = list.body.data[0].id;
@@ -420,6 +502,7 @@ describe('GET /api/reports and /api/reports/:id', () => {
 
 describe('POST /api/reports', () => {
   it('generates any past period on demand, once, and refuses the current one', async () => {
+    clock.set(AFTER_SEVEN_ZAGREB); // "current" is April 2026
     const first = await request(world.app)
       .post('/api/reports')
       .set(bearer(adminKey))
@@ -462,14 +545,6 @@ describe('POST /api/reports', () => {
 });
 
 describe('GET /reports/:id (web page)', () => {
-  async function marchReport() {
-    const list = await request(world.app)
-      .get('/api/reports?kind=monthly')
-      .set(bearer(adminKey))
-      .expect(200);
-    return list.body.data.find((r: { periodStart: string }) => r.periodStart === '2026-03-01');
-  }
-
   it('opens with the share token from the email, with SVG charts and escaped comments', async () => {
     const march = await marchReport();
     expect(march.webUrl).toBe(
@@ -531,11 +606,14 @@ describe('GET /reports/:id (web page)', () => {
       )
       .expect(400);
     // The emailed report links to the same evidence pages, absolute.
-    const emailed = world.smtp.inbox.find((m) => String(m.parsed.html).includes(march.id));
-    expect(String(emailed!.parsed.html)).toContain(
+    const emailed = await waitFor(
+      () => world.smtp.inbox.find((m) => String(m.parsed.html).includes(march.id)),
+      { timeoutMs: 20_000, what: `the mail of report ${march.id}` },
+    );
+    expect(String(emailed.parsed.html)).toContain(
       `http://glas.test/reports/${march.id}/responses?token=${token}&amp;surveyId=`,
     );
-    expect(String(emailed!.parsed.html)).not.toContain('/api/');
+    expect(String(emailed.parsed.html)).not.toContain('/api/');
   });
 
   it('opens with a reader API key of the workspace, and 404s for another workspace’s key', async () => {
@@ -555,6 +633,8 @@ describe('GET /readyz schedules watchdog', () => {
       [{ id: 'report-tick', intervalSeconds: 900 }],
       clock.now(),
     );
+    // Its job scheduler is in Redis, so only the staleness of its runs is in question.
+    await ensureSchedules(world.ctx);
     clock.set('2026-04-01T06:45:00Z'); // exactly 3 intervals: still fine
     await request(world.app).get('/readyz').expect(200);
     clock.set('2026-04-01T06:45:01Z');
