@@ -6,18 +6,12 @@ import { startPrivateRedis } from '../../support/redis-server';
 import type { PrivateRedis } from '../../support/redis-server';
 import { createTestWorld } from '../../support/test-context';
 import type { TestWorld } from '../../support/test-context';
+import { waitFor } from '../../support/wait';
 
 // A Redis without persistence forgets every job scheduler when it restarts or is flushed; the
 // scheduler role re-creates them, and /readyz and /metrics say so while one is missing.
-async function until(what: string, ok: () => Promise<boolean>, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = (what: string, ok: () => Promise<boolean>) =>
+  waitFor(ok, { timeoutMs: 20_000, intervalMs: 100, what });
 
 async function flush(redis: PrivateRedis) {
   const client = new Redis(redis.url);
