@@ -5,7 +5,7 @@ import type { Logger } from '../logger';
 import { AppError, NotFoundError, ValidationError } from '../errors';
 import { resolveLocale } from '../surveys/i18n';
 import type { Locale } from '../surveys/i18n/types';
-import { findInvitationByTokenHash } from '../dispatch/invitation.repository';
+import { findInvitationByTokenHash } from '../dispatch/invitation-query.service';
 import { isValidScore, SCALES } from '../surveys/scales';
 import { publishUnsubscribe } from '../webhooks/publish.service';
 import { withTextOverrides } from '../surveys/text-overrides';

@@ -4,14 +4,14 @@ import { ipKeyGenerator } from 'express-rate-limit';
 import { sharedRateLimit } from '../rate-limit';
 import type { AppContext } from '../../context';
 import { AppError, NotFoundError } from '../../errors';
-import { suppress } from '../../contacts/contact.service';
+import { suppress } from '../../contacts/suppression.service';
 import {
   addMembership,
   getAutopilotConfiguration,
   listMemberships,
   removeMembership,
 } from '../../delighted/autopilot.service';
-import { findSuppressedPage } from '../../delighted/delighted.repository';
+import { listSuppressedPeople } from '../../delighted/suppressed-people.service';
 import {
   autopilotPlatformSchema,
   createPersonBodySchema,
@@ -35,7 +35,6 @@ import {
   getPerson,
   listPeople,
   resolvePerson,
-  unix,
   updatePerson,
 } from '../../delighted/person.service';
 import {
@@ -206,17 +205,7 @@ export function v1Routes(ctx: AppContext): Router {
     const path = kind === 'unsubscribed' ? '/unsubscribes' : '/bounces';
     router.get(path, async (req, res) => {
       const q = parseV1(pageQuerySchema, query(req));
-      const rows = await findSuppressedPage(ctx.db, ws(req), {
-        kind,
-        since: q.since,
-        until: q.until,
-        page: q.page,
-        perPage: q.per_page,
-      });
-      const at = kind === 'unsubscribed' ? 'unsubscribed_at' : 'bounced_at';
-      res.json(
-        rows.map((r) => ({ person_id: r.id, email: r.email, name: r.name, [at]: unix(r.at) })),
-      );
+      res.json(await listSuppressedPeople(ctx.db, ws(req), kind, q));
     });
   }
 
