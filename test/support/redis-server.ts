@@ -33,6 +33,8 @@ async function waitForPing(port: number): Promise<void> {
         maxRetriesPerRequest: 0,
         retryStrategy: () => null,
       });
+      // A refused connection while the server starts is expected; connect() reports it.
+      client.on('error', () => undefined);
       try {
         await client.connect();
         await client.ping();
