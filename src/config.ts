@@ -66,6 +66,8 @@ export const configShape = {
   SEND_GIVE_UP_HOURS: z.coerce.number().int().min(1).max(720).default(72),
   SEND_UNKNOWN_AFTER_MS: z.coerce.number().int().min(1000).default(600_000),
   RECONCILE_OVERDUE_MS: z.coerce.number().int().min(0).default(300_000),
+  // A claim not handed to SMTP within this long lost its worker; the reconciler sends it again.
+  SEND_CLAIM_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
   // Seconds between reconciler runs: a divisor of 60 below a minute, else whole minutes.
   RECONCILE_INTERVAL_SECONDS: z.coerce
     .number()

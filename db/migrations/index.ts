@@ -10,6 +10,7 @@ import * as responseTags from './20261123T235000_response_tags';
 import * as retention from './20261124T000000_retention';
 import * as rollupRebuildRequests from './20261124T010000_rollup_rebuild_requests';
 import * as outboxForWebhooksAndAlerts from './20261202T000000_outbox_for_webhooks_and_alerts';
+import * as invitationHandedAt from './20261202T010000_invitation_handed_at';
 
 // NOTE: append-only. A migration that has shipped is never edited; add a new one.
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '20261124T000000_retention': retention,
   '20261124T010000_rollup_rebuild_requests': rollupRebuildRequests,
   '20261202T000000_outbox_for_webhooks_and_alerts': outboxForWebhooksAndAlerts,
+  '20261202T010000_invitation_handed_at': invitationHandedAt,
 };

@@ -32,12 +32,15 @@ export interface InvitationsTable {
   expires_at: NullableTimestamp;
   attempts: Generated<number>;
   claimed_at: NullableTimestamp;
+  /** Handed to SMTP: from here on the send is "maybe sent" and never retried by itself. */
+  handed_at: NullableTimestamp;
   sent_at: NullableTimestamp;
   message_id: string | null;
   last_error: string | null;
   answered_at: NullableTimestamp;
   reminder_status: ReminderStatus | null;
   reminder_claimed_at: NullableTimestamp;
+  reminder_handed_at: NullableTimestamp;
   reminder_sent_at: NullableTimestamp;
   reminder_skip_reason: string | null;
   created_at: Timestamp;

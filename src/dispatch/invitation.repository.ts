@@ -130,12 +130,56 @@ export async function claimInvitation(
     .executeTakeFirst();
 }
 
+/**
+ * Marks the claimed invitation as handed to SMTP, with the Message-ID it goes out with. Only
+ * the claim that minted `tokenHash` may: if the claim lapsed and another worker took the row,
+ * this changes nothing and the caller must not send.
+ */
+export async function markInvitationHanded(
+  db: Kysely<Database>,
+  id: string,
+  tokenHash: string,
+  messageId: string,
+  now: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('invitations')
+    .set({ handed_at: now, message_id: messageId })
+    .where('id', '=', id)
+    .where('status', '=', 'sending')
+    .where('token_hash', '=', tokenHash)
+    .where('handed_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** As markInvitationHanded, for the reminder claimed at `claimedAt`. */
+export async function markReminderHanded(
+  db: Kysely<Database>,
+  id: string,
+  claimedAt: Date,
+  now: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('invitations')
+    .set({ reminder_handed_at: now })
+    .where('id', '=', id)
+    .where('reminder_status', '=', 'sending')
+    .where('reminder_claimed_at', '=', claimedAt)
+    .where('reminder_handed_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
 export async function markInvitation(
   db: Kysely<Database>,
   id: string,
   from: Invitation['status'],
   values: Partial<
-    Pick<Invitation, 'status' | 'sent_at' | 'message_id' | 'last_error' | 'skip_reason'>
+    Pick<
+      Invitation,
+      'status' | 'sent_at' | 'message_id' | 'last_error' | 'skip_reason' | 'handed_at'
+    >
   >,
 ): Promise<boolean> {
   const result = await db
@@ -168,7 +212,14 @@ export async function markReminder(
   db: Kysely<Database>,
   id: string,
   values: Partial<
-    Pick<Invitation, 'reminder_status' | 'reminder_sent_at' | 'reminder_skip_reason' | 'last_error'>
+    Pick<
+      Invitation,
+      | 'reminder_status'
+      | 'reminder_sent_at'
+      | 'reminder_skip_reason'
+      | 'last_error'
+      | 'reminder_handed_at'
+    >
   >,
 ): Promise<void> {
   await db

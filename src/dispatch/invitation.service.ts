@@ -5,11 +5,18 @@ import { redactEmails } from '../logger';
 import { markBounced } from '../contacts/suppression.service';
 import { renderInvitationEmail } from '../surveys/email';
 import { resolveLocale } from '../surveys/i18n';
-import { claimInvitation, findInvitationForSend, markInvitation } from './invitation.repository';
+import { randomUUID } from 'node:crypto';
+import {
+  claimInvitation,
+  findInvitationForSend,
+  markInvitation,
+  markInvitationHanded,
+} from './invitation.repository';
 import {
   expireScheduledInvitations,
   markStaleRemindersUnknown,
   markStaleSendsUnknown,
+  releaseLapsedClaims,
   requeueOverdueInvitations,
   requeueScheduledReminders,
 } from './reconcile.repository';
@@ -25,6 +32,14 @@ export interface DeliveryDeps {
   publicUrl: string;
   /** A send this many hours after its planned time is given up (`expired`), never sent late. */
   giveUpHours: number;
+}
+
+function messageIdDomain(publicUrl: string): string {
+  try {
+    return new URL(publicUrl).hostname || 'glas.invalid';
+  } catch {
+    return 'glas.invalid';
+  }
 }
 
 export interface AttemptInfo {
@@ -109,6 +124,11 @@ export async function recordBounce(
 
 /** How a ladder moves its row out of `sending`: the invitation's `status` or the reminder's. */
 export interface SendMarks {
+  /**
+   * Records the hand-off to SMTP, just before it; false when this claim lapsed and another
+   * worker holds the row (then nothing is sent).
+   */
+  handed(messageId: string): Promise<boolean>;
   /** `scheduled` to retry, `failed` after the last attempt, `bounced` on a permanent error. */
   failed(
     db: Kysely<Database>,
@@ -133,11 +153,17 @@ export async function sendClaimed(
   mail: Omit<OutgoingMail, 'workspaceId' | 'to'>,
   attempt: AttemptInfo,
   marks: SendMarks,
-): Promise<'sent' | 'failed' | 'bounced'> {
+): Promise<'sent' | 'failed' | 'bounced' | 'already_handled'> {
   const { db, clock } = deps;
+  // Our own Message-ID, stored at hand-off: an operator resending a send_unknown reuses it,
+  // and receivers drop a second copy with the same id.
+  const messageId = `<${randomUUID()}@${messageIdDomain(deps.publicUrl)}>`;
+  if (!(await marks.handed(messageId))) {
+    return 'already_handled';
+  }
   let sent: SentMail;
   try {
-    sent = await deps.mailer.send({ workspaceId, to: row.email!, ...mail });
+    sent = await deps.mailer.send({ workspaceId, to: row.email!, messageId, ...mail });
   } catch (err) {
     const message = errorText(err);
     if (isTransientMailError(err)) {
@@ -162,9 +188,9 @@ export async function sendClaimed(
 /**
  * Sends one invitation at most once. The row is claimed (`scheduled → sending`) before any
  * side effect, so a duplicate job finds nothing to do. A token is minted per attempt and
- * only its hash is stored. The send itself is the ladder of sendClaimed. If the process
- * dies after the server accepted the mail, the row stays `sending` and the reconciler
- * turns it into `send_unknown`: it is never resent automatically.
+ * only its hash is stored. The send itself is the ladder of sendClaimed. If the process dies
+ * before the hand-off to SMTP, the claim lapses and the reconciler sends it again; after it,
+ * the row stays `sending` and becomes `send_unknown`: it is never resent automatically.
  */
 export async function deliverInvitation(
   deps: DeliveryDeps,
@@ -198,8 +224,15 @@ export async function deliverInvitation(
   }
   const email = renderFor(deps, row, invitationId, token);
   return sendClaimed(deps, row, workspaceId, email, attempt, {
+    handed: (messageId) =>
+      markInvitationHanded(db, invitationId, hashToken(token), messageId, clock.now()),
     failed: (trx, status, lastError) =>
-      markInvitation(trx, invitationId, 'sending', { status, last_error: lastError }),
+      markInvitation(trx, invitationId, 'sending', {
+        status,
+        last_error: lastError,
+        // The server refused it: nothing was delivered, so it is no longer "maybe sent".
+        handed_at: null,
+      }),
     sent: (sent, at) =>
       markInvitation(db, invitationId, 'sending', {
         status: 'sent',
@@ -210,6 +243,8 @@ export async function deliverInvitation(
 }
 
 export interface ReconcileResult {
+  /** Claims whose worker died before handing the mail to SMTP, put back to be sent. */
+  released: number;
   requeued: number;
   sendUnknown: number;
   expired: number;
@@ -217,18 +252,26 @@ export interface ReconcileResult {
 }
 
 /**
- * Repairs what a crash or a Redis restart can leave behind: sends stuck in `sending`
- * become `send_unknown` (never resent automatically: the server may have accepted them),
+ * Repairs what a crash or a Redis restart can leave behind: claims that never reached SMTP
+ * go back to `scheduled`; sends handed to SMTP and stuck in `sending` become `send_unknown`
+ * (never resent automatically: the server may have accepted them),
  * overdue `scheduled` invitations and reminders get a fresh outbox row (the relay replaces
  * a dead job), and invitations past expiry or past the give-up time expire.
  */
 export async function reconcileInvitations(
   db: Kysely<Database>,
   clock: Clock,
-  options: { sendingTimeoutMs: number; overdueMs: number; giveUpHours: number },
+  options: {
+    sendingTimeoutMs: number;
+    overdueMs: number;
+    giveUpHours: number;
+    /** A claim not handed to SMTP within this long has lost its worker. */
+    claimLeaseMs: number;
+  },
 ): Promise<ReconcileResult> {
   const now = clock.now();
   const stale = new Date(now.getTime() - options.sendingTimeoutMs);
+  const released = await releaseLapsedClaims(db, new Date(now.getTime() - options.claimLeaseMs));
   const overdue = new Date(now.getTime() - options.overdueMs);
   const sendUnknown = await markStaleSendsUnknown(db, stale);
   await markStaleRemindersUnknown(db, stale);
@@ -239,5 +282,5 @@ export async function reconcileInvitations(
   );
   const requeued = await requeueOverdueInvitations(db, now, overdue);
   const remindersRequeued = await requeueScheduledReminders(db, now, overdue);
-  return { requeued, sendUnknown, expired, remindersRequeued };
+  return { released, requeued, sendUnknown, expired, remindersRequeued };
 }

@@ -4,13 +4,16 @@ import type { Database } from '../../db/schema';
 
 // The reconciler's repairs, one statement each, across all workspaces.
 
-/** Invitations claimed before `stale` and still `sending` become `send_unknown`; returns how many. */
+/**
+ * Invitations handed to SMTP before `stale` and still `sending` become `send_unknown` (the
+ * server may have the mail); returns how many.
+ */
 export async function markStaleSendsUnknown(db: Kysely<Database>, stale: Date): Promise<number> {
   const result = await db
     .updateTable('invitations')
     .set({ status: 'send_unknown' })
     .where('status', '=', 'sending')
-    .where('claimed_at', '<', stale)
+    .where('handed_at', '<', stale)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
@@ -20,8 +23,30 @@ export async function markStaleRemindersUnknown(db: Kysely<Database>, stale: Dat
     .updateTable('invitations')
     .set({ reminder_status: 'send_unknown' })
     .where('reminder_status', '=', 'sending')
-    .where('reminder_claimed_at', '<', stale)
+    .where('reminder_handed_at', '<', stale)
     .execute();
+}
+
+/**
+ * Claims taken before `lapsed` that never reached SMTP (their worker died first) go back to
+ * `scheduled`, to be requeued and sent: nothing of them left the building. Returns how many.
+ */
+export async function releaseLapsedClaims(db: Kysely<Database>, lapsed: Date): Promise<number> {
+  const result = await db
+    .updateTable('invitations')
+    .set({ status: 'scheduled', claimed_at: null })
+    .where('status', '=', 'sending')
+    .where('handed_at', 'is', null)
+    .where('claimed_at', '<', lapsed)
+    .executeTakeFirst();
+  await db
+    .updateTable('invitations')
+    .set({ reminder_status: 'scheduled', reminder_claimed_at: null })
+    .where('reminder_status', '=', 'sending')
+    .where('reminder_handed_at', 'is', null)
+    .where('reminder_claimed_at', '<', lapsed)
+    .execute();
+  return Number(result.numUpdatedRows);
 }
 
 /** Scheduled invitations past their expiry or planned before `giveUpBefore` expire; returns how many. */

@@ -8,6 +8,7 @@ import {
   insertOutboxRow,
   lockDueReminders,
   markReminder,
+  markReminderHanded,
   markReminderScheduled,
 } from './invitation.repository';
 import type { AttemptInfo, DeliveryDeps, DeliveryOutcome } from './invitation.service';
@@ -82,9 +83,15 @@ export async function deliverReminder(
     now: clock.now(),
   });
   const email = renderFor(deps, row, invitationId, token, true);
+  const claimedAt = claimed.reminder_claimed_at!;
   return sendClaimed(deps, row, workspaceId, email, attempt, {
+    handed: () => markReminderHanded(db, invitationId, claimedAt, clock.now()),
     failed: (trx, status, lastError) =>
-      markReminder(trx, invitationId, { reminder_status: status, last_error: lastError }),
+      markReminder(trx, invitationId, {
+        reminder_status: status,
+        last_error: lastError,
+        reminder_handed_at: null,
+      }),
     sent: (_sent, at) =>
       markReminder(db, invitationId, { reminder_status: 'sent', reminder_sent_at: at }),
   });

@@ -23,6 +23,7 @@ export async function maintenanceJob(ctx: AppContext, job: Job<JobPayloads['main
         sendingTimeoutMs: ctx.config.SEND_UNKNOWN_AFTER_MS,
         overdueMs: ctx.config.RECONCILE_OVERDUE_MS,
         giveUpHours: ctx.config.SEND_GIVE_UP_HOURS,
+        claimLeaseMs: ctx.config.SEND_CLAIM_LEASE_MS,
       });
       ctx.logger.info(result, 'invitations reconciled');
       return result;

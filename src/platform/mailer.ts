@@ -11,6 +11,8 @@ export interface OutgoingMail {
   text: string;
   html: string;
   headers: Record<string, string>;
+  /** `<…@…>`; nodemailer makes one up when absent. */
+  messageId?: string;
 }
 
 export interface SentMail {
@@ -91,6 +93,7 @@ async function sendWith(
     text: mail.text,
     html: mail.html,
     headers: mail.headers,
+    ...(mail.messageId ? { messageId: mail.messageId } : {}),
   })) as { messageId: string };
   return { messageId: info.messageId };
 }

@@ -135,6 +135,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosFigures> {
     RECONCILE_INTERVAL_SECONDS: '2',
     RECONCILE_OVERDUE_MS: '4000',
     SEND_UNKNOWN_AFTER_MS: '8000',
+    SEND_CLAIM_LEASE_MS: '3000',
   };
   const faults: string[] = [];
   const db = new Kysely<Database>({

@@ -53,6 +53,7 @@ describe('a database failure right after the SMTP server accepted the mail', () 
       sendingTimeoutMs: 0,
       overdueMs: 0,
       giveUpHours: 72,
+      claimLeaseMs: 0,
     });
     const row = await world.ctx.db
       .selectFrom('invitations')

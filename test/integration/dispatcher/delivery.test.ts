@@ -257,7 +257,7 @@ describe('delivery', () => {
 });
 
 describe('reconciler', () => {
-  it('turns a stale sending row into send_unknown, never resends it, and requeues lost scheduled ones', async () => {
+  it('turns a stale handed send into send_unknown, never resends it, and sends again what never reached SMTP', async () => {
     const { workspace, adminKey } = await buildWorkspace(world.ctx.db);
     await buildSurvey(world.ctx.db, workspace.id);
     await world.ctx.db
@@ -267,12 +267,19 @@ describe('reconciler', () => {
       .execute();
     const stuck = await invite(adminKey, 'stuck@example.com');
     const lost = await invite(adminKey, 'lost@example.com');
-    // A worker died after claiming `stuck`; `lost` was relayed but its job vanished with Redis.
+    const lapsed = await invite(adminKey, 'lapsed@example.com');
+    // A worker died after handing `stuck` to SMTP, and another after claiming `lapsed` but
+    // before the hand-off; `lost` was relayed but its job vanished with Redis.
     const past = new Date(Date.now() - 3_600_000);
     await world.ctx.db
       .updateTable('invitations')
-      .set({ status: 'sending', claimed_at: past })
+      .set({ status: 'sending', claimed_at: past, handed_at: past })
       .where('id', '=', stuck)
+      .execute();
+    await world.ctx.db
+      .updateTable('invitations')
+      .set({ status: 'sending', claimed_at: past, handed_at: null, send_at: past })
+      .where('id', '=', lapsed)
       .execute();
     await world.ctx.db
       .updateTable('invitations')
@@ -282,7 +289,7 @@ describe('reconciler', () => {
     await world.ctx.db
       .updateTable('outbox')
       .set({ published_at: past })
-      .where('aggregate_id', 'in', [stuck, lost])
+      .where('aggregate_id', 'in', [stuck, lost, lapsed])
       .execute();
     const result = await reconcileInvitations(
       world.ctx.db,
@@ -291,11 +298,16 @@ describe('reconciler', () => {
         sendingTimeoutMs: 60_000,
         overdueMs: 60_000,
         giveUpHours: 72,
+        claimLeaseMs: 60_000,
       },
     );
-    expect(result).toMatchObject({ sendUnknown: 1, requeued: 1 });
+    expect(result).toMatchObject({ sendUnknown: 1, released: 1, requeued: 2 });
     await world.relay();
     await waitFor(() => mailsFor(lost)[0], { what: 'the requeued mail to lost@' });
+    // Nothing of `lapsed` reached SMTP: it is sent once, now.
+    await waitFor(() => mailsFor(lapsed)[0], { what: 'the released mail to lapsed@' });
+    expect(mailsFor(lapsed)).toHaveLength(1);
+    expect((await statusOf(lapsed)).status).toBe('sent');
     expect((await statusOf(stuck)).status).toBe('send_unknown');
     expect(mailsFor(stuck)).toHaveLength(0);
     const unknown = await request(world.app)
@@ -321,6 +333,7 @@ describe('reconciler', () => {
         sendingTimeoutMs: 60_000,
         overdueMs: 60_000,
         giveUpHours: 72,
+        claimLeaseMs: 60_000,
       },
     );
     expect(result.expired).toBe(1);

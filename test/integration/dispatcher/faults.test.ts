@@ -115,6 +115,7 @@ describe('delivery under faults', () => {
           sendingTimeoutMs: 3000,
           overdueMs: 1000,
           giveUpHours: 72,
+          claimLeaseMs: 60_000,
         },
       ).catch(() => undefined);
     }, 500);
