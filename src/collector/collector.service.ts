@@ -7,7 +7,7 @@ import { resolveLocale } from '../surveys/i18n';
 import type { Locale } from '../surveys/i18n/types';
 import { findInvitationByTokenHash } from '../dispatch/invitation-query.service';
 import { isValidScore, SCALES } from '../surveys/scales';
-import { publishUnsubscribe } from '../webhooks/publish.service';
+import { unsubscribeContact } from '../contacts/suppression.service';
 import { withTextOverrides } from '../surveys/text-overrides';
 import { resolveTexts } from '../surveys/texts';
 import type { ResolvedTexts } from '../surveys/texts';
@@ -334,17 +334,7 @@ export async function unsubscribeByToken(db: Kysely<Database>, clock: Clock, tok
   }
   const contactId = row.contact_id;
   await db.transaction().execute(async (trx) => {
-    const now = clock.now();
-    const done = await trx
-      .updateTable('contacts')
-      .set({ unsubscribed_at: now })
-      .where('id', '=', contactId)
-      .where('workspace_id', '=', row.workspace_id)
-      .where('unsubscribed_at', 'is', null)
-      .executeTakeFirst();
-    if (done.numUpdatedRows > 0n) {
-      await publishUnsubscribe(trx, row.workspace_id, contactId, now);
-    }
+    await unsubscribeContact(trx, row.workspace_id, contactId, clock.now(), 'link');
   });
   return { locale: resolveLocale(row.locale, 'en') };
 }

@@ -3,7 +3,7 @@ import type { Contact, Database } from '../../db/schema';
 import type { Clock } from '../clock';
 import { NotFoundError } from '../errors';
 import type { EmailHasher } from '../platform/keyed-hash';
-import { emitDelightedUnsubscribe } from '../webhooks/formats/delighted';
+import { publishUnsubscribe } from '../webhooks/publish.service';
 import type { ListSuppressionsQuery, SuppressionBody, SuppressionDto } from './contact.schemas';
 import {
   deleteSuppressedEmail,
@@ -48,7 +48,7 @@ export async function suppress(
   kind: SuppressionKind,
   input: SuppressionBody,
   hashEmail: EmailHasher,
-): Promise<{ suppression: SuppressionDto; created: boolean; deliveryIds: string[] }> {
+): Promise<{ suppression: SuppressionDto; created: boolean }> {
   const now = clock.now();
   return db.transaction().execute(async (trx) => {
     const { contact } = await ensureContact(
@@ -60,16 +60,29 @@ export async function suppress(
     );
     const changed =
       kind === 'unsubscribed'
-        ? await markContactUnsubscribed(trx, workspaceId, contact.id, now, input.reason ?? 'api')
+        ? await unsubscribeContact(trx, workspaceId, contact.id, now, input.reason ?? 'api')
         : await markContactBounced(trx, workspaceId, contact.id, now, input.reason ?? 'api');
     const row = (await findContactById(trx, workspaceId, contact.id)) ?? contact;
-    // Queued here, handed to BullMQ by the caller or else by the sweep-collector task.
-    const deliveryIds =
-      changed && kind === 'unsubscribed'
-        ? await emitDelightedUnsubscribe(trx, workspaceId, contact.id, now)
-        : [];
-    return { suppression: toSuppressionDto(row, kind), created: changed, deliveryIds };
+    return { suppression: toSuppressionDto(row, kind), created: changed };
   });
+}
+
+/**
+ * Unsubscribes a contact inside the caller's transaction (API, survey page, one-click header)
+ * and announces it to webhooks once; false when the contact had already unsubscribed.
+ */
+export async function unsubscribeContact(
+  trx: Kysely<Database>,
+  workspaceId: string,
+  contactId: string,
+  now: Date,
+  reason: string,
+): Promise<boolean> {
+  const changed = await markContactUnsubscribed(trx, workspaceId, contactId, now, reason);
+  if (changed) {
+    await publishUnsubscribe(trx, workspaceId, contactId, now);
+  }
+  return changed;
 }
 
 /** Removes a contact from the unsubscribe or bounce list (e.g. they asked to hear from us again). */
