@@ -6,6 +6,7 @@ export interface InvitationTokensTable {
   token_hash: string;
   workspace_id: string;
   invitation_id: string;
-  purpose: 'reminder';
+  /** `resent`: the first link of an invitation an operator sent again (it may have arrived). */
+  purpose: 'reminder' | 'resent';
   created_at: Timestamp;
 }

@@ -4,6 +4,7 @@ import { NotFoundError, ValidationError } from '../errors';
 import type { InvitationDto, ListInvitationsQuery } from './invitation.schemas';
 import {
   countInvitations,
+  countInvitationsWithStatus,
   findInvitationById,
   findInvitationByTokenHash as selectInvitationByTokenHash,
   listInvitations,
@@ -104,4 +105,9 @@ export async function invitationStats(
  */
 export async function findInvitationByTokenHash(db: Kysely<Database>, tokenHash: string) {
   return selectInvitationByTokenHash(db, tokenHash);
+}
+
+/** Across workspaces, for /metrics: sends whose outcome is unknown, waiting for an operator. */
+export async function countUnknownSends(db: Kysely<Database>): Promise<number> {
+  return countInvitationsWithStatus(db, 'send_unknown');
 }

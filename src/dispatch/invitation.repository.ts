@@ -232,7 +232,13 @@ export async function markReminder(
 
 export async function insertInvitationToken(
   db: Kysely<Database>,
-  row: { workspaceId: string; invitationId: string; tokenHash: string; now: Date },
+  row: {
+    workspaceId: string;
+    invitationId: string;
+    tokenHash: string;
+    now: Date;
+    purpose?: 'reminder' | 'resent';
+  },
 ): Promise<void> {
   await db
     .insertInto('invitation_tokens')
@@ -240,7 +246,7 @@ export async function insertInvitationToken(
       token_hash: row.tokenHash,
       workspace_id: row.workspaceId,
       invitation_id: row.invitationId,
-      purpose: 'reminder',
+      purpose: row.purpose ?? 'reminder',
       created_at: row.now,
     })
     .execute();
@@ -356,4 +362,61 @@ export async function markReminderScheduled(db: Kysely<Database>, id: string): P
     .set({ reminder_status: 'scheduled' })
     .where('id', '=', id)
     .execute();
+}
+
+/**
+ * An operator's resend of a send_unknown invitation: back to `scheduled` (its Message-ID kept,
+ * so receivers drop a second copy), the first link kept valid, and an outbox row; one
+ * statement per step in the caller's transaction. Returns false unless it was send_unknown.
+ */
+export async function rescheduleUnknownSend(
+  db: Kysely<Database>,
+  workspaceId: string,
+  id: string,
+  now: Date,
+): Promise<boolean> {
+  const row = await db
+    .updateTable('invitations')
+    .set({ status: 'scheduled', claimed_at: null, handed_at: null, send_at: now, last_error: null })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('status', '=', 'send_unknown')
+    .returning(['token_hash'])
+    .executeTakeFirst();
+  if (!row) {
+    return false;
+  }
+  if (row.token_hash) {
+    await insertInvitationToken(db, {
+      workspaceId,
+      invitationId: id,
+      tokenHash: row.token_hash,
+      now,
+      purpose: 'resent',
+    });
+  }
+  await insertOutboxRow(db, { workspaceId, invitationId: id, availableAt: now });
+  return true;
+}
+
+export async function findInvitationStatus(db: Kysely<Database>, workspaceId: string, id: string) {
+  return db
+    .selectFrom('invitations')
+    .select('status')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function countInvitationsWithStatus(
+  db: Kysely<Database>,
+  status: Invitation['status'],
+): Promise<number> {
+  // NOTE: a system-wide figure for /metrics; every other read is scoped to one workspace.
+  const row = await db
+    .selectFrom('invitations')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('status', '=', status)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -9,9 +9,12 @@ import { randomUUID } from 'node:crypto';
 import {
   claimInvitation,
   findInvitationForSend,
+  findInvitationStatus,
   markInvitation,
   markInvitationHanded,
+  rescheduleUnknownSend,
 } from './invitation.repository';
+import { ConflictError, NotFoundError } from '../errors';
 import {
   expireScheduledInvitations,
   markStaleRemindersUnknown,
@@ -129,6 +132,8 @@ export interface SendMarks {
    * worker holds the row (then nothing is sent).
    */
   handed(messageId: string): Promise<boolean>;
+  /** The Message-ID of an earlier hand-off of the same mail (an operator's resend). */
+  messageId?: string | null;
   /** `scheduled` to retry, `failed` after the last attempt, `bounced` on a permanent error. */
   failed(
     db: Kysely<Database>,
@@ -157,7 +162,7 @@ export async function sendClaimed(
   const { db, clock } = deps;
   // Our own Message-ID, stored at hand-off: an operator resending a send_unknown reuses it,
   // and receivers drop a second copy with the same id.
-  const messageId = `<${randomUUID()}@${messageIdDomain(deps.publicUrl)}>`;
+  const messageId = marks.messageId ?? `<${randomUUID()}@${messageIdDomain(deps.publicUrl)}>`;
   if (!(await marks.handed(messageId))) {
     return 'already_handled';
   }
@@ -224,6 +229,7 @@ export async function deliverInvitation(
   }
   const email = renderFor(deps, row, invitationId, token);
   return sendClaimed(deps, row, workspaceId, email, attempt, {
+    messageId: claimed.message_id,
     handed: (messageId) =>
       markInvitationHanded(db, invitationId, hashToken(token), messageId, clock.now()),
     failed: (trx, status, lastError) =>
@@ -283,4 +289,30 @@ export async function reconcileInvitations(
   const requeued = await requeueOverdueInvitations(db, now, overdue);
   const remindersRequeued = await requeueScheduledReminders(db, now, overdue);
   return { released, requeued, sendUnknown, expired, remindersRequeued };
+}
+
+/**
+ * The operator's choice for a send_unknown invitation (docs/reliability.md): send it again
+ * with the same Message-ID, which receiving systems use to drop a duplicate, and a new link
+ * while the first stays valid. Only send_unknown invitations can be resent (409 otherwise).
+ */
+export async function resendUnknown(
+  db: Kysely<Database>,
+  clock: Clock,
+  workspaceId: string,
+  invitationId: string,
+): Promise<void> {
+  const done = await db
+    .transaction()
+    .execute((trx) => rescheduleUnknownSend(trx, workspaceId, invitationId, clock.now()));
+  if (!done) {
+    const exists = await findInvitationStatus(db, workspaceId, invitationId);
+    if (!exists) {
+      throw new NotFoundError('invitation_not_found', 'No such invitation in this workspace.');
+    }
+    throw new ConflictError(
+      'not_send_unknown',
+      `Only an invitation whose send is unknown can be resent; this one is ${exists.status}.`,
+    );
+  }
 }

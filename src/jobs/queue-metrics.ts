@@ -6,6 +6,7 @@ import type { Clock } from '../clock';
 import { findStaleSchedules } from '../platform/schedule-runs.service';
 import type { Queues } from './queues';
 import { findMissingSchedules } from './schedules';
+import { countUnknownSends } from '../dispatch/invitation-query.service';
 import { QUEUE_NAMES } from './queues';
 
 /** `glas_queue_jobs`: jobs per queue and state, read from Redis at scrape time. */
@@ -54,6 +55,18 @@ export function registerScheduleGauges(
         }
       } catch {
         // Redis or Postgres away: /readyz reports the outage.
+      }
+    },
+  });
+  new Gauge({
+    name: 'glas_invitations_send_unknown',
+    help: 'Invitations whose send is unknown (handed to SMTP by a worker that died): leave or resend',
+    registers: [registry],
+    async collect() {
+      try {
+        this.set(await countUnknownSends(deps.db));
+      } catch {
+        // Postgres away: /readyz reports the outage.
       }
     },
   });

@@ -14,7 +14,8 @@ import {
   invitationStatsQuerySchema,
   listInvitationsQuerySchema,
 } from '../../dispatch/invitation.schemas';
-import { READERS, allow, authOf } from '../auth';
+import { READERS, WRITERS, allow, authOf } from '../auth';
+import { resendUnknown } from '../../dispatch/invitation.service';
 import { errorResponses } from '../openapi-common';
 import { parse } from '../validate';
 
@@ -37,10 +38,30 @@ export function invitationRoutes(ctx: AppContext): Router {
     const { id } = parse(invitationIdParamsSchema, req.params, 'params');
     res.json(await getInvitation(ctx.db, authOf(req).workspaceId, id));
   });
+  router.post('/:id/resend', allow(...WRITERS), async (req, res) => {
+    const { id } = parse(invitationIdParamsSchema, req.params, 'params');
+    await resendUnknown(ctx.db, ctx.clock, authOf(req).workspaceId, id);
+    res.status(202).json(await getInvitation(ctx.db, authOf(req).workspaceId, id));
+  });
   return router;
 }
 
 export function registerInvitationPaths(registry: OpenAPIRegistry): void {
+  registry.registerPath({
+    method: 'post',
+    path: '/api/invitations/{id}/resend',
+    summary: 'Send a send_unknown invitation again, with the same Message-ID',
+    description:
+      'For an invitation whose send is unknown (handed to SMTP by a worker that died before the answer). The mail goes out again with the same Message-ID, which receiving systems use to drop a duplicate, and a new survey link; the first link keeps working. 409 for any other status. Leaving it alone is the other choice: Glas never resends by itself.',
+    request: { params: invitationIdParamsSchema },
+    responses: {
+      202: {
+        description: 'Scheduled again',
+        content: { 'application/json': { schema: invitationDtoSchema } },
+      },
+      ...errorResponses(),
+    },
+  });
   registry.registerPath({
     method: 'get',
     path: '/api/invitations',

@@ -88,4 +88,50 @@ describe('claims with honest states', () => {
     expect(result).toMatchObject({ released: 0, sendUnknown: 1 });
     expect((await rowOf(inv.id)).status).toBe('send_unknown');
   });
+
+  it('lets an operator resend a send_unknown with the same Message-ID, both links valid', async () => {
+    const { workspace, adminKey } = await buildWorkspace(world.ctx.db);
+    await buildSurvey(world.ctx.db, workspace.id);
+    const res = await request(world.app)
+      .post('/api/events')
+      .set(bearer(adminKey))
+      .send({ type: 'ticket.closed', contact: { email: 'unknown@example.com' } })
+      .expect(202);
+    const id = res.body.invitations[0].id as string;
+    expect(await deliverInvitation(deps(), workspace.id, id)).toBe('sent');
+    const first = world.smtp.inbox.find((m) => m.invitationId === id)!;
+    const firstToken = /\/s\/([A-Za-z0-9_-]{20,100})/.exec(first.raw)![1]!;
+    // As the reconciler leaves a send whose worker died after the hand-off.
+    await world.ctx.db
+      .updateTable('invitations')
+      .set({ status: 'send_unknown', sent_at: null })
+      .where('id', '=', id)
+      .execute();
+    const metrics = await request(world.app).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/^glas_invitations_send_unknown [1-9]\d*$/m);
+
+    const other = await buildWorkspace(world.ctx.db);
+    await request(world.app)
+      .post(`/api/invitations/${id}/resend`)
+      .set(bearer(other.adminKey))
+      .expect(404);
+    const resent = await request(world.app)
+      .post(`/api/invitations/${id}/resend`)
+      .set(bearer(adminKey))
+      .expect(202);
+    expect(resent.body.status).toBe('scheduled');
+    await request(world.app)
+      .post(`/api/invitations/${id}/resend`)
+      .set(bearer(adminKey))
+      .expect(409);
+
+    expect(await deliverInvitation(deps(), workspace.id, id)).toBe('sent');
+    const mails = world.smtp.inbox.filter((m) => m.invitationId === id);
+    expect(mails).toHaveLength(2);
+    expect(mails[1]!.parsed.messageId).toBe(first.parsed.messageId);
+    const secondToken = /\/s\/([A-Za-z0-9_-]{20,100})/.exec(mails[1]!.raw)![1]!;
+    expect(secondToken).not.toBe(firstToken);
+    await request(world.app).get(`/s/${firstToken}`).expect(200);
+    await request(world.app).get(`/s/${secondToken}`).expect(200);
+  });
 });
