@@ -20,8 +20,12 @@ export function createDb(databaseUrl: string, options: DbOptions = {}): DbHandle
     // NOTE: search_path is set per connection so every query (Kysely and raw sql) lands in the schema.
     options: options.schema ? `-c search_path=${quoteIdent(options.schema)}` : undefined,
   });
-  // An idle client losing its connection (Postgres restart) must not crash the process.
+  // A connection lost under Postgres (restart, network cut) must not crash the process. The
+  // pool's 'error' covers idle clients only; a checked-out client between two statements of a
+  // transaction emits 'error' on itself, which Node turns into an uncaught exception unless the
+  // client has a listener. The statement in flight, or the next one, still fails on its own.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, pool };
 }

@@ -26,6 +26,8 @@ async function main() {
     figures.lost === 0 &&
     figures.doubled === 0 &&
     figures.http500 === 0 &&
+    figures.crashes === 0 &&
+    figures.schedulesMissing === 0 &&
     figures.answersLost === 0;
   process.exit(ok ? 0 : 1);
 }

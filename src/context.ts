@@ -61,7 +61,12 @@ export function createContext(config: Config, options: ContextOptions = {}): App
   const mailer =
     options.mailer ??
     (config.SMTP_URL && !config.DEV_MAILBOX
-      ? createSmtpMailer(config.SMTP_URL, config.MAIL_FROM, dkimFromConfig(config))
+      ? createSmtpMailer(
+          config.SMTP_URL,
+          config.MAIL_FROM,
+          dkimFromConfig(config),
+          config.SEND_CONCURRENCY,
+        )
       : createDevMailboxMailer(db, config.MAIL_FROM));
   const metrics = createMetrics();
   registerQueueGauge(metrics.registry, queues);

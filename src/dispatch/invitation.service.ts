@@ -128,8 +128,9 @@ export async function recordBounce(
 /** How a ladder moves its row out of `sending`: the invitation's `status` or the reminder's. */
 export interface SendMarks {
   /**
-   * Records the hand-off to SMTP, just before it; false when this claim lapsed and another
-   * worker holds the row (then nothing is sent).
+   * Records the hand-off to SMTP, after the server accepted the envelope and just before the
+   * message data; false when this claim lapsed and another worker holds the row (then
+   * nothing is transmitted).
    */
   handed(messageId: string): Promise<boolean>;
   /** The Message-ID of an earlier hand-off of the same mail (an operator's resend). */
@@ -163,13 +164,29 @@ export async function sendClaimed(
   // Our own Message-ID, stored at hand-off: an operator resending a send_unknown reuses it,
   // and receivers drop a second copy with the same id.
   const messageId = marks.messageId ?? `<${randomUUID()}@${messageIdDomain(deps.publicUrl)}>`;
-  if (!(await marks.handed(messageId))) {
-    return 'already_handled';
-  }
+  // "Maybe sent" starts when the message data goes to the server, once it accepted the
+  // envelope: a worker that dies before, while connecting say, leaves a claim that lapses.
+  let lapsed = false;
+  const beforeTransmit = async () => {
+    if (!(await marks.handed(messageId))) {
+      lapsed = true;
+      throw new Error('claim lapsed: another worker holds this send');
+    }
+  };
   let sent: SentMail;
   try {
-    sent = await deps.mailer.send({ workspaceId, to: row.email!, messageId, ...mail });
+    sent = await deps.mailer.send({
+      workspaceId,
+      to: row.email!,
+      messageId,
+      beforeTransmit,
+      ...mail,
+    });
   } catch (err) {
+    if (lapsed) {
+      // Nothing was transmitted, and the row is another worker's now.
+      return 'already_handled';
+    }
     const message = errorText(err);
     if (isTransientMailError(err)) {
       if (attempt.finalAttempt) {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import nodemailer from 'nodemailer';
-import type { Transporter } from 'nodemailer';
+import type { SendMailOptions, Transporter } from 'nodemailer';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 
@@ -13,6 +14,12 @@ export interface OutgoingMail {
   headers: Record<string, string>;
   /** `<…@…>`; nodemailer makes one up when absent. */
   messageId?: string;
+  /**
+   * Awaited once, after the server accepted the envelope and just before the first byte of
+   * the message goes to it: the moment a send may have been delivered. If it rejects, the
+   * message is not transmitted and send() rejects with that same error.
+   */
+  beforeTransmit?: () => Promise<void>;
 }
 
 export interface SentMail {
@@ -70,15 +77,63 @@ export function dkimFromConfig(config: {
   return { domainName: config.DKIM_DOMAIN, keySelector: config.DKIM_SELECTOR, privateKey };
 }
 
-export function createSmtpMailer(smtpUrl: string, from: string, dkim?: DkimOptions): Mailer {
-  const transport = nodemailer.createTransport(
-    smtpUrl,
-    dkim ? { dkim: { ...dkim, headerFieldNames: DKIM_SIGNED_HEADERS } } : {},
-  );
+/**
+ * SMTP through a pool of `poolSize` connections (the send concurrency): a mail costs its
+ * envelope and data, not a new connection with its greeting, EHLO and TLS each time.
+ */
+export function createSmtpMailer(
+  smtpUrl: string,
+  from: string,
+  dkim?: DkimOptions,
+  poolSize = 5,
+): Mailer {
+  const transport = nodemailer.createTransport({
+    url: smtpUrl,
+    pool: true,
+    maxConnections: poolSize,
+    ...(dkim ? { dkim: { ...dkim, headerFieldNames: DKIM_SIGNED_HEADERS } } : {}),
+  });
+  gateTransmission(transport);
   return {
     send: (mail) => sendWith(transport, from, mail),
     close: () => transport.close(),
   };
+}
+
+type GatedOptions = SendMailOptions & { [BEFORE_TRANSMIT]?: () => Promise<void> };
+const BEFORE_TRANSMIT = 'glasBeforeTransmit';
+
+interface MessageNode {
+  createReadStream(options?: unknown): Readable;
+}
+
+/**
+ * Runs a mail's beforeTransmit when the transport starts reading the message, not before.
+ * nodemailer's SMTP connection pipes the message stream only once the server answered DATA
+ * (after MAIL FROM and RCPT TO), and the stream transport reads it at once; the gate is a
+ * lazy stream in front of the real one (DKIM-signed already), so its first read is that moment.
+ */
+function gateTransmission(transport: Transporter): void {
+  transport.use('stream', (mail, done) => {
+    const hook = (mail.data as GatedOptions)[BEFORE_TRANSMIT];
+    if (hook) {
+      const node = mail.message as unknown as MessageNode;
+      const createReadStream = node.createReadStream.bind(node);
+      node.createReadStream = (options) => {
+        const inner = createReadStream(options);
+        const gate = Readable.from(
+          (async function* () {
+            await hook();
+            yield* inner;
+          })(),
+          { objectMode: false },
+        );
+        gate.once('close', () => inner.destroy());
+        return gate;
+      };
+    }
+    done();
+  });
 }
 
 async function sendWith(
@@ -86,7 +141,7 @@ async function sendWith(
   from: string,
   mail: OutgoingMail,
 ): Promise<SentMail> {
-  const info = (await transport.sendMail({
+  const options: GatedOptions = {
     from,
     to: mail.to,
     subject: mail.subject,
@@ -94,8 +149,26 @@ async function sendWith(
     html: mail.html,
     headers: mail.headers,
     ...(mail.messageId ? { messageId: mail.messageId } : {}),
-  })) as { messageId: string };
-  return { messageId: info.messageId };
+  };
+  let hookError: unknown;
+  if (mail.beforeTransmit) {
+    const hook = mail.beforeTransmit;
+    options[BEFORE_TRANSMIT] = async () => {
+      try {
+        await hook();
+      } catch (err) {
+        hookError = err;
+        throw err;
+      }
+    };
+  }
+  try {
+    const info = (await transport.sendMail(options)) as { messageId: string };
+    return { messageId: info.messageId };
+  } catch (err) {
+    // nodemailer wraps a stream error in its own; the caller needs the hook's, as it was.
+    throw hookError ?? err;
+  }
 }
 
 /**
@@ -104,6 +177,7 @@ async function sendWith(
  */
 export function createDevMailboxMailer(db: Kysely<Database>, from: string): Mailer {
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true });
+  gateTransmission(transport);
   return {
     async send(mail) {
       const info = await sendWith(transport, from, mail);

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Client, Pool } from 'pg';
@@ -26,6 +27,8 @@ export interface ChaosOptions {
   redisRestarts: number;
   postgresCutSeconds: number;
   recoverTimeoutMs: number;
+  /** After this long a client stops retrying: the run ends with its figures instead of hanging. */
+  giveUpAfterMs?: number;
   log?: (line: string) => void;
 }
 
@@ -44,13 +47,21 @@ export interface ChaosFigures {
   answersLost: number;
   http500: number;
   http503: number;
+  /** Job schedules that /readyz finds missing in Redis at the end (after Redis lost its data). */
+  schedulesMissing: number;
+  /** Requests whose client stopped retrying at giveUpAfterMs (0 in a run that recovered). */
+  gaveUp: number;
+  /** Role processes that exited without being killed by the run (0: nothing crashes on a fault). */
+  crashes: number;
   /** From the last fault until every invitation was final and every mail answered. */
   recoverSeconds: number;
   faults: string[];
+  /** What the run did and when, for a failing test to show. */
+  timeline: string[];
 }
 
 const root = path.join(__dirname, '../..');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
+const logDir = process.env.CHAOS_LOG_DIR;
 
 interface Roles {
   api: ChildProcess;
@@ -59,7 +70,9 @@ interface Roles {
 }
 
 function startRole(role: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(tsx, ['src/main.ts'], {
+  // Node itself with tsx as a loader, not the tsx CLI: the CLI runs the program in a child
+  // process of its own, and a SIGKILL sent to the CLI would leave the real worker running.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     env: { ...process.env, ...env, GLAS_ROLES: role },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -72,8 +85,16 @@ function startRole(role: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> 
       if (out.includes('Glas is running')) {
         clearTimeout(timer);
         child.stdout?.off('data', onData);
-        child.stdout?.resume();
-        child.stderr?.resume();
+        if (logDir) {
+          // CHAOS_LOG_DIR keeps each process's log for a run that needs explaining.
+          const file = fs.createWriteStream(path.join(logDir, `${role}-${child.pid}.log`));
+          file.write(out);
+          child.stdout?.pipe(file);
+          child.stderr?.pipe(file);
+        } else {
+          child.stdout?.resume();
+          child.stderr?.resume();
+        }
         resolve(child);
       }
     };
@@ -97,7 +118,14 @@ function kill(child: ChildProcess): Promise<void> {
 }
 
 export async function runChaos(opts: ChaosOptions): Promise<ChaosFigures> {
-  const log = opts.log ?? (() => undefined);
+  const timeline: string[] = [];
+  const runStart = Date.now();
+  const log = (line: string) => {
+    const entry = `${((Date.now() - runStart) / 1000).toFixed(1)} s ${line}`;
+    timeline.push(entry);
+    opts.log?.(entry);
+  };
+  const giveUpAt = runStart + (opts.giveUpAfterMs ?? Number.POSITIVE_INFINITY);
   const name = `glas_chaos_${randomBytes(4).toString('hex')}`;
   const direct = new URL(TEST_DATABASE_URL);
   direct.pathname = `/${name}`;
@@ -145,10 +173,27 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosFigures> {
   });
   let roles: Partial<Roles> = {};
   const started = Date.now();
+  // A role that exits without being killed by the run crashed: a supervisor would hide that.
+  const killedByRun = new WeakSet<ChildProcess>();
+  let crashes = 0;
+  const start = async (role: string) => {
+    const child = await startRole(role, env);
+    child.once('exit', (code, signal) => {
+      if (!killedByRun.has(child)) {
+        crashes += 1;
+        log(`${role} crashed (${signal ?? `exit ${code}`})`);
+      }
+    });
+    return child;
+  };
+  const stop = (child: ChildProcess) => {
+    killedByRun.add(child);
+    return kill(child);
+  };
   try {
-    roles.api = await startRole('api', env);
-    roles.worker = await startRole('worker', env);
-    roles.scheduler = await startRole('scheduler', env);
+    // The api migrates the new database; worker and scheduler then start side by side.
+    roles.api = await start('api');
+    [roles.worker, roles.scheduler] = await Promise.all([start('worker'), start('scheduler')]);
     const { workspace, adminKey } = await buildWorkspace(db);
     await buildSurvey(db, workspace.id);
     await db
@@ -156,12 +201,18 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosFigures> {
       .set({ quiet_period_days: 0 })
       .where('id', '=', workspace.id)
       .execute();
-    log(`processes up in ${Math.round((Date.now() - started) / 1000)} s`);
+    log('processes up');
 
     let http500 = 0;
     let http503 = 0;
+    let gaveUp = 0;
     const post = async (url: string, body: string, headers: Record<string, string>) => {
       for (;;) {
+        if (Date.now() > giveUpAt) {
+          gaveUp += 1;
+          log(`gave up retrying ${url}`);
+          return 0;
+        }
         try {
           const res = await fetch(url, {
             method: 'POST',
@@ -218,9 +269,11 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosFigures> {
       plan.push({
         at: (durationMs * i) / (opts.workerKills + 1),
         run: async () => {
-          await kill(roles.worker!);
+          await stop(roles.worker!);
           faults.push(`worker SIGKILL at ${Math.round((Date.now() - started) / 1000)} s`);
-          roles.worker = await startRole('worker', env);
+          log('worker killed');
+          roles.worker = await start('worker');
+          log('worker restarted');
         },
       });
     }
@@ -230,6 +283,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosFigures> {
         run: async () => {
           await redis.restart();
           faults.push(`Redis restarted empty at ${Math.round((Date.now() - started) / 1000)} s`);
+          log('Redis restarted empty');
         },
       });
     }
@@ -241,8 +295,10 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosFigures> {
           faults.push(
             `Postgres cut for ${opts.postgresCutSeconds} s at ${Math.round((Date.now() - started) / 1000)} s`,
           );
+          log('Postgres cut');
           await sleep(opts.postgresCutSeconds * 1000);
           await proxy.restore();
+          log('Postgres restored');
         },
       });
     }
@@ -282,7 +338,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosFigures> {
     log(`${accepted} events accepted; waiting for recovery`);
 
     // Recovery: every invitation final and every mail answered and stored.
-    const deadline = Date.now() + opts.recoverTimeoutMs;
+    const deadline = Math.min(Date.now() + opts.recoverTimeoutMs, giveUpAt);
     let recovered = false;
     while (Date.now() < deadline) {
       const open = await db
@@ -306,8 +362,20 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosFigures> {
       await sleep(500);
     }
     const recoverSeconds = recovered ? Math.round((Date.now() - lastFaultAt) / 100) / 10 : NaN;
+    log(recovered ? 'recovered' : 'did not recover in time');
     stopAnswering = true;
     await answering;
+
+    const ready = (await fetch(`${base}/readyz`)
+      .then((r) => r.json())
+      .catch(() => ({}))) as { checks?: { schedules?: string } };
+    const schedulesCheck = ready.checks?.schedules ?? 'unreadable';
+    const schedulesMissing =
+      schedulesCheck === 'ok'
+        ? 0
+        : // A check that is not ok but names nothing (late, unreadable) still counts as one.
+          (/missing in Redis: ([^;]*)/.exec(schedulesCheck)?.[1]?.split(', ').length ?? 1);
+    log(`readyz schedules: ${schedulesCheck}`);
 
     const invitations = await db
       .selectFrom('invitations')
@@ -339,17 +407,23 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosFigures> {
       answersLost: Math.max(0, answersGiven - Number(responses.n)),
       http500,
       http503,
+      gaveUp,
+      crashes,
+      schedulesMissing,
       recoverSeconds,
       faults,
+      timeline,
     };
   } finally {
-    await Promise.all(Object.values(roles).map((c) => kill(c)));
+    await Promise.all(Object.values(roles).map((c) => stop(c)));
     roles = {};
     await db.destroy();
     await proxy.stop();
     await redis.stop();
     await smtp.close();
-    const admin = new Client({ connectionString: TEST_DATABASE_URL });
+    const maintenance = new URL(TEST_DATABASE_URL);
+    maintenance.pathname = '/postgres';
+    const admin = new Client({ connectionString: maintenance.toString() });
     await admin.connect();
     await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();
