@@ -75,8 +75,9 @@ afterEach(async () => {
 describe('the hand-off to SMTP', () => {
   it('runs beforeTransmit after the envelope was accepted and before any message byte', async () => {
     await mailer.send(
-      mail('ana@example.com', async () => {
+      mail('ana@example.com', () => {
         session.events.push('hook');
+        return Promise.resolve();
       }),
     );
     expect(session.events).toEqual(['rcpt', 'hook', 'message bytes']);
@@ -99,8 +100,9 @@ describe('the hand-off to SMTP', () => {
     session.refuse = 550;
     let called = false;
     const sent = mailer.send(
-      mail('gone@example.com', async () => {
+      mail('gone@example.com', () => {
         called = true;
+        return Promise.resolve();
       }),
     );
     await expect(sent).rejects.toMatchObject({ responseCode: 550 });
@@ -113,8 +115,9 @@ describe('the hand-off to SMTP', () => {
     try {
       await expect(
         nowhere.send(
-          mail('ana@example.com', async () => {
+          mail('ana@example.com', () => {
             called = true;
+            return Promise.resolve();
           }),
         ),
       ).rejects.toMatchObject({ code: 'ESOCKET' });
@@ -133,8 +136,9 @@ describe('the hand-off to SMTP', () => {
     });
     try {
       await signed.send(
-        mail('ana@example.com', async () => {
+        mail('ana@example.com', () => {
           session.events.push('hook');
+          return Promise.resolve();
         }),
       );
     } finally {
