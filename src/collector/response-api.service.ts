@@ -3,14 +3,10 @@ import type { Database, JsonObject, SurveyKind } from '../../db/schema';
 import { NotFoundError } from '../errors';
 import { applyResponseEffects } from './response-effects';
 import type { EffectDeps } from './response-effects';
-import {
-  findResponseById,
-  findResponsePageAt,
-  insertCountedResponse,
-  lockResponseById,
-  updateResponse,
-} from './response.repository';
-import type { ResponseFilters, ResponseListRow, ResponseRow } from './response.repository';
+import { findResponseById, findResponsePageAt } from './response-list.repository';
+import type { ResponseFilters, ResponseListRow } from './response-list.repository';
+import { insertCountedResponse, lockResponseById, updateResponse } from './response.repository';
+import type { ResponseRow } from './response.repository';
 
 // The collector's offer to other front doors (the `/v1` API): responses read and written with
 // the same effects as the survey pages, without those callers touching the responses table.

@@ -8,16 +8,15 @@ import { decodeCursor, pageOf } from '../platform/cursor';
 import { resolveLocale } from '../surveys/i18n';
 import { applyResponseEffects } from './response-effects';
 import type { EffectDeps } from './response-effects';
+import { findResponseById, findResponsePage } from './response-list.repository';
+import type { ResponseFilters, ResponseListRow } from './response-list.repository';
 import {
   findContactIdsByEmail,
-  findResponseById,
-  findResponsePage,
   findSurveyKinds,
   insertImportedResponses,
   lockResponseById,
   updateResponse,
 } from './response.repository';
-import type { ResponseFilters, ResponseListRow } from './response.repository';
 import { toResponseDto } from './response.schemas';
 import type {
   ImportResponsesBody,

@@ -2,15 +2,17 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { Clock } from '../clock';
 import {
-  claimReminder,
   findInvitationForSend,
   insertInvitationToken,
   insertOutboxRow,
+} from './invitation.repository';
+import {
+  claimReminder,
   lockDueReminders,
   markReminder,
   markReminderHanded,
   markReminderScheduled,
-} from './invitation.repository';
+} from './reminder.repository';
 import type { AttemptInfo, DeliveryDeps, DeliveryOutcome } from './invitation.service';
 import { renderFor, sendClaimed, sendTimeBlock } from './invitation.service';
 import { nextSendTime } from '../surveys/send-window';

@@ -82,6 +82,35 @@ function fromPostgres(err: { code?: unknown }): AppError | undefined {
   return undefined;
 }
 
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+
+/** pg and pg-pool report a connection lost or never made by message only. */
+const CONNECTION_MESSAGES = [
+  'Connection terminated',
+  'timeout exceeded when trying to connect',
+  'Client has encountered a connection error',
+  'Connection is closed',
+];
+
+/**
+ * A backing service that is away (Postgres refused, reset or timed out) is a 503 the client
+ * should retry, on every surface: /api, /v1 and the public pages alike.
+ */
+function fromConnection(err: { code?: unknown; message?: unknown }): AppError | undefined {
+  const byCode = typeof err.code === 'string' && CONNECTION_CODES.has(err.code);
+  const message = typeof err.message === 'string' ? err.message : '';
+  const byMessage = CONNECTION_MESSAGES.some((m) => message.startsWith(m));
+  return byCode || byMessage ? new ServiceUnavailableError() : undefined;
+}
+
 export function toAppError(err: unknown): AppError | undefined {
   if (err instanceof AppError) {
     return err;
@@ -91,7 +120,7 @@ export function toAppError(err: unknown): AppError | undefined {
     return new MalformedPathError();
   }
   if (typeof err === 'object' && err !== null) {
-    return fromBodyParser(err) ?? fromPostgres(err);
+    return fromBodyParser(err) ?? fromPostgres(err) ?? fromConnection(err);
   }
   return undefined;
 }
@@ -104,15 +133,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const known = toAppError(err);
     if (known) {
+      if (known.status === 503) {
+        res.set('Retry-After', '30');
+      }
       res.status(known.status).json(errorBody(known));
       return;
     }
-    const connRefused = (err as { code?: string }).code === 'ECONNREFUSED';
     logger.error({ err, method: req.method, url: redactUrl(req.originalUrl) }, 'request failed');
-    if (connRefused) {
-      res.status(503).json(errorBody(new ServiceUnavailableError()));
-      return;
-    }
     res
       .status(500)
       .json({ error: { code: 'internal', message: 'Something went wrong on our side.' } });

@@ -52,6 +52,9 @@ function errorPage(res: Response, err: AppError, locale: Locale) {
     messagePage(res, 404, locale, m.notFoundTitle, m.notFoundBody);
   } else if (err.status === 403) {
     messagePage(res, 403, locale, m.forbiddenTitle, m.forbiddenBody);
+  } else if (err.status === 503) {
+    res.set('Retry-After', '30');
+    messagePage(res, 503, locale, m.unavailableTitle, m.unavailableBody);
   } else {
     messagePage(res, err.status, locale, m.pageTitle, err.message);
   }

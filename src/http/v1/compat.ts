@@ -202,6 +202,8 @@ export function v1ErrorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (status === 429) {
       res.set('Retry-After', res.get('Retry-After') ?? '60');
+    } else if (status === 503) {
+      res.set('Retry-After', '30');
     }
     res.status(status).json({
       status,

@@ -79,6 +79,9 @@ export const messages: Messages = {
   unsubscribedTitle: 'You have been unsubscribed',
   unsubscribedBody: 'You will no longer receive these surveys.',
   commentTooLong: 'Your comment is too long (max {max} characters).',
+  unavailableTitle: 'Back in a moment',
+  unavailableBody:
+    'We can’t take your answer right now. Please try again in a minute; your link stays valid.',
   forbiddenTitle: 'Request not accepted',
   forbiddenBody:
     'This form can only be sent from the survey page. Please open the link from your email again.',

@@ -79,6 +79,9 @@ export const messages: Messages = {
   unsubscribedTitle: 'Odjavljeni ste',
   unsubscribedBody: 'Više nećete primati ove ankete.',
   commentTooLong: 'Vaš je komentar predug (najviše {max} znakova).',
+  unavailableTitle: 'Vraćamo se za trenutak',
+  unavailableBody:
+    'Trenutno ne možemo primiti vaš odgovor. Pokušajte ponovno za minutu; vaša poveznica ostaje valjana.',
   forbiddenTitle: 'Zahtjev nije prihvaćen',
   forbiddenBody:
     'Ovaj obrazac može se poslati samo sa stranice ankete. Molimo ponovno otvorite poveznicu iz e-pošte.',

@@ -80,6 +80,9 @@ export const messages: Messages = {
   unsubscribedTitle: 'Odjavljeni ste',
   unsubscribedBody: 'Više nećete dobijati ove ankete.',
   commentTooLong: 'Vaš komentar je predugačak (najviše {max} karaktera).',
+  unavailableTitle: 'Vraćamo se za trenutak',
+  unavailableBody:
+    'Trenutno ne možemo da primimo vaš odgovor. Pokušajte ponovo za minut; vaš link ostaje važeći.',
   forbiddenTitle: 'Zahtev nije prihvaćen',
   forbiddenBody:
     'Ovaj obrazac može da se pošalje samo sa stranice ankete. Molimo vas da ponovo otvorite link iz imejla.',

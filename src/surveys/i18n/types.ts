@@ -65,6 +65,9 @@ export interface Messages {
   unsubscribedBody: string;
   /** Placeholders: `{max}`. */
   commentTooLong: string;
+  /** Page shown while Postgres is away (a 503): the visitor should retry, the link is fine. */
+  unavailableTitle: string;
+  unavailableBody: string;
   /** Page shown when a survey form is posted from another site. */
   forbiddenTitle: string;
   forbiddenBody: string;

@@ -76,6 +76,9 @@ export const messages: Messages = {
   unsubscribedTitle: 'Bạn đã hủy đăng ký',
   unsubscribedBody: 'Bạn sẽ không nhận các khảo sát này nữa.',
   commentTooLong: 'Nhận xét của bạn quá dài (tối đa {max} ký tự).',
+  unavailableTitle: 'Chúng tôi sẽ quay lại ngay',
+  unavailableBody:
+    'Hiện chúng tôi chưa thể nhận câu trả lời của bạn. Vui lòng thử lại sau một phút; liên kết của bạn vẫn còn hiệu lực.',
   forbiddenTitle: 'Yêu cầu không được chấp nhận',
   forbiddenBody:
     'Biểu mẫu này chỉ có thể được gửi từ trang khảo sát. Vui lòng mở lại liên kết trong email của bạn.',

@@ -1,0 +1,108 @@
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Database, Invitation } from '../../db/schema';
+
+// A reminder lives on its invitation's row (reminder_status, reminder_claimed_at, …); these are
+// its statements, as invitation.repository holds the first send's.
+
+/** As markInvitationHanded, for the reminder claimed at `claimedAt`. */
+export async function markReminderHanded(
+  db: Kysely<Database>,
+  id: string,
+  claimedAt: Date,
+  now: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('invitations')
+    .set({ reminder_handed_at: now })
+    .where('id', '=', id)
+    .where('reminder_status', '=', 'sending')
+    .where('reminder_claimed_at', '=', claimedAt)
+    .where('reminder_handed_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Claims a scheduled reminder (reminder_status scheduled → sending); one caller wins. */
+export async function claimReminder(
+  db: Kysely<Database>,
+  workspaceId: string,
+  id: string,
+  now: Date,
+): Promise<Invitation | undefined> {
+  return db
+    .updateTable('invitations')
+    .set({ reminder_status: 'sending', reminder_claimed_at: now })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('reminder_status', '=', 'scheduled')
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function markReminder(
+  db: Kysely<Database>,
+  id: string,
+  values: Partial<
+    Pick<
+      Invitation,
+      | 'reminder_status'
+      | 'reminder_sent_at'
+      | 'reminder_skip_reason'
+      | 'last_error'
+      | 'reminder_handed_at'
+    >
+  >,
+): Promise<void> {
+  await db
+    .updateTable('invitations')
+    .set(values)
+    .where('id', '=', id)
+    .where('reminder_status', '=', 'sending')
+    .execute();
+}
+
+/**
+ * Sent, unanswered, unexpired invitations of active surveys whose reminder delay has passed
+ * and whose contact may still be written to, locked (SKIP LOCKED) for the caller's transaction.
+ */
+export async function lockDueReminders(db: Kysely<Database>, now: Date, limit: number) {
+  return db
+    .selectFrom('invitations')
+    .innerJoin('surveys', 'surveys.id', 'invitations.survey_id')
+    .innerJoin('workspaces', 'workspaces.id', 'invitations.workspace_id')
+    .leftJoin('contacts', 'contacts.id', 'invitations.contact_id')
+    .select([
+      'invitations.id',
+      'invitations.workspace_id',
+      'surveys.send_window',
+      'contacts.time_zone',
+      'workspaces.time_zone as workspace_time_zone',
+    ])
+    .where('invitations.status', '=', 'sent')
+    .where('invitations.reminder_status', 'is', null)
+    .where('invitations.answered_at', 'is', null)
+    .where('surveys.status', '=', 'active')
+    .where('surveys.reminder_after_days', 'is not', null)
+    .where(
+      sql<boolean>`invitations.sent_at <= ${now}::timestamptz - make_interval(days => surveys.reminder_after_days)`,
+    )
+    .where((eb) =>
+      eb.or([eb('invitations.expires_at', 'is', null), eb('invitations.expires_at', '>', now)]),
+    )
+    .where('contacts.unsubscribed_at', 'is', null)
+    .where('contacts.bounced_at', 'is', null)
+    .orderBy('invitations.sent_at')
+    .limit(limit)
+    .forUpdate('invitations')
+    .skipLocked()
+    .execute();
+}
+
+export async function markReminderScheduled(db: Kysely<Database>, id: string): Promise<void> {
+  await db
+    .updateTable('invitations')
+    .set({ reminder_status: 'scheduled' })
+    .where('id', '=', id)
+    .execute();
+}
