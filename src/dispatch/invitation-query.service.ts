@@ -8,6 +8,7 @@ import {
   findInvitationById,
   findInvitationByTokenHash as selectInvitationByTokenHash,
   listInvitations,
+  listUnknownSends,
 } from './invitation.repository';
 
 export function toInvitationDto(row: Invitation): InvitationDto {
@@ -110,4 +111,21 @@ export async function findInvitationByTokenHash(db: Kysely<Database>, tokenHash:
 /** Across workspaces, for /metrics: sends whose outcome is unknown, waiting for an operator. */
 export async function countUnknownSends(db: Kysely<Database>): Promise<number> {
   return countInvitationsWithStatus(db, 'send_unknown');
+}
+
+/** The dashboard's list of sends waiting for an operator's choice (leave, or resend). */
+export async function findUnknownSends(db: Kysely<Database>, workspaceId: string, limit = 100) {
+  const rows = await listUnknownSends(db, workspaceId, limit);
+  return {
+    total: Number(rows[0]?.total ?? 0),
+    data: rows.map((r) => ({
+      id: r.id,
+      surveyName: r.survey_name,
+      contactEmail: r.contact_email,
+      handedAt: r.handed_at,
+      messageId: r.message_id,
+      lastError: r.last_error,
+      createdAt: r.created_at,
+    })),
+  };
 }

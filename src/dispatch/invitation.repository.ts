@@ -317,3 +317,30 @@ export async function countInvitationsWithStatus(
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/**
+ * A workspace's send_unknown invitations, oldest hand-off first, with whom and which survey
+ * they were for, and how many there are in all (one statement: the count rides on each row).
+ */
+export async function listUnknownSends(db: Kysely<Database>, workspaceId: string, limit: number) {
+  return db
+    .selectFrom('invitations as i')
+    .innerJoin('surveys as s', 's.id', 'i.survey_id')
+    .leftJoin('contacts as c', 'c.id', 'i.contact_id')
+    .select([
+      'i.id',
+      'i.handed_at',
+      'i.message_id',
+      'i.last_error',
+      'i.created_at',
+      's.name as survey_name',
+      'c.email as contact_email',
+    ])
+    .select((eb) => eb.fn.countAll<string>().over().as('total'))
+    .where('i.workspace_id', '=', workspaceId)
+    .where('i.status', '=', 'send_unknown')
+    .orderBy('i.handed_at', 'asc')
+    .orderBy('i.id')
+    .limit(limit)
+    .execute();
+}

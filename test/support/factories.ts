@@ -34,6 +34,7 @@ export async function buildSurvey(
     kind: 'nps' | 'csat' | 'ces';
     status: 'draft' | 'active';
     eventType: string;
+    name: string;
   }> = {},
 ) {
   return db
@@ -41,7 +42,7 @@ export async function buildSurvey(
     .values({
       workspace_id: await workspaceIdOrNew(db, workspaceId),
       kind: overrides.kind ?? 'nps',
-      name: `Survey ${suffix()}`,
+      name: overrides.name ?? `Survey ${suffix()}`,
       status: overrides.status ?? 'active',
       trigger_event_type: overrides.eventType ?? 'ticket.closed',
       texts: '{}',

@@ -20,6 +20,7 @@ import {
 } from './kit';
 import type { RouteDecl } from './kit';
 import { actionPages } from './action.pages';
+import { deliveryPages } from './delivery.pages';
 import { followupPages } from './followup.pages';
 import { insightPages } from './insight.pages';
 import { overviewPages } from './overview.pages';
@@ -91,6 +92,7 @@ export function createDashboard(ctx: AppContext): Dashboard {
   responsePages(ctx, r);
   insightPages(ctx, r);
   followupPages(ctx, r);
+  deliveryPages(ctx, r);
   actionPages(ctx, r);
   reportPages(ctx, r);
   adminPages(ctx, r);

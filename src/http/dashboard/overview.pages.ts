@@ -6,6 +6,7 @@ import {
 } from '../../analytics/metrics.service';
 import { addDays } from '../../platform/periods';
 import { listResponses } from '../../collector/response.service';
+import { findUnknownSends } from '../../dispatch/invitation-query.service';
 import { findSurveys } from '../../surveys/survey.service';
 import type { DashRouter } from './kit';
 import { sessionOf } from './kit';
@@ -83,6 +84,8 @@ export function overviewPages(ctx: AppContext, r: DashRouter) {
     const chart = chosen && chosenMetrics ? surveyTrendChart(chosenMetrics, chosen.name) : null;
 
     const feed = await listResponses(ctx.db, wid, { hasComment: true, limit: 10 });
+    const mayDecide = session.role !== 'executive';
+    const unknownSends = mayDecide ? (await findUnknownSends(ctx.db, wid, 1)).total : 0;
     renderPage(res, 'overview', {
       title: 'Overview',
       area: 'overview',
@@ -102,7 +105,8 @@ export function overviewPages(ctx: AppContext, r: DashRouter) {
           }))
         : [],
       feed: feed.data,
-      canSeeResponses: session.role !== 'executive',
+      canSeeResponses: mayDecide,
+      unknownSends,
     });
   });
 }

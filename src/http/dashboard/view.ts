@@ -29,6 +29,7 @@ const NOTICES: Record<string, string> = {
   response_unflagged: 'Response unflagged: it counts in scores again.',
   case_saved: 'Case updated.',
   note_added: 'Note added.',
+  send_resent: 'Scheduled again with the same Message-ID; the first link keeps working.',
   key_revoked: 'API key revoked.',
   user_created: 'User created.',
   settings_saved: 'Settings saved.',

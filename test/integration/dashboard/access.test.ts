@@ -10,6 +10,7 @@ import { requestReport } from '../../../src/reports/report.service';
 import { saveThemeOverride } from '../../../src/analytics/themes.service';
 import { createApiKey } from '../../../src/workspaces/api-key.service';
 import { buildResponse, buildSurvey, buildWorkspace } from '../../support/factories';
+import { buildSentInvitation } from '../../support/collector-factories';
 import { buildUser } from '../../support/dashboard-factories';
 import { anchoredClock, createTestWorld } from '../../support/test-context';
 import type { TestWorld } from '../../support/test-context';
@@ -38,6 +39,7 @@ interface Fixture {
   actionId: string;
   overrideId: string;
   reportId: string;
+  unknownSendId: string;
 }
 
 async function fixture(db: Kysely<Database>): Promise<Fixture> {
@@ -77,9 +79,19 @@ async function fixture(db: Kysely<Database>): Promise<Fixture> {
     periodStart: '2026-01-05',
     deliver: false,
   });
+  const { invitation } = await buildSentInvitation(db, {
+    workspaceId: workspace.id,
+    surveyId: survey.id,
+  });
+  await db
+    .updateTable('invitations')
+    .set({ status: 'send_unknown', handed_at: new Date(), message_id: '<m@glas.test>' })
+    .where('id', '=', invitation.id)
+    .execute();
   return {
     workspaceId: workspace.id,
     surveyId: survey.id,
+    unknownSendId: invitation.id,
     responseId: response.id,
     keyId: key.id,
     webhookId: webhook.id,
@@ -118,6 +130,7 @@ function idFor(route: RouteDecl, f: Fixture): string {
     apiKeys: f.keyId,
     settings: f.webhookId,
     actions: f.actionId,
+    deliveries: f.unknownSendId,
   };
   return byArea[route.area] ?? f.surveyId;
 }
@@ -135,64 +148,81 @@ function pathFor(route: RouteDecl, f: Fixture): string {
 
 /** Rows a refused request must leave untouched. */
 async function snapshot(db: Kysely<Database>, workspaceId: string) {
-  const [surveys, responses, keys, users, webhooks, sessions, actions, overrides, reports, ws] =
-    await Promise.all([
-      db
-        .selectFrom('surveys')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .orderBy('id')
-        .execute(),
-      db
-        .selectFrom('responses')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .orderBy('id')
-        .execute(),
-      db
-        .selectFrom('api_keys')
-        .select(['id', 'revoked_at'])
-        .where('workspace_id', '=', workspaceId)
-        .orderBy('id')
-        .execute(),
-      db
-        .selectFrom('users')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .orderBy('id')
-        .execute(),
-      db
-        .selectFrom('webhooks')
-        .select('id')
-        .where('workspace_id', '=', workspaceId)
-        .orderBy('id')
-        .execute(),
-      db
-        .selectFrom('sessions')
-        .select('id')
-        .where('workspace_id', '=', workspaceId)
-        .orderBy('id')
-        .execute(),
-      db
-        .selectFrom('improvement_actions')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .orderBy('id')
-        .execute(),
-      db
-        .selectFrom('theme_overrides')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .orderBy('id')
-        .execute(),
-      db
-        .selectFrom('reports')
-        .select('id')
-        .where('workspace_id', '=', workspaceId)
-        .orderBy('id')
-        .execute(),
-      db.selectFrom('workspaces').selectAll().where('id', '=', workspaceId).execute(),
-    ]);
+  const [
+    surveys,
+    responses,
+    keys,
+    users,
+    webhooks,
+    sessions,
+    actions,
+    overrides,
+    reports,
+    ws,
+    invitations,
+  ] = await Promise.all([
+    db
+      .selectFrom('surveys')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('responses')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('api_keys')
+      .select(['id', 'revoked_at'])
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('users')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('webhooks')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('sessions')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('improvement_actions')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('theme_overrides')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('reports')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('id')
+      .execute(),
+    db.selectFrom('workspaces').selectAll().where('id', '=', workspaceId).execute(),
+    db
+      .selectFrom('invitations')
+      .select(['id', 'status'])
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('id')
+      .execute(),
+  ]);
   return JSON.stringify({
     surveys,
     responses,
@@ -204,6 +234,7 @@ async function snapshot(db: Kysely<Database>, workspaceId: string) {
     overrides,
     reports,
     ws,
+    invitations,
   });
 }
 
