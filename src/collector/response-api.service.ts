@@ -4,7 +4,7 @@ import { NotFoundError } from '../errors';
 import { applyResponseEffects } from './response-effects';
 import type { EffectDeps } from './response-effects';
 import { findResponseById, findResponsePageAt } from './response-list.repository';
-import type { ResponseFilters, ResponseListRow } from './response-list.repository';
+import type { NumberedPage, ResponseFilters, ResponseListRow } from './response-list.repository';
 import { insertCountedResponse, lockResponseById, updateResponse } from './response.repository';
 import type { ResponseRow } from './response.repository';
 
@@ -21,12 +21,7 @@ export async function listResponseRows(
   db: Kysely<Database>,
   workspaceId: string,
   filters: ResponseFilters,
-  page: {
-    orderBy: 'created_at' | 'updated_at';
-    direction: 'asc' | 'desc';
-    limit: number;
-    offset: number;
-  },
+  page: NumberedPage,
 ): Promise<ResponseListRow[]> {
   return findResponsePageAt(db, workspaceId, filters, page);
 }

@@ -122,16 +122,18 @@ export async function findResponsePage(
 }
 
 /** One numbered page (Delighted's `page` and `per_page`), ordered by creation or last update. */
+export interface NumberedPage {
+  orderBy: 'created_at' | 'updated_at';
+  direction: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+}
+
 export async function findResponsePageAt(
   db: Kysely<Database>,
   workspaceId: string,
   f: ResponseFilters,
-  page: {
-    orderBy: 'created_at' | 'updated_at';
-    direction: 'asc' | 'desc';
-    limit: number;
-    offset: number;
-  },
+  page: NumberedPage,
 ): Promise<ResponseListRow[]> {
   return selectResponses(db, workspaceId, f)
     .orderBy(page.orderBy === 'updated_at' ? 'r.updated_at' : 'r.created_at', page.direction)
