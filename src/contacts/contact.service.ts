@@ -142,19 +142,6 @@ export async function findContactRow(
   return findContactById(db, workspaceId, id);
 }
 
-/** As findContactRow, for a contact that must exist (e.g. re-read under its lock). */
-export async function requireContactRow(
-  db: Kysely<Database>,
-  workspaceId: string,
-  id: string,
-): Promise<Contact> {
-  const row = await findContactById(db, workspaceId, id);
-  if (!row) {
-    throw notFound();
-  }
-  return row;
-}
-
 /**
  * Sets the given email and name, nothing else; the caller checks uniqueness first. Returns
  * the updated row, undefined when the contact is gone.

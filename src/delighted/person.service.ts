@@ -140,7 +140,7 @@ export async function requestSurvey(
   },
 ): Promise<{ id: string; sendAt: Date } | null> {
   const props = splitProperties(r.properties);
-  const { contact, event } = await recordContactEvent(trx, {
+  const { contact, event, lastLiveAt } = await recordContactEvent(trx, {
     workspaceId: r.workspace.id,
     contactId: r.contactId,
     type: r.type,
@@ -150,6 +150,7 @@ export async function requestSurvey(
   const { invitations } = await inviteForSurveys(trx, {
     workspace: r.workspace,
     contact,
+    lastLiveAt,
     event,
     surveys: [r.survey],
     input: {

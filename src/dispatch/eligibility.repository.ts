@@ -12,23 +12,30 @@ export async function lockContactDecisions(db: Kysely<Database>, contactId: stri
   );
 }
 
-/** Whether the contact has a live invitation created after `since`. */
-export async function hasLiveInvitationSince(
+/**
+ * The contact re-read under its lock, with when its latest live invitation was created: one
+ * statement for both, the quiet period of every survey then decided from `last_live_at`.
+ */
+export async function findContactForDecision(
   db: Kysely<Database>,
   workspaceId: string,
   contactId: string,
-  since: Date,
-): Promise<boolean> {
-  const row = await db
-    .selectFrom('invitations')
-    .select('id')
-    .where('workspace_id', '=', workspaceId)
-    .where('contact_id', '=', contactId)
-    .where('status', 'in', LIVE_STATUSES)
-    .where('created_at', '>', since)
-    .limit(1)
+) {
+  return db
+    .selectFrom('contacts as c')
+    .selectAll('c')
+    .select((eb) =>
+      eb
+        .selectFrom('invitations as i')
+        .select((e) => e.fn.max('i.created_at').as('m'))
+        .where('i.workspace_id', '=', workspaceId)
+        .where('i.contact_id', '=', contactId)
+        .where('i.status', 'in', LIVE_STATUSES)
+        .as('last_live_at'),
+    )
+    .where('c.workspace_id', '=', workspaceId)
+    .where('c.id', '=', contactId)
     .executeTakeFirst();
-  return !!row;
 }
 
 /**

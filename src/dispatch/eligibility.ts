@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Contact, Database, Survey, Workspace } from '../../db/schema';
 import {
-  hasLiveInvitationSince,
+  findContactForDecision,
   incrementDailySendCount,
   incrementOverQuota,
   lockContactDecisions,
   markDayRefusedFromStart,
 } from './eligibility.repository';
+import { NotFoundError } from '../errors';
 import { isSampledIn } from './sampling';
 import { localDay } from '../surveys/send-window';
 
@@ -25,29 +26,23 @@ export const SKIP_REASONS: readonly SkipReason[] = [
 
 /**
  * Serialises every eligibility decision for one contact: concurrent events for the same
- * contact queue here until the first transaction commits, so the quiet-period read below
- * always sees the invitation a twin just created (READ COMMITTED re-reads per statement).
+ * contact queue on this lock until the first transaction commits. Only then is the contact
+ * re-read (READ COMMITTED takes a snapshot per statement, so a twin's unsubscribe or
+ * invitation is seen) with the creation time of its latest live invitation, from which each
+ * survey's quiet period is decided: two round trips.
  */
-export async function lockContact(db: Kysely<Database>, contactId: string): Promise<void> {
-  await lockContactDecisions(db, contactId);
-}
-
-async function inQuietPeriod(
+export async function lockContactForDecision(
   db: Kysely<Database>,
   workspaceId: string,
   contactId: string,
-  days: number,
-  now: Date,
-): Promise<boolean> {
-  if (days <= 0) {
-    return false;
+): Promise<{ contact: Contact; lastLiveAt: Date | null }> {
+  await lockContactDecisions(db, contactId);
+  const row = await findContactForDecision(db, workspaceId, contactId);
+  if (!row) {
+    throw new NotFoundError('contact_not_found', 'Contact not found.');
   }
-  return hasLiveInvitationSince(
-    db,
-    workspaceId,
-    contactId,
-    new Date(now.getTime() - days * 86_400_000),
-  );
+  const { last_live_at: lastLiveAt, ...contact } = row;
+  return { contact, lastLiveAt: lastLiveAt ? new Date(lastLiveAt) : null };
 }
 
 export interface QuotaOutcome {
@@ -91,7 +86,7 @@ export interface Decision {
 /**
  * Decides whether this event invites this contact to this survey. Checks run cheapest and
  * most permanent first; the quota is taken last so only real invitations count against it.
- * The caller must hold the contact lock (lockContact) inside the same transaction.
+ * The caller must hold the contact lock (lockContactForDecision) inside the same transaction.
  */
 export async function decideInvitation(
   db: Kysely<Database>,
@@ -104,6 +99,11 @@ export async function decideInvitation(
     now: Date;
     /** A send recorded elsewhere (Delighted's `last_sent_at`) starts a quiet period too. */
     lastSentAt?: Date | null;
+    /**
+     * When the contact's latest live invitation was created, read under the contact lock
+     * (findContactForDecision) and moved forward by the caller for each one it creates.
+     */
+    lastLiveAt: Date | null;
   },
 ): Promise<Decision> {
   const { workspace, survey, contact, now } = input;
@@ -121,11 +121,9 @@ export async function decideInvitation(
     return skip('sampled_out');
   }
   const quietDays = survey.quiet_period_days ?? workspace.quiet_period_days;
-  const sentElsewhere =
-    quietDays > 0 &&
-    !!input.lastSentAt &&
-    input.lastSentAt.getTime() > now.getTime() - quietDays * 86_400_000;
-  if (sentElsewhere || (await inQuietPeriod(db, workspace.id, contact.id, quietDays, now))) {
+  const quietSince = now.getTime() - quietDays * 86_400_000;
+  const within = (at: Date | null | undefined) => !!at && at.getTime() > quietSince;
+  if (quietDays > 0 && (within(input.lastSentAt) || within(input.lastLiveAt))) {
     return skip('quiet_period');
   }
   const quota = await takeQuota(db, workspace, now);

@@ -4,8 +4,8 @@ import type { Contact, Database, Event, JsonObject, Survey, Workspace } from '..
 import type { Clock } from '../clock';
 import { AppError, ConflictError, UnprocessableError } from '../errors';
 import type { EmailHasher } from '../platform/keyed-hash';
-import { ensureContact, requireContactRow } from '../contacts/contact.service';
-import { decideInvitation, lockContact } from './eligibility';
+import { ensureContact } from '../contacts/contact.service';
+import { decideInvitation, lockContactForDecision } from './eligibility';
 import {
   findEventByIdempotencyKey,
   insertEvent,
@@ -15,7 +15,7 @@ import {
 import type { CreateEventBody, EventAcceptedDto } from './event.schemas';
 import { resolveLocale } from '../surveys/i18n';
 import type { Locale } from '../surveys/i18n/types';
-import { insertInvitation, insertOutboxRow } from './invitation.repository';
+import { insertInvitationWithOutbox } from './invitation.repository';
 import { nextSendTime } from '../surveys/send-window';
 import type { SendWindow } from '../surveys/send-window';
 import { surveysTriggeredBy } from '../surveys/survey.service';
@@ -107,11 +107,14 @@ export async function inviteForSurveys(
     textOverrides?: JsonObject | null;
     /** When another system last surveyed this contact; counts toward the quiet period. */
     lastSentAt?: Date | null;
+    /** From lockContactForDecision: when the contact's latest live invitation was created. */
+    lastLiveAt: Date | null;
   },
 ) {
   const { workspace, contact, event, input, now } = ctx;
   const invitations: EventAcceptedDto['invitations'] = [];
   let quotaAlert = false;
+  let lastLiveAt = ctx.lastLiveAt;
   const locale = resolveLocale(contact.locale, resolveLocale(workspace.default_locale, 'en'));
   for (const survey of ctx.surveys) {
     const decision = await decideInvitation(trx, {
@@ -121,6 +124,7 @@ export async function inviteForSurveys(
       eventIdentity: ctx.eventIdentity,
       now,
       lastSentAt: ctx.lastSentAt ?? null,
+      lastLiveAt,
     });
     quotaAlert ||= decision.quotaAlert;
     const sendAt = nextSendTime(
@@ -129,7 +133,8 @@ export async function inviteForSurveys(
       contact.time_zone ?? workspace.time_zone,
     );
     const skipReason = decision.skipReason;
-    const invitation = await insertInvitation(trx, {
+    // The invitation and, unless skipped, its outbox row: one statement.
+    const invitation = await insertInvitationWithOutbox(trx, {
       workspace_id: workspace.id,
       survey_id: survey.id,
       contact_id: contact.id,
@@ -147,11 +152,8 @@ export async function inviteForSurveys(
       continue;
     }
     if (!skipReason) {
-      await insertOutboxRow(trx, {
-        workspaceId: workspace.id,
-        invitationId: invitation.id,
-        availableAt: sendAt,
-      });
+      // The next survey's quiet period sees this invitation, as a re-read would.
+      lastLiveAt = invitation.created_at;
     }
     invitations.push({
       id: invitation.id,
@@ -172,9 +174,8 @@ export async function inviteForSurveys(
 export async function recordContactEvent(
   trx: Kysely<Database>,
   e: { workspaceId: string; contactId: string; type: string; properties: JsonObject; now: Date },
-): Promise<{ contact: Contact; event: Event }> {
-  await lockContact(trx, e.contactId);
-  const contact = await requireContactRow(trx, e.workspaceId, e.contactId);
+): Promise<{ contact: Contact; event: Event; lastLiveAt: Date | null }> {
+  const { contact, lastLiveAt } = await lockContactForDecision(trx, e.workspaceId, e.contactId);
   const event = await insertEvent(trx, {
     workspace_id: e.workspaceId,
     type: e.type,
@@ -183,7 +184,7 @@ export async function recordContactEvent(
     occurred_at: e.now,
     created_at: e.now,
   });
-  return { contact, event };
+  return { contact, event, lastLiveAt };
 }
 
 /**
@@ -234,12 +235,12 @@ export async function ingestEvent(
       quotaAlert: false,
     };
     if (surveys.length > 0) {
-      await lockContact(trx, contact.id);
       // Re-read after the lock: a twin may have unsubscribed or invited this contact meanwhile.
-      const fresh = await requireContactRow(trx, workspaceId, contact.id);
+      const fresh = await lockContactForDecision(trx, workspaceId, contact.id);
       outcome = await inviteForSurveys(trx, {
         workspace: ws,
-        contact: fresh,
+        contact: fresh.contact,
+        lastLiveAt: fresh.lastLiveAt,
         event,
         surveys,
         input,

@@ -1,17 +1,43 @@
+import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { afterCursor } from '../platform/cursor';
 import type { Database, Invitation, NewInvitation } from '../../db/schema';
 
-/** Inserts the invitation unless this event already produced one for this survey. */
-export async function insertInvitation(
+/**
+ * Inserts the invitation unless this event already produced one for this survey and, for a
+ * scheduled one, its send-invitation outbox row (available at its send time): one statement,
+ * so the invitation and its hand-off are one write.
+ */
+export async function insertInvitationWithOutbox(
   db: Kysely<Database>,
   values: NewInvitation,
 ): Promise<Invitation | undefined> {
   return db
-    .insertInto('invitations')
-    .values(values)
-    .onConflict((oc) => oc.columns(['survey_id', 'event_id']).doNothing())
-    .returningAll()
+    .with('inv', (q) =>
+      q
+        .insertInto('invitations')
+        .values(values)
+        .onConflict((oc) => oc.columns(['survey_id', 'event_id']).doNothing())
+        .returningAll(),
+    )
+    .with('ob', (q) =>
+      q
+        .insertInto('outbox')
+        .columns(['workspace_id', 'topic', 'aggregate_id', 'available_at'])
+        .expression((eb) =>
+          eb
+            .selectFrom('inv')
+            .select([
+              'inv.workspace_id',
+              sql<string>`'send-invitation'`.as('topic'),
+              'inv.id',
+              'inv.send_at',
+            ])
+            .where('inv.status', '=', 'scheduled'),
+        ),
+    )
+    .selectFrom('inv')
+    .selectAll()
     .executeTakeFirst();
 }
 

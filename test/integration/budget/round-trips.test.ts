@@ -1,0 +1,70 @@
+import { Client } from 'pg';
+import request from 'supertest';
+import { buildSentInvitation } from '../../support/collector-factories';
+import { bearer, buildSurvey, buildWorkspace } from '../../support/factories';
+import { createTestWorld } from '../../support/test-context';
+import type { TestWorld } from '../../support/test-context';
+
+// Round trips are the cost unit of the write paths (docs/performance.md): each statement costs
+// ~0.2 ms of CPU before any work. These budgets count the statements a request sends to
+// Postgres (every pg client's query, BEGIN and COMMIT included): a deterministic number, so a
+// change that adds a round trip to a hot path fails here, not in a benchmark weeks later.
+
+let world: TestWorld;
+let statements: string[] = [];
+const original = Client.prototype.query;
+
+beforeAll(async () => {
+  world = await createTestWorld();
+  // A counter in front of the real driver: every statement still goes to the real Postgres.
+  Client.prototype.query = function (this: Client, ...args: unknown[]) {
+    const first = args[0];
+    const text = typeof first === 'string' ? first : (first as { text?: string })?.text;
+    statements.push(String(text ?? '').slice(0, 80));
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof Client.prototype.query;
+});
+afterAll(async () => {
+  Client.prototype.query = original;
+  await world.close();
+});
+
+/**
+ * Today's counts: a regression (one more statement) fails, and so does an improvement until
+ * the budget is lowered with it. Issue 11's goals: event ≤ 3, form post ≤ 3.
+ */
+const BUDGET = { event: 11, formPost: 12 };
+
+async function counted(fn: () => Promise<unknown>): Promise<string[]> {
+  statements = [];
+  await fn();
+  const seen = statements;
+  statements = [];
+  return seen;
+}
+
+describe('round-trip budgets', () => {
+  it('POST /api/events: one event inviting to one survey', async () => {
+    const { workspace, adminKey } = await buildWorkspace(world.ctx.db);
+    await buildSurvey(world.ctx.db, workspace.id, { eventType: 'ticket.solved' });
+    const post = (email: string) =>
+      request(world.app)
+        .post('/api/events')
+        .set(bearer(adminKey))
+        .send({ type: 'ticket.solved', contact: { email }, properties: { plan: 'pro' } })
+        .expect(202);
+    await post('warm@example.com');
+    await post('ana@example.com');
+    // A known contact, as most events are; a new one adds the check of erased addresses.
+    const seen = await counted(() => post('ana@example.com'));
+    expect({ count: seen.length, seen }).toEqual({ count: BUDGET.event, seen });
+  });
+
+  it('POST /s/:token: a person submits the survey form', async () => {
+    const { token } = await buildSentInvitation(world.ctx.db, {});
+    const seen = await counted(() =>
+      request(world.app).post(`/s/${token}`).type('form').send({ score: '9' }).expect(200),
+    );
+    expect({ count: seen.length, seen }).toEqual({ count: BUDGET.formPost, seen });
+  });
+});
