@@ -25,6 +25,7 @@ import {
 } from './reconcile.repository';
 import type { Mailer, OutgoingMail, SentMail } from '../platform/mailer';
 import { isTransientMailError } from '../platform/mailer';
+import { isConnectionError } from '../platform/connection-errors';
 import { withTextOverrides } from '../surveys/text-overrides';
 import { hashToken, newToken } from '../platform/tokens';
 
@@ -201,10 +202,34 @@ export async function sendClaimed(
     );
     return 'bounced';
   }
-  // NOTE: the server has the mail now. If recording it fails, the row stays `sending` and the
-  // reconciler makes it `send_unknown`; it is never put back to `scheduled` to be sent again.
-  await marks.sent(sent, clock.now());
+  // NOTE: the server has the mail now. If recording it fails for good, the row stays
+  // `sending` and the reconciler makes it `send_unknown`; it is never put back to `scheduled`.
+  await recordAccepted(() => marks.sent(sent, clock.now()));
   return 'sent';
+}
+
+/** How long a worker keeps trying to record a mail the server accepted while Postgres is away. */
+const RECORD_ACCEPTED_RETRY_MS = 5 * 60_000;
+
+/**
+ * This worker knows the server accepted the mail, so losing that to a Postgres outage would
+ * make a known outcome ambiguous: the write is retried with backoff while the connection is
+ * away (up to RECORD_ACCEPTED_RETRY_MS). Only a worker that dies in between leaves a
+ * `send_unknown`. Errors that are not about the connection are not retried.
+ */
+async function recordAccepted(write: () => Promise<unknown>, limitMs = RECORD_ACCEPTED_RETRY_MS) {
+  const deadline = Date.now() + limitMs;
+  for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
+    try {
+      await write();
+      return;
+    } catch (err) {
+      if (!isConnectionError(err) || Date.now() + delay > deadline) {
+        throw err;
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }
 
 /**
@@ -256,12 +281,15 @@ export async function deliverInvitation(
         // The server refused it: nothing was delivered, so it is no longer "maybe sent".
         handed_at: null,
       }),
-    sent: (sent, at) =>
-      markInvitation(db, invitationId, 'sending', {
-        status: 'sent',
-        sent_at: at,
-        message_id: sent.messageId,
-      }),
+    sent: async (sent, at) => {
+      const values = { status: 'sent' as const, sent_at: at, message_id: sent.messageId };
+      // A long outage may have let the reconciler call it send_unknown meanwhile; this worker
+      // knows better.
+      return (
+        (await markInvitation(db, invitationId, 'sending', values)) ||
+        markInvitation(db, invitationId, 'send_unknown', values)
+      );
+    },
   });
 }
 

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, Request } from 'express';
 import type { Logger } from '../logger';
 import { redactUrl } from '../logger';
 import { AppError, ServiceUnavailableError } from '../errors';
+import { isConnectionError } from '../platform/connection-errors';
 import { MalformedPathError } from './malformed-path';
 
 export function errorBody(err: AppError) {
@@ -76,39 +77,15 @@ function fromPostgres(err: { code?: unknown }): AppError | undefined {
   if (err.code === '22003') {
     return new AppError(400, 'out_of_range', 'A number in the request is out of range.');
   }
-  if (err.code.startsWith('08') || err.code === '57P01' || err.code === '57P03') {
-    return new ServiceUnavailableError();
-  }
   return undefined;
 }
-
-const CONNECTION_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-]);
-
-/** pg and pg-pool report a connection lost or never made by message only. */
-const CONNECTION_MESSAGES = [
-  'Connection terminated',
-  'timeout exceeded when trying to connect',
-  'Client has encountered a connection error',
-  'Connection is closed',
-];
 
 /**
  * A backing service that is away (Postgres refused, reset or timed out) is a 503 the client
  * should retry, on every surface: /api, /v1 and the public pages alike.
  */
-function fromConnection(err: { code?: unknown; message?: unknown }): AppError | undefined {
-  const byCode = typeof err.code === 'string' && CONNECTION_CODES.has(err.code);
-  const message = typeof err.message === 'string' ? err.message : '';
-  const byMessage = CONNECTION_MESSAGES.some((m) => message.startsWith(m));
-  return byCode || byMessage ? new ServiceUnavailableError() : undefined;
+function fromConnection(err: unknown): AppError | undefined {
+  return isConnectionError(err) ? new ServiceUnavailableError() : undefined;
 }
 
 export function toAppError(err: unknown): AppError | undefined {
