@@ -1,0 +1,425 @@
+/**
+ * `npm run bench:writes [-- --only events,batch,form] [--rounds N]`: the write paths beside
+ * their bare stack, in the same run and the same process, so the ratio survives this
+ * machine's drift from run to run:
+ *   - events: `POST /api/events`, 50 connections, a new contact each, one survey invited;
+ *     bare: Express + express.json + one pg INSERT of the body;
+ *   - batch: `POST /api/events/batch` with 1,000 events; bare: one 1,000-row INSERT;
+ *   - form: the survey form post `POST /s/:token`, unique tokens; bare: Express +
+ *     urlencoded + one pg INSERT.
+ * Rounds alternate bare and Glas; each figure is the median round. The table is printed
+ * and written to BENCHMARKS.md with the machine and date.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import express from 'express';
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { Pool } from 'pg';
+import type { Database } from '../db/schema';
+import { ensureDatabase } from '../db/create-database';
+import { migrateToLatest } from '../db/migrate';
+import { loadConfig } from '../src/config';
+import { createContext } from '../src/context';
+import { createApp } from '../src/http/app';
+import { createLogger } from '../src/logger';
+import { hashToken, newToken } from '../src/platform/tokens';
+import { createSurvey, launchSurvey } from '../src/surveys/survey.service';
+import { createWorkspace } from '../src/workspaces/workspace.service';
+
+const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/glas_bench';
+const SCHEMA = 'bench_writes';
+const CONNECTIONS = 50;
+const EVENTS_PER_ROUND = Number(process.env.BENCH_EVENTS ?? 2000);
+const BATCHES_PER_ROUND = Number(process.env.BENCH_BATCHES ?? 3);
+const FORMS_PER_ROUND = Number(process.env.BENCH_FORMS ?? 1000);
+const log = (msg: string) => process.stderr.write(`${msg}\n`);
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const ONLY = new Set((arg('only') ?? 'events,batch,form').split(','));
+const ROUNDS = Number(arg('rounds') ?? 3);
+
+interface Shot {
+  method: 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+interface LoadResult {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  failures: number;
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length
+    ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
+    : 0;
+
+/** Sends `total` requests over `connections` keep-alive sockets; counts non-2xx as failures. */
+async function load(
+  port: number,
+  total: number,
+  connections: number,
+  shot: (i: number) => Shot,
+  expected: number,
+): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const latencies: number[] = [];
+  let next = 0;
+  let failures = 0;
+  const one = (s: Shot) =>
+    new Promise<number>((resolve, reject) => {
+      const start = process.hrtime.bigint();
+      const req = http.request(
+        { host: '127.0.0.1', port, method: s.method, path: s.path, headers: s.headers, agent },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
+            resolve(res.statusCode ?? 0);
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(s.body);
+    });
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      for (let i = next++; i < total; i = next++) {
+        if ((await one(shot(i))) !== expected) {
+          failures++;
+        }
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return {
+    perSecond: total / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    failures,
+  };
+}
+
+/** The bare stack: what the same request costs with nothing of Glas in the way. */
+function bareApp(pool: Pool) {
+  const app = express();
+  app.post('/events', express.json({ limit: '2mb' }), async (req, res) => {
+    const { rows } = await pool.query<{ id: string }>(
+      `insert into ${SCHEMA}.bare_events (payload) values ($1) returning id`,
+      [req.body],
+    );
+    res.status(202).json({ id: rows[0]!.id });
+  });
+  app.post('/batch', express.json({ limit: '2mb' }), async (req, res) => {
+    const { rows } = await pool.query<{ id: string }>(
+      `insert into ${SCHEMA}.bare_events (payload)
+       select value from jsonb_array_elements($1::jsonb) returning id`,
+      [JSON.stringify((req.body as { events: unknown[] }).events)],
+    );
+    res.status(202).json({ results: rows });
+  });
+  app.post('/s/:token', express.urlencoded({ extended: false }), async (req, res) => {
+    await pool.query(
+      `insert into ${SCHEMA}.bare_answers (token, score, comment) values ($1, $2, $3)`,
+      [req.params.token, Number((req.body as { score?: string }).score), null],
+    );
+    res.status(200).type('html').send('<p>Thank you</p>');
+  });
+  return app;
+}
+
+async function listen(app: express.Express): Promise<{ port: number; close(): Promise<void> }> {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+interface Row {
+  path: string;
+  glas: LoadResult[];
+  bare: LoadResult[];
+  unit: string;
+  goal: string;
+}
+
+async function main() {
+  await ensureDatabase(BASE_URL);
+  const config = loadConfig({
+    ...process.env,
+    NODE_ENV: 'production',
+    GLAS_SECRET: randomBytes(32).toString('hex'),
+    // Nothing is mailed here: ingest and answers never talk to SMTP.
+    SMTP_URL: 'smtp://127.0.0.1:2525',
+    DATABASE_URL: BASE_URL,
+    REDIS_PREFIX: 'glas-bench-writes',
+    LOG_LEVEL: 'silent',
+    PUBLIC_URL: 'http://127.0.0.1',
+    // The limiter still runs (it is part of every request) but never refuses one here.
+    RATE_LIMIT_API_PER_MINUTE: '1000000000',
+    RATE_LIMIT_SURVEY_PER_MINUTE: '1000000000',
+    RATE_LIMIT_SURVEY_TOKEN_PER_MINUTE: '1000000000',
+  });
+  const ctx = createContext(config, { dbSchema: SCHEMA, logger: createLogger('silent') });
+  const db = ctx.db;
+  await sql`drop schema if exists ${sql.id(SCHEMA)} cascade`.execute(db);
+  await migrateToLatest(db as Kysely<unknown>, SCHEMA);
+  await sql`create table ${sql.id(SCHEMA)}.bare_events (id uuid primary key default gen_random_uuid(), payload jsonb not null, created_at timestamptz not null default now())`.execute(
+    db,
+  );
+  await sql`create table ${sql.id(SCHEMA)}.bare_answers (id uuid primary key default gen_random_uuid(), token text not null, score int not null, comment text, created_at timestamptz not null default now())`.execute(
+    db,
+  );
+  const { workspace, apiKey } = await createWorkspace(db, { name: 'Bench' });
+  const survey = await createSurvey(db, workspace.id, {
+    kind: 'nps',
+    name: 'Support NPS',
+    trigger: {
+      eventType: 'ticket.solved',
+      delaySeconds: 3600,
+      samplingRate: 1,
+      quietPeriodDays: 30,
+      sendWindow: null,
+    },
+    texts: {},
+    segmentProperties: ['plan'],
+    expiresAfterDays: 30,
+    reminderAfterDays: null,
+  });
+  await launchSurvey(db, ctx.clock, workspace.id, survey.id);
+
+  const glas = await listen(createApp(ctx));
+  const barePool = new Pool({ connectionString: BASE_URL, max: config.DATABASE_POOL_MAX });
+  const bare = await listen(bareApp(barePool));
+  const auth = { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' };
+  let contact = 0;
+  const event = () => ({
+    type: 'ticket.solved',
+    contact: { email: `person-${contact++}@example.com`, name: 'Ana' },
+    properties: { plan: 'pro', ticketId: `T-${contact}` },
+  });
+  const rows: Row[] = [];
+
+  if (ONLY.has('events')) {
+    const row: Row = {
+      path: '`POST /api/events`, 50 connections',
+      glas: [],
+      bare: [],
+      unit: 'req/s',
+      goal: '≥ 0.5×',
+    };
+    for (let r = 0; r < ROUNDS; r++) {
+      log(`events round ${r + 1}…`);
+      row.bare.push(
+        await load(
+          bare.port,
+          EVENTS_PER_ROUND,
+          CONNECTIONS,
+          () => ({
+            method: 'POST',
+            path: '/events',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify(event()),
+          }),
+          202,
+        ),
+      );
+      row.glas.push(
+        await load(
+          glas.port,
+          EVENTS_PER_ROUND,
+          CONNECTIONS,
+          () => ({
+            method: 'POST',
+            path: '/api/events',
+            headers: auth,
+            body: JSON.stringify(event()),
+          }),
+          202,
+        ),
+      );
+    }
+    rows.push(row);
+  }
+
+  if (ONLY.has('batch')) {
+    const row: Row = {
+      path: '`POST /api/events/batch`, 1,000 events',
+      glas: [],
+      bare: [],
+      unit: 'events/s',
+      goal: '≥ 0.5×',
+    };
+    const batch = () => JSON.stringify({ events: Array.from({ length: 1000 }, event) });
+    for (let r = 0; r < ROUNDS; r++) {
+      log(`batch round ${r + 1}…`);
+      const b = await load(
+        bare.port,
+        BATCHES_PER_ROUND,
+        1,
+        () => ({
+          method: 'POST',
+          path: '/batch',
+          headers: { 'Content-Type': 'application/json' },
+          body: batch(),
+        }),
+        202,
+      );
+      row.bare.push({ ...b, perSecond: b.perSecond * 1000 });
+      const g = await load(
+        glas.port,
+        BATCHES_PER_ROUND,
+        1,
+        () => ({
+          method: 'POST',
+          path: '/api/events/batch',
+          headers: auth,
+          body: batch(),
+        }),
+        200,
+      );
+      row.glas.push({ ...g, perSecond: g.perSecond * 1000 });
+    }
+    rows.push(row);
+  }
+
+  if (ONLY.has('form')) {
+    const row: Row = {
+      path: 'survey form post `POST /s/:token`, unique tokens',
+      glas: [],
+      bare: [],
+      unit: 'req/s',
+      goal: '≥ 0.7×, p99 ≤ 2×',
+    };
+    for (let r = 0; r < ROUNDS; r++) {
+      log(`form round ${r + 1}…`);
+      const tokens = await sentInvitations(db, workspace.id, survey.id, FORMS_PER_ROUND, r);
+      row.bare.push(
+        await load(
+          bare.port,
+          FORMS_PER_ROUND,
+          CONNECTIONS,
+          (i) => ({
+            method: 'POST',
+            path: `/s/${tokens[i]}`,
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+            body: 'score=9',
+          }),
+          200,
+        ),
+      );
+      row.glas.push(
+        await load(
+          glas.port,
+          FORMS_PER_ROUND,
+          CONNECTIONS,
+          (i) => ({
+            method: 'POST',
+            path: `/s/${tokens[i]}`,
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+            body: 'score=9',
+          }),
+          200,
+        ),
+      );
+    }
+    rows.push(row);
+  }
+
+  await glas.close();
+  await bare.close();
+  await barePool.end();
+  const { rows: pg } = await sql<{ v: string }>`select version() as v`.execute(db);
+  await ctx.close();
+  report(rows, pg[0]?.v.split(' on ')[0] ?? 'PostgreSQL');
+}
+
+/** Sent invitations with live tokens, for the form-post rounds (setup by SQL, as a send leaves them). */
+async function sentInvitations(
+  db: Kysely<Database>,
+  workspaceId: string,
+  surveyId: string,
+  n: number,
+  round: number,
+): Promise<string[]> {
+  const tokens = Array.from({ length: n }, () => newToken());
+  const contacts = await db
+    .insertInto('contacts')
+    .values(
+      tokens.map((_, i) => ({
+        workspace_id: workspaceId,
+        email: `form-${round}-${i}@example.com`,
+      })),
+    )
+    .returning('id')
+    .execute();
+  await db
+    .insertInto('invitations')
+    .values(
+      tokens.map((t, i) => ({
+        workspace_id: workspaceId,
+        survey_id: surveyId,
+        contact_id: contacts[i]!.id,
+        token_hash: hashToken(t),
+        status: 'sent' as const,
+        locale: 'en',
+        segment: JSON.stringify({ locale: 'en', plan: 'pro' }),
+        send_at: new Date(),
+        sent_at: new Date(),
+        expires_at: new Date(Date.now() + 30 * 86_400_000),
+      })),
+    )
+    .execute();
+  return tokens;
+}
+
+function report(rows: Row[], pgVersion: string) {
+  const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
+  const lines = rows.map((r) => {
+    const g = median(r.glas.map((x) => x.perSecond));
+    const b = median(r.bare.map((x) => x.perSecond));
+    const gp99 = median(r.glas.map((x) => x.p99));
+    const bp99 = median(r.bare.map((x) => x.p99));
+    const failures =
+      r.glas.reduce((n, x) => n + x.failures, 0) + r.bare.reduce((n, x) => n + x.failures, 0);
+    return `| ${r.path} | ${fmt(g)} ${r.unit}, p99 ${fmt(gp99)} ms | ${fmt(b)} ${r.unit}, p99 ${fmt(bp99)} ms | ${(g / b).toFixed(2)}×, p99 ${(gp99 / bp99).toFixed(1)}× | ${r.goal} | ${failures} |`;
+  });
+  const date = new Date().toISOString().slice(0, 10);
+  const text = `## Write paths beside their bare stack (${date})
+
+\`npm run bench:writes\` on ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${pgVersion}. Glas and the bare stack run in the same process and the same run, rounds alternating; each figure is the median of ${ROUNDS} rounds. Ratios are Glas ÷ bare.
+
+| path | Glas | bare stack | ratio | goal (issue 11) | non-2xx |
+| --- | --- | --- | --- | --- | --- |
+${lines.join('\n')}
+`;
+  process.stdout.write(`\n${text}`);
+  const file = path.join(__dirname, '..', 'BENCHMARKS.md');
+  const head =
+    "# Benchmarks\n\nNumbers from `npm run bench` on this project's machines; newest first. Never timed assertions in tests.\n\n";
+  const previous = existsSync(file) ? readFileSync(file, 'utf8').replace(head, '') : '';
+  writeFileSync(file, `${head}${text}\n${previous}`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
