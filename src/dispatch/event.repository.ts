@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Insertable, Kysely } from 'kysely';
-import type { Database, Event } from '../../db/schema';
+import type { Database, Event, NewInvitation } from '../../db/schema';
 
 /**
  * Takes the transaction-scoped advisory lock for this idempotency key without waiting;
@@ -39,22 +39,44 @@ export async function insertEvent(
   return db.insertInto('events').values(values).returningAll().executeTakeFirstOrThrow();
 }
 
-/** Links the event to its contact and stores the 202 body an idempotent replay returns. */
-export async function recordEventResponse(
+/**
+ * The event, its invitations and the scheduled ones' outbox rows in one statement: the ids
+ * are made by the caller, so the event row already carries the 202 body a replay returns.
+ */
+export async function insertEventWithInvitations(
   db: Kysely<Database>,
-  workspaceId: string,
-  id: string,
-  contactId: string,
-  body: unknown,
+  event: Insertable<Database['events']> & { id: string },
+  invitations: (NewInvitation & { id: string })[],
 ): Promise<void> {
+  if (invitations.length === 0) {
+    await db.insertInto('events').values(event).execute();
+    return;
+  }
   await db
-    .updateTable('events')
-    .set({
-      contact_id: contactId,
-      response_status: 202,
-      response_body: sql`${JSON.stringify(body)}::jsonb`,
-    })
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id)
+    .with('ev', (q) => q.insertInto('events').values(event).returning('id'))
+    .with('inv', (q) =>
+      q
+        .insertInto('invitations')
+        .values(invitations)
+        .returning(['id', 'workspace_id', 'status', 'send_at']),
+    )
+    .with('ob', (q) =>
+      q
+        .insertInto('outbox')
+        .columns(['workspace_id', 'topic', 'aggregate_id', 'available_at'])
+        .expression((eb) =>
+          eb
+            .selectFrom('inv')
+            .select([
+              'inv.workspace_id',
+              sql<string>`'send-invitation'`.as('topic'),
+              'inv.id',
+              'inv.send_at',
+            ])
+            .where('inv.status', '=', 'scheduled'),
+        ),
+    )
+    .selectFrom('ev')
+    .select('ev.id')
     .execute();
 }

@@ -1,6 +1,14 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Contact, Database, Event, JsonObject, Survey, Workspace } from '../../db/schema';
+import type {
+  Contact,
+  Database,
+  Event,
+  JsonObject,
+  NewInvitation,
+  Survey,
+  Workspace,
+} from '../../db/schema';
 import type { Clock } from '../clock';
 import { AppError, ConflictError, UnprocessableError } from '../errors';
 import type { EmailHasher } from '../platform/keyed-hash';
@@ -9,13 +17,13 @@ import { decideInvitation, lockContactForDecision } from './eligibility';
 import {
   findEventByIdempotencyKey,
   insertEvent,
-  recordEventResponse,
+  insertEventWithInvitations,
   tryLockIdempotencyKey,
 } from './event.repository';
 import type { CreateEventBody, EventAcceptedDto } from './event.schemas';
 import { resolveLocale } from '../surveys/i18n';
 import type { Locale } from '../surveys/i18n/types';
-import { insertInvitationWithOutbox } from './invitation.repository';
+import { insertInvitationsWithOutbox } from './invitation.repository';
 import { nextSendTime } from '../surveys/send-window';
 import type { SendWindow } from '../surveys/send-window';
 import { surveysTriggeredBy } from '../surveys/survey.service';
@@ -90,13 +98,24 @@ async function claimIdempotencyKey(db: Kysely<Database>, workspaceId: string, ke
   }
 }
 
-/** Decides and records invitations for one contact; the caller holds the contact lock. */
-export async function inviteForSurveys(
+type PlannedInvitation = NewInvitation & { id: string };
+
+interface InvitationPlan {
+  rows: PlannedInvitation[];
+  invitations: EventAcceptedDto['invitations'];
+  quotaAlert: boolean;
+}
+
+/**
+ * Decides the invitations of one event for one contact, in order, without writing them (the
+ * quota is taken as it goes); the caller holds the contact lock and stores the rows.
+ */
+async function planInvitations(
   trx: Kysely<Database>,
   ctx: {
     workspace: Workspace;
     contact: Contact;
-    event: Event;
+    eventId: string;
     surveys: Survey[];
     input: CreateEventBody;
     eventIdentity: string;
@@ -110,10 +129,9 @@ export async function inviteForSurveys(
     /** From lockContactForDecision: when the contact's latest live invitation was created. */
     lastLiveAt: Date | null;
   },
-) {
-  const { workspace, contact, event, input, now } = ctx;
-  const invitations: EventAcceptedDto['invitations'] = [];
-  let quotaAlert = false;
+): Promise<InvitationPlan> {
+  const { workspace, contact, input, now } = ctx;
+  const plan: InvitationPlan = { rows: [], invitations: [], quotaAlert: false };
   let lastLiveAt = ctx.lastLiveAt;
   const locale = resolveLocale(contact.locale, resolveLocale(workspace.default_locale, 'en'));
   for (const survey of ctx.surveys) {
@@ -126,19 +144,19 @@ export async function inviteForSurveys(
       lastSentAt: ctx.lastSentAt ?? null,
       lastLiveAt,
     });
-    quotaAlert ||= decision.quotaAlert;
+    plan.quotaAlert ||= decision.quotaAlert;
     const sendAt = nextSendTime(
       new Date(now.getTime() + (ctx.delaySeconds ?? survey.delay_seconds) * 1000),
       survey.send_window as SendWindow | null,
       contact.time_zone ?? workspace.time_zone,
     );
     const skipReason = decision.skipReason;
-    // The invitation and, unless skipped, its outbox row: one statement.
-    const invitation = await insertInvitationWithOutbox(trx, {
+    const row: PlannedInvitation = {
+      id: randomUUID(),
       workspace_id: workspace.id,
       survey_id: survey.id,
       contact_id: contact.id,
-      event_id: event.id,
+      event_id: ctx.eventId,
       status: skipReason ? 'skipped' : 'scheduled',
       skip_reason: skipReason,
       locale,
@@ -147,23 +165,34 @@ export async function inviteForSurveys(
       send_at: sendAt,
       expires_at: new Date(sendAt.getTime() + survey.expires_after_days * 86_400_000),
       created_at: now,
-    });
-    if (!invitation) {
-      continue;
-    }
+    };
     if (!skipReason) {
       // The next survey's quiet period sees this invitation, as a re-read would.
-      lastLiveAt = invitation.created_at;
+      lastLiveAt = now;
     }
-    invitations.push({
-      id: invitation.id,
+    plan.rows.push(row);
+    plan.invitations.push({
+      id: row.id,
       surveyId: survey.id,
-      status: invitation.status,
-      skipReason: invitation.skip_reason,
-      sendAt: invitation.send_at.toISOString(),
+      status: skipReason ? 'skipped' : 'scheduled',
+      skipReason,
+      sendAt: sendAt.toISOString(),
     });
   }
-  return { invitations, quotaAlert };
+  return plan;
+}
+
+/** Decides and records invitations for an event already stored; the caller holds the contact lock. */
+export async function inviteForSurveys(
+  trx: Kysely<Database>,
+  ctx: Omit<Parameters<typeof planInvitations>[1], 'eventId'> & { event: Event },
+) {
+  const plan = await planInvitations(trx, { ...ctx, eventId: ctx.event.id });
+  const inserted = await insertInvitationsWithOutbox(trx, plan.rows);
+  return {
+    invitations: plan.invitations.filter((i) => inserted.has(i.id)),
+    quotaAlert: plan.quotaAlert,
+  };
 }
 
 /**
@@ -218,30 +247,18 @@ export async function ingestEvent(
         return replay(existing, hash);
       }
     }
-    const event = await insertEvent(trx, {
-      workspace_id: workspaceId,
-      type: input.type,
-      properties: JSON.stringify(input.properties),
-      idempotency_key: key,
-      request_hash: hash,
-      occurred_at: input.occurredAt ?? now,
-      created_at: now,
-    });
-
+    const eventId = randomUUID();
     const { contact } = await ensureContact(trx, workspaceId, input.contact, now, hashEmail);
     const surveys = await surveysTriggeredBy(trx, workspaceId, input.type);
-    let outcome: Awaited<ReturnType<typeof inviteForSurveys>> = {
-      invitations: [],
-      quotaAlert: false,
-    };
+    let plan: InvitationPlan = { rows: [], invitations: [], quotaAlert: false };
     if (surveys.length > 0) {
       // Re-read after the lock: a twin may have unsubscribed or invited this contact meanwhile.
       const fresh = await lockContactForDecision(trx, workspaceId, contact.id);
-      outcome = await inviteForSurveys(trx, {
+      plan = await planInvitations(trx, {
         workspace: ws,
         contact: fresh.contact,
         lastLiveAt: fresh.lastLiveAt,
-        event,
+        eventId,
         surveys,
         input,
         // Sampling identity: the key when there is one, else the body (same retry, same answer).
@@ -251,11 +268,28 @@ export async function ingestEvent(
     }
 
     const body: EventAcceptedDto = {
-      event: { id: event.id, type: event.type, contactId: contact.id },
-      invitations: outcome.invitations,
+      event: { id: eventId, type: input.type, contactId: contact.id },
+      invitations: plan.invitations,
     };
-    await recordEventResponse(trx, workspaceId, event.id, contact.id, body);
-    return { status: 202, body, replayed: false, quotaAlert: outcome.quotaAlert };
+    // The event goes in last, with its invitations and outbox rows: one statement.
+    await insertEventWithInvitations(
+      trx,
+      {
+        id: eventId,
+        workspace_id: workspaceId,
+        type: input.type,
+        properties: JSON.stringify(input.properties),
+        idempotency_key: key,
+        request_hash: hash,
+        occurred_at: input.occurredAt ?? now,
+        created_at: now,
+        contact_id: contact.id,
+        response_status: 202,
+        response_body: JSON.stringify(body),
+      },
+      plan.rows,
+    );
+    return { status: 202, body, replayed: false, quotaAlert: plan.quotaAlert };
   });
 }
 

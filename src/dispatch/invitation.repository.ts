@@ -4,21 +4,24 @@ import { afterCursor } from '../platform/cursor';
 import type { Database, Invitation, NewInvitation } from '../../db/schema';
 
 /**
- * Inserts the invitation unless this event already produced one for this survey and, for a
- * scheduled one, its send-invitation outbox row (available at its send time): one statement,
- * so the invitation and its hand-off are one write.
+ * Invitations unless the event already produced one for the survey and, for the scheduled
+ * ones, their send-invitation outbox rows (available at their send time): one statement, so
+ * an invitation and its hand-off are one write. Returns the ids inserted.
  */
-export async function insertInvitationWithOutbox(
+export async function insertInvitationsWithOutbox(
   db: Kysely<Database>,
-  values: NewInvitation,
-): Promise<Invitation | undefined> {
-  return db
+  invitations: (NewInvitation & { id: string })[],
+): Promise<Set<string>> {
+  if (invitations.length === 0) {
+    return new Set();
+  }
+  const rows = await db
     .with('inv', (q) =>
       q
         .insertInto('invitations')
-        .values(values)
+        .values(invitations)
         .onConflict((oc) => oc.columns(['survey_id', 'event_id']).doNothing())
-        .returningAll(),
+        .returning(['id', 'workspace_id', 'status', 'send_at']),
     )
     .with('ob', (q) =>
       q
@@ -37,8 +40,9 @@ export async function insertInvitationWithOutbox(
         ),
     )
     .selectFrom('inv')
-    .selectAll()
-    .executeTakeFirst();
+    .select('inv.id')
+    .execute();
+  return new Set(rows.map((r) => r.id));
 }
 
 export async function insertOutboxRow(

@@ -168,7 +168,12 @@ export async function sendClaimed(
   // "Maybe sent" starts when the message data goes to the server, once it accepted the
   // envelope: a worker that dies before, while connecting say, leaves a claim that lapses.
   let lapsed = false;
+  // One send at a time per process between hand-off and its recorded outcome: the envelopes
+  // of concurrent sends still overlap, but a process that dies leaves at most one send whose
+  // fate is unknown.
+  let release: (() => void) | undefined;
   const beforeTransmit = async () => {
+    release = await handOffTurn();
     if (!(await marks.handed(messageId))) {
       lapsed = true;
       throw new Error('claim lapsed: another worker holds this send');
@@ -184,6 +189,7 @@ export async function sendClaimed(
       ...mail,
     });
   } catch (err) {
+    release?.();
     if (lapsed) {
       // Nothing was transmitted, and the row is another worker's now.
       return 'already_handled';
@@ -204,8 +210,25 @@ export async function sendClaimed(
   }
   // NOTE: the server has the mail now. If recording it fails for good, the row stays
   // `sending` and the reconciler makes it `send_unknown`; it is never put back to `scheduled`.
-  await recordAccepted(() => marks.sent(sent, clock.now()));
+  try {
+    await recordAccepted(() => marks.sent(sent, clock.now()));
+  } finally {
+    release?.();
+  }
   return 'sent';
+}
+
+let handOffQueue: Promise<void> = Promise.resolve();
+
+/** Waits for this process's hand-off turn; the returned function ends it (call it once). */
+function handOffTurn(): Promise<() => void> {
+  let end!: () => void;
+  const ended = new Promise<void>((resolve) => {
+    end = resolve;
+  });
+  const turn = handOffQueue.then(() => end);
+  handOffQueue = handOffQueue.then(() => ended);
+  return turn;
 }
 
 /** How long a worker keeps trying to record a mail the server accepted while Postgres is away. */

@@ -33,7 +33,7 @@ afterAll(async () => {
  * Today's counts: a regression (one more statement) fails, and so does an improvement until
  * the budget is lowered with it. Issue 11's goals: event ≤ 3, form post ≤ 3.
  */
-const BUDGET = { event: 11, formPost: 12 };
+const BUDGET = { event: 9, formPost: 12 };
 
 async function counted(fn: () => Promise<unknown>): Promise<string[]> {
   statements = [];

@@ -27,8 +27,8 @@ it('loses and doubles nothing while workers die, Redis forgets and Postgres goes
     crashes: 0,
     schedulesMissing: 0,
   });
-  // "Maybe sent" spans only the message data and the write that records it, so a kill
-  // leaves at most about one send in it (the issue's bar: at most one per kill).
+  // "Maybe sent" spans only the message data and the write that records it, one send at a
+  // time per process (the hand-off turn), so each kill leaves at most one send in it.
   expect(figures.ambiguous).toBeLessThanOrEqual(2);
   expect(figures.mailed + figures.ambiguous).toBeGreaterThanOrEqual(40);
   expect(figures.recoverSeconds).toBeLessThan(150);
