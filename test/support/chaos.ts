@@ -366,10 +366,19 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosFigures> {
     stopAnswering = true;
     await answering;
 
-    const ready = (await fetch(`${base}/readyz`)
-      .then((r) => r.json())
-      .catch(() => ({}))) as { checks?: { schedules?: string } };
-    const schedulesCheck = ready.checks?.schedules ?? 'unreadable';
+    // The schedules heal within a few SCHEDULE_CHECK_MS (2 s here) of Redis coming back; the
+    // run may recover its invitations sooner, so /readyz is asked until then, not only once.
+    const readSchedules = async () => {
+      const ready = (await fetch(`${base}/readyz`)
+        .then((r) => r.json())
+        .catch(() => ({}))) as { checks?: { schedules?: string } };
+      return ready.checks?.schedules ?? 'unreadable';
+    };
+    let schedulesCheck = await readSchedules();
+    for (let waited = 0; schedulesCheck !== 'ok' && waited < 15_000; waited += 500) {
+      await sleep(500);
+      schedulesCheck = await readSchedules();
+    }
     const schedulesMissing =
       schedulesCheck === 'ok'
         ? 0
