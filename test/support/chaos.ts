@@ -62,6 +62,9 @@ export interface ChaosFigures {
 
 const root = path.join(__dirname, '../..');
 const logDir = process.env.CHAOS_LOG_DIR;
+if (logDir) {
+  fs.mkdirSync(logDir, { recursive: true });
+}
 
 interface Roles {
   api: ChildProcess;
