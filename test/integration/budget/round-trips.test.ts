@@ -5,7 +5,7 @@ import { bearer, buildSurvey, buildWorkspace } from '../../support/factories';
 import { createTestWorld } from '../../support/test-context';
 import type { TestWorld } from '../../support/test-context';
 
-// Round trips are the cost unit of the write paths (docs/performance.md): each statement costs
+// Round trips are the cost unit of the write paths (README, "Performance"): each statement costs
 // ~0.2 ms of CPU before any work. These budgets count the statements a request sends to
 // Postgres (every pg client's query, BEGIN and COMMIT included): a deterministic number, so a
 // change that adds a round trip to a hot path fails here, not in a benchmark weeks later.
