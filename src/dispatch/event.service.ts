@@ -14,12 +14,7 @@ import { AppError, ConflictError, UnprocessableError } from '../errors';
 import type { EmailHasher } from '../platform/keyed-hash';
 import { ensureContact } from '../contacts/contact.service';
 import { decideInvitation, lockContactForDecision } from './eligibility';
-import {
-  findEventByIdempotencyKey,
-  insertEvent,
-  insertEventWithInvitations,
-  tryLockIdempotencyKey,
-} from './event.repository';
+import { findEventByIdempotencyKey, insertEvent, tryLockIdempotencyKey } from './event.repository';
 import type { CreateEventBody, EventAcceptedDto } from './event.schemas';
 import { resolveLocale } from '../surveys/i18n';
 import type { Locale } from '../surveys/i18n/types';
@@ -272,23 +267,19 @@ export async function ingestEvent(
       invitations: plan.invitations,
     };
     // The event goes in last, with its invitations and outbox rows: one statement.
-    await insertEventWithInvitations(
-      trx,
-      {
-        id: eventId,
-        workspace_id: workspaceId,
-        type: input.type,
-        properties: JSON.stringify(input.properties),
-        idempotency_key: key,
-        request_hash: hash,
-        occurred_at: input.occurredAt ?? now,
-        created_at: now,
-        contact_id: contact.id,
-        response_status: 202,
-        response_body: JSON.stringify(body),
-      },
-      plan.rows,
-    );
+    await insertInvitationsWithOutbox(trx, plan.rows, {
+      id: eventId,
+      workspace_id: workspaceId,
+      type: input.type,
+      properties: JSON.stringify(input.properties),
+      idempotency_key: key,
+      request_hash: hash,
+      occurred_at: input.occurredAt ?? now,
+      created_at: now,
+      contact_id: contact.id,
+      response_status: 202,
+      response_body: JSON.stringify(body),
+    });
     return { status: 202, body, replayed: false, quotaAlert: plan.quotaAlert };
   });
 }

@@ -1,21 +1,31 @@
 import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely, QueryCreator } from 'kysely';
 import { afterCursor } from '../platform/cursor';
 import type { Database, Invitation, NewInvitation } from '../../db/schema';
 
 /**
  * Invitations unless the event already produced one for the survey and, for the scheduled
  * ones, their send-invitation outbox rows (available at their send time): one statement, so
- * an invitation and its hand-off are one write. Returns the ids inserted.
+ * an invitation and its hand-off are one write. With `event`, the event row goes into the
+ * same statement (ids made by the caller; a CTE's rows satisfy the foreign key at its end).
+ * Returns the ids of the invitations inserted.
  */
 export async function insertInvitationsWithOutbox(
   db: Kysely<Database>,
   invitations: (NewInvitation & { id: string })[],
+  event?: Insertable<Database['events']> & { id: string },
 ): Promise<Set<string>> {
   if (invitations.length === 0) {
+    if (event) {
+      await db.insertInto('events').values(event).execute();
+    }
     return new Set();
   }
-  const rows = await db
+  // The `ev` CTE is never read back, so the builder is typed as if it were not there.
+  const start = (
+    event ? db.with('ev', (q) => q.insertInto('events').values(event).returning('id')) : db
+  ) as QueryCreator<Database>;
+  const rows = await start
     .with('inv', (q) =>
       q
         .insertInto('invitations')
