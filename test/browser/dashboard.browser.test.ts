@@ -120,6 +120,13 @@ describe('dashboard in a real browser', () => {
     await pageFrame.locator('h1', { hasText: CROATIAN_QUESTION }).waitFor();
     await page.getByRole('button', { name: 'Preview email' }).click();
     await page.frameLocator('iframe[name="preview-email"]').getByText(CROATIAN_QUESTION).waitFor();
+    // Live preview: typing refreshes both frames, no button pressed.
+    await page.getByLabel('Question (hr)').fill(`${CROATIAN_QUESTION} (uživo)`);
+    await pageFrame.locator('h1', { hasText: '(uživo)' }).waitFor();
+    await page.frameLocator('iframe[name="preview-email"]').getByText('(uživo)').waitFor();
+    await page.getByLabel('Question (hr)').fill(CROATIAN_QUESTION);
+    await pageFrame.locator('h1', { hasText: CROATIAN_QUESTION }).waitFor();
+    await page.frameLocator('iframe[name="preview-email"]').getByText(CROATIAN_QUESTION).waitFor();
     await shot(page, '04-survey-form-preview');
     await page.getByRole('button', { name: 'Create survey' }).click();
     await page.getByText('Survey created as a draft.').waitFor();

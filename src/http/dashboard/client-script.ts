@@ -8,8 +8,12 @@ export const DASHBOARD_JS = `(function () {
   if (!form || typeof form.requestSubmit !== 'function') return;
   var buttons = form.querySelectorAll('button[data-preview]');
   var timer;
+  // One submission per task: a form submitted twice in one task drops the first planned
+  // navigation (HTML's "planned navigation"), which would leave one of the frames stale.
   function refresh() {
-    buttons.forEach(function (b) { form.requestSubmit(b); });
+    buttons.forEach(function (b, i) {
+      setTimeout(function () { form.requestSubmit(b); }, i * 50);
+    });
   }
   function later(ms) {
     clearTimeout(timer);
