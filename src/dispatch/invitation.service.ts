@@ -53,7 +53,14 @@ export interface AttemptInfo {
 
 /** What happened to one send attempt; `retry` means the caller should try again later. */
 export type DeliveryOutcome =
-  'sent' | 'skipped' | 'expired' | 'already_handled' | 'retry' | 'bounced' | 'failed';
+  | 'sent'
+  | 'skipped'
+  | 'expired'
+  | 'already_handled'
+  | 'retry'
+  | 'bounced'
+  | 'failed'
+  | 'send_unknown';
 
 export class TransientSendError extends Error {
   override name = 'TransientSendError';
@@ -160,7 +167,7 @@ export async function sendClaimed(
   mail: Omit<OutgoingMail, 'workspaceId' | 'to'>,
   attempt: AttemptInfo,
   marks: SendMarks,
-): Promise<'sent' | 'failed' | 'bounced' | 'already_handled'> {
+): Promise<'sent' | 'failed' | 'bounced' | 'already_handled' | 'send_unknown'> {
   const { db, clock } = deps;
   // Our own Message-ID, stored at hand-off: an operator resending a send_unknown reuses it,
   // and receivers drop a second copy with the same id.
@@ -168,6 +175,7 @@ export async function sendClaimed(
   // "Maybe sent" starts when the message data goes to the server, once it accepted the
   // envelope: a worker that dies before, while connecting say, leaves a claim that lapses.
   let lapsed = false;
+  let handed = false;
   // One send at a time per process between hand-off and its recorded outcome: the envelopes
   // of concurrent sends still overlap, but a process that dies leaves at most one send whose
   // fate is unknown.
@@ -178,6 +186,7 @@ export async function sendClaimed(
       lapsed = true;
       throw new Error('claim lapsed: another worker holds this send');
     }
+    handed = true;
   };
   let sent: SentMail;
   try {
@@ -195,6 +204,12 @@ export async function sendClaimed(
       return 'already_handled';
     }
     const message = errorText(err);
+    if (handed && typeof (err as { responseCode?: unknown }).responseCode !== 'number') {
+      // The data went out and the connection failed before the server answered (a reset, a
+      // timeout): it may have been delivered. The row stays `sending` with its hand-off, and
+      // the reconciler makes it `send_unknown`; sending it again could double it.
+      return 'send_unknown';
+    }
     if (isTransientMailError(err)) {
       if (attempt.finalAttempt) {
         await marks.failed(db, 'failed', message);
