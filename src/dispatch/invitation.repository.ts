@@ -195,7 +195,8 @@ export async function markInvitationHanded(
 export async function markInvitation(
   db: Kysely<Database>,
   id: string,
-  from: Invitation['status'],
+  /** The status (or statuses) the row must be in for the change to apply. */
+  from: Invitation['status'] | readonly Invitation['status'][],
   values: Partial<
     Pick<
       Invitation,
@@ -207,7 +208,7 @@ export async function markInvitation(
     .updateTable('invitations')
     .set(values)
     .where('id', '=', id)
-    .where('status', '=', from)
+    .where('status', 'in', typeof from === 'string' ? [from] : from)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }

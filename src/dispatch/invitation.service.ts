@@ -246,6 +246,12 @@ function handOffTurn(): Promise<() => void> {
   return turn;
 }
 
+/**
+ * Where a send the server accepted may be recorded from: `sending`, or `send_unknown` when a
+ * long outage let the reconciler give up on it meanwhile (this worker knows better).
+ */
+export const SENT_FROM = ['sending', 'send_unknown'] as const;
+
 /** How long a worker keeps trying to record a mail the server accepted while Postgres is away. */
 const RECORD_ACCEPTED_RETRY_MS = 5 * 60_000;
 
@@ -319,15 +325,12 @@ export async function deliverInvitation(
         // The server refused it: nothing was delivered, so it is no longer "maybe sent".
         handed_at: null,
       }),
-    sent: async (sent, at) => {
-      const values = { status: 'sent' as const, sent_at: at, message_id: sent.messageId };
-      // A long outage may have let the reconciler call it send_unknown meanwhile; this worker
-      // knows better.
-      return (
-        (await markInvitation(db, invitationId, 'sending', values)) ||
-        markInvitation(db, invitationId, 'send_unknown', values)
-      );
-    },
+    sent: (sent, at) =>
+      markInvitation(db, invitationId, SENT_FROM, {
+        status: 'sent',
+        sent_at: at,
+        message_id: sent.messageId,
+      }),
   });
 }
 

@@ -53,12 +53,14 @@ export async function markReminder(
       | 'reminder_handed_at'
     >
   >,
+  /** The reminder statuses the row must be in for the change to apply. */
+  from: readonly NonNullable<Invitation['reminder_status']>[] = ['sending'],
 ): Promise<void> {
   await db
     .updateTable('invitations')
     .set(values)
     .where('id', '=', id)
-    .where('reminder_status', '=', 'sending')
+    .where('reminder_status', 'in', from)
     .execute();
 }
 

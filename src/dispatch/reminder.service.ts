@@ -14,7 +14,7 @@ import {
   markReminderScheduled,
 } from './reminder.repository';
 import type { AttemptInfo, DeliveryDeps, DeliveryOutcome } from './invitation.service';
-import { renderFor, sendClaimed, sendTimeBlock } from './invitation.service';
+import { SENT_FROM, renderFor, sendClaimed, sendTimeBlock } from './invitation.service';
 import { nextSendTime } from '../surveys/send-window';
 import type { SendWindow } from '../surveys/send-window';
 import { hashToken, newToken } from '../platform/tokens';
@@ -95,6 +95,6 @@ export async function deliverReminder(
         reminder_handed_at: null,
       }),
     sent: (_sent, at) =>
-      markReminder(db, invitationId, { reminder_status: 'sent', reminder_sent_at: at }),
+      markReminder(db, invitationId, { reminder_status: 'sent', reminder_sent_at: at }, SENT_FROM),
   });
 }

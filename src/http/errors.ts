@@ -5,6 +5,9 @@ import { AppError, ServiceUnavailableError } from '../errors';
 import { isConnectionError } from '../platform/connection-errors';
 import { MalformedPathError } from './malformed-path';
 
+/** What a 503 (a backing service away) tells clients to wait before retrying, on every surface. */
+export const UNAVAILABLE_RETRY_AFTER = '30';
+
 export function errorBody(err: AppError) {
   return {
     error: {
@@ -111,7 +114,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const known = toAppError(err);
     if (known) {
       if (known.status === 503) {
-        res.set('Retry-After', '30');
+        res.set('Retry-After', UNAVAILABLE_RETRY_AFTER);
       }
       res.status(known.status).json(errorBody(known));
       return;

@@ -23,7 +23,7 @@ import type { Locale } from '../../surveys/i18n/types';
 import { renderTemplate } from '../../surveys/render';
 import { scaleValues } from '../../surveys/scales';
 import { scoreLabel } from '../../surveys/texts';
-import { toAppError } from '../errors';
+import { toAppError, UNAVAILABLE_RETRY_AFTER } from '../errors';
 import { sharedRateLimit } from '../rate-limit';
 
 const css = readFileSync(path.join(__dirname, '../../surveys/templates/survey.css'), 'utf8');
@@ -53,7 +53,7 @@ function errorPage(res: Response, err: AppError, locale: Locale) {
   } else if (err.status === 403) {
     messagePage(res, 403, locale, m.forbiddenTitle, m.forbiddenBody);
   } else if (err.status === 503) {
-    res.set('Retry-After', '30');
+    res.set('Retry-After', UNAVAILABLE_RETRY_AFTER);
     messagePage(res, 503, locale, m.unavailableTitle, m.unavailableBody);
   } else {
     messagePage(res, err.status, locale, m.pageTitle, err.message);

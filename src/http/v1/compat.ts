@@ -5,7 +5,7 @@ import { AppError, ForbiddenError, UnauthorizedError } from '../../errors';
 import type { Logger } from '../../logger';
 import { redactUrl } from '../../logger';
 import { authenticateApiKey } from '../../workspaces/api-key.service';
-import { toAppError } from '../errors';
+import { toAppError, UNAVAILABLE_RETRY_AFTER } from '../errors';
 
 // What Delighted's four official clients send and expect (docs/delighted-api.md).
 
@@ -203,7 +203,7 @@ export function v1ErrorHandler(logger: Logger): ErrorRequestHandler {
     if (status === 429) {
       res.set('Retry-After', res.get('Retry-After') ?? '60');
     } else if (status === 503) {
-      res.set('Retry-After', '30');
+      res.set('Retry-After', UNAVAILABLE_RETRY_AFTER);
     }
     res.status(status).json({
       status,
