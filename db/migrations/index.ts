@@ -11,6 +11,7 @@ import * as retention from './20261124T000000_retention';
 import * as rollupRebuildRequests from './20261124T010000_rollup_rebuild_requests';
 import * as outboxForWebhooksAndAlerts from './20261202T000000_outbox_for_webhooks_and_alerts';
 import * as invitationHandedAt from './20261202T010000_invitation_handed_at';
+import * as ingestFunction from './20261203T000000_ingest_function';
 
 // NOTE: append-only. A migration that has shipped is never edited; add a new one.
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '20261124T010000_rollup_rebuild_requests': rollupRebuildRequests,
   '20261202T000000_outbox_for_webhooks_and_alerts': outboxForWebhooksAndAlerts,
   '20261202T010000_invitation_handed_at': invitationHandedAt,
+  '20261203T000000_ingest_function': ingestFunction,
 };

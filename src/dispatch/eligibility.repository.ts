@@ -5,11 +5,12 @@ import type { Database } from '../../db/schema';
 /** Statuses of invitations that went out or may still go out: these start a quiet period. */
 export const LIVE_STATUSES = ['scheduled', 'sending', 'sent', 'send_unknown'] as const;
 
-/** Waits for the transaction-scoped advisory lock of one contact. */
+/**
+ * Waits for the row lock of one contact, held to the end of the transaction. Ingest's contact
+ * upsert (`glas_ingest`) takes the same lock, so every decision for one contact queues here.
+ */
 export async function lockContactDecisions(db: Kysely<Database>, contactId: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`contact:${contactId}`}, 0))`.execute(
-    db,
-  );
+  await sql`select 1 from contacts where id = ${contactId} for update`.execute(db);
 }
 
 /**
@@ -39,55 +40,20 @@ export async function findContactForDecision(
 }
 
 /**
- * Counts one invitation for the day unless the quota is reached. Returns the new count, or
- * undefined when the day's row already stood at the quota (the conflict update was refused).
+ * Takes one unit of the day's quota in `glas_take_quota` (the ingest function takes it there
+ * too): 1 taken, 0 refused, -1 refused and the day's first refusal. The counter row is updated
+ * in place, so concurrent takers queue on its row lock and the quota is never overshot.
  */
-export async function incrementDailySendCount(
+export async function takeDailyQuota(
   db: Kysely<Database>,
   workspaceId: string,
   day: string,
   quota: number,
-): Promise<number | undefined> {
-  const taken = await db
-    .insertInto('daily_send_counts')
-    .values({ workspace_id: workspaceId, day, invited: 1 })
-    .onConflict((oc) =>
-      oc
-        .columns(['workspace_id', 'day'])
-        .doUpdateSet({ invited: sql`daily_send_counts.invited + 1` })
-        .where('daily_send_counts.invited', '<', quota),
-    )
-    .returning('invited')
-    .executeTakeFirst();
-  return taken?.invited;
-}
-
-/** Turns a day's freshly inserted count into its first refusal (a quota of 0). */
-export async function markDayRefusedFromStart(
-  db: Kysely<Database>,
-  workspaceId: string,
-  day: string,
-): Promise<void> {
-  await db
-    .updateTable('daily_send_counts')
-    .set({ invited: 0, over_quota: 1 })
-    .where('workspace_id', '=', workspaceId)
-    .where('day', '=', day)
-    .execute();
-}
-
-/** Counts one more refusal for the day; returns how many there are now. */
-export async function incrementOverQuota(
-  db: Kysely<Database>,
-  workspaceId: string,
-  day: string,
 ): Promise<number> {
-  const over = await db
-    .updateTable('daily_send_counts')
-    .set({ over_quota: sql`over_quota + 1` })
-    .where('workspace_id', '=', workspaceId)
-    .where('day', '=', day)
-    .returning('over_quota')
-    .executeTakeFirstOrThrow();
-  return over.over_quota;
+  const { rows } = await sql<{
+    taken: number;
+  }>`select glas_take_quota(${workspaceId}::uuid, ${day}::date, ${quota}::integer) as taken`.execute(
+    db,
+  );
+  return rows[0]!.taken;
 }

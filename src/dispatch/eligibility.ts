@@ -2,10 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Contact, Database, Survey, Workspace } from '../../db/schema';
 import {
   findContactForDecision,
-  incrementDailySendCount,
-  incrementOverQuota,
   lockContactDecisions,
-  markDayRefusedFromStart,
+  takeDailyQuota,
 } from './eligibility.repository';
 import { NotFoundError } from '../errors';
 import { isSampledIn } from './sampling';
@@ -64,18 +62,32 @@ export async function takeQuota(
   if (quota === null) {
     return { allowed: true, firstRefusal: false };
   }
-  const day = localDay(now, workspace.time_zone);
-  const invited = await incrementDailySendCount(db, workspace.id, day, quota);
-  if (invited !== undefined && invited <= quota) {
-    return { allowed: true, firstRefusal: false };
+  const taken = await takeDailyQuota(db, workspace.id, localDay(now, workspace.time_zone), quota);
+  return { allowed: taken > 0, firstRefusal: taken < 0 };
+}
+
+/**
+ * The checks that need no lock, in their order: paused, unsubscribed, bounced, sampling. The
+ * quiet period and the quota come after them, decided under the contact's lock.
+ */
+export function skipBeforeQuietPeriod(
+  survey: Pick<Survey, 'id' | 'status' | 'sampling_rate'>,
+  contact: { id: string; unsubscribed_at: unknown; bounced_at: unknown },
+  eventIdentity: string,
+): SkipReason | null {
+  if (survey.status !== 'active') {
+    return 'survey_paused';
   }
-  if (invited !== undefined) {
-    // A quota of 0: the fresh row itself is over it.
-    await markDayRefusedFromStart(db, workspace.id, day);
-    return { allowed: false, firstRefusal: true };
+  if (contact.unsubscribed_at) {
+    return 'unsubscribed';
   }
-  const over = await incrementOverQuota(db, workspace.id, day);
-  return { allowed: false, firstRefusal: over === 1 };
+  if (contact.bounced_at) {
+    return 'bounced';
+  }
+  if (!isSampledIn(survey.sampling_rate, [survey.id, contact.id, eventIdentity])) {
+    return 'sampled_out';
+  }
+  return null;
 }
 
 export interface Decision {
@@ -108,17 +120,9 @@ export async function decideInvitation(
 ): Promise<Decision> {
   const { workspace, survey, contact, now } = input;
   const skip = (skipReason: SkipReason): Decision => ({ skipReason, quotaAlert: false });
-  if (survey.status !== 'active') {
-    return skip('survey_paused');
-  }
-  if (contact.unsubscribed_at) {
-    return skip('unsubscribed');
-  }
-  if (contact.bounced_at) {
-    return skip('bounced');
-  }
-  if (!isSampledIn(survey.sampling_rate, [survey.id, contact.id, input.eventIdentity])) {
-    return skip('sampled_out');
+  const early = skipBeforeQuietPeriod(survey, contact, input.eventIdentity);
+  if (early) {
+    return skip(early);
   }
   const quietDays = survey.quiet_period_days ?? workspace.quiet_period_days;
   const quietSince = now.getTime() - quietDays * 86_400_000;

@@ -91,7 +91,7 @@ export async function createTestWorld(
     REDIS_PREFIX: `glas-test-${id}`,
     SMTP_URL: smtp.url,
     PUBLIC_URL: 'http://glas.test',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     SEND_BACKOFF_MS: '20',
     OUTBOX_POLL_MS: '50',
     // Tests click links far faster than people; the limit tests set their own values.

@@ -3,7 +3,7 @@ import type { AppContext } from '../../context';
 import { AppError } from '../../errors';
 import { renderInvitationEmail } from '../../surveys/email';
 import { createEventBodySchema } from '../../dispatch/event.schemas';
-import { ingestEvent } from '../../dispatch/event.service';
+import { ingestEvent } from '../../dispatch/ingest.service';
 import type { EventAcceptedDto } from '../../dispatch/event.schemas';
 import { isLocale, resolveLocale } from '../../surveys/i18n';
 import { LOCALES } from '../../surveys/i18n/types';

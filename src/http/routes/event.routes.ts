@@ -11,7 +11,7 @@ import {
   eventBatchResultDtoSchema,
   idempotencyKeySchema,
 } from '../../dispatch/event.schemas';
-import { ingestEvent, ingestEvents } from '../../dispatch/event.service';
+import { ingestEvent, ingestEvents } from '../../dispatch/ingest.service';
 import { allow, authOf } from '../auth';
 import { errorResponses } from '../openapi-common';
 import { parse } from '../validate';

@@ -31,9 +31,10 @@ afterAll(async () => {
 
 /**
  * Today's counts: a regression (one more statement) fails, and so does an improvement until
- * the budget is lowered with it. Issue 11's goals: event ≤ 3, form post ≤ 3.
+ * the budget is lowered with it. Issue 11's goals: event ≤ 3, a batch of 1,000 ≤ 10, form post ≤ 3.
  */
-const BUDGET = { event: 9, formPost: 12 };
+// The batch key is used for the first time, so its last_used_at is stamped too (once a minute).
+const BUDGET = { event: 3, batch: 4, formPost: 12 };
 
 async function counted(fn: () => Promise<unknown>): Promise<string[]> {
   statements = [];
@@ -58,6 +59,29 @@ describe('round-trip budgets', () => {
     // A known contact, as most events are; a new one adds the check of erased addresses.
     const seen = await counted(() => post('ana@example.com'));
     expect({ count: seen.length, seen }).toEqual({ count: BUDGET.event, seen });
+  });
+
+  it('POST /api/events/batch: 1,000 events, new and known contacts, some twins', async () => {
+    const { workspace, adminKey } = await buildWorkspace(world.ctx.db);
+    await buildSurvey(world.ctx.db, workspace.id, { eventType: 'ticket.solved' });
+    const events = Array.from({ length: 1000 }, (_, i) => ({
+      type: 'ticket.solved',
+      // 250 people with four tickets each: repeated contacts in one batch.
+      contact: { email: `p${i % 250}@example.com` },
+      properties: { ticket: i },
+    }));
+    const post = () =>
+      request(world.app)
+        .post('/api/events/batch')
+        .set(bearer(adminKey))
+        .set('Idempotency-Key', 'budget-batch')
+        .send({ events })
+        .expect(200);
+    const seen = await counted(post);
+    expect({ count: seen.length, seen }).toEqual({ count: BUDGET.batch, seen });
+    // The replay of the whole batch: the key and one read that finds every twin.
+    const again = await counted(post);
+    expect(again.length).toBe(2);
   });
 
   it('POST /s/:token: a person submits the survey form', async () => {
