@@ -129,9 +129,60 @@ export type ItemOutcome =
   | { outcome: 'in_flight' | 'stale' }
   | { outcome: 'conflict'; constraint: string };
 
+/** One contact of a batch: as read (the plan's premise) and its items' fields merged in order. */
+export interface SetContact {
+  id: string;
+  email: string;
+  email_hash: string;
+  existed: boolean;
+  locale: string | null;
+  time_zone: string | null;
+  properties: JsonObject;
+  unsubscribed: boolean;
+  bounced: boolean;
+  name: string | null;
+  set_locale: string | null;
+  set_time_zone: string | null;
+  external_id: string | null;
+  set_properties: JsonObject;
+}
+
 /**
- * Stores planned events in one statement and one transaction (`glas_ingest`, see its
- * migration), each item in its own subtransaction; returns an outcome per item, in order.
+ * A batch's plan in the flat shape `glas_ingest_set` stores with a constant number of
+ * statements: its distinct contacts, and its items' events and invitations in order.
+ */
+function setShape(items: PlannedItem[], contacts: SetContact[]) {
+  let seq = 0;
+  return {
+    contacts,
+    events: items.map((it, n) => ({
+      n,
+      id: it.event.id,
+      type: it.event.type,
+      contact_id: it.contact.id,
+      properties: it.event.properties,
+      key: it.key,
+      hash: it.hash,
+      occurred_at: it.event.occurred_at,
+    })),
+    invitations: items.flatMap((it, n) =>
+      it.invitations.map((inv) => ({
+        ...inv,
+        item: n,
+        seq: seq++,
+        contact_id: it.contact.id,
+        event_id: it.event.id,
+      })),
+    ),
+  };
+}
+
+/**
+ * Stores planned events in one statement and one transaction, returning an outcome per item,
+ * in order. One event: `glas_ingest`, each item in its own subtransaction. A batch (given its
+ * contacts): `glas_ingest_batch`, set-based; only if the set cannot be stored whole (a twin, a
+ * changed contact, the quota crossed: see the migrations) a second statement walks it per
+ * item (`walked`).
  */
 export async function storePlannedEvents(
   db: Kysely<Database>,
@@ -142,18 +193,28 @@ export async function storePlannedEvents(
     quotaDay: string;
     lockKeys: boolean;
     items: PlannedItem[];
+    contacts?: SetContact[];
   },
-): Promise<ItemOutcome[]> {
-  const plan = JSON.stringify({
+): Promise<{ outcomes: ItemOutcome[]; walked: boolean }> {
+  const head = {
     workspace_id: p.workspaceId,
     now: p.now.toISOString(),
     quota: p.quota,
     quota_day: p.quotaDay,
     lock_keys: p.lockKeys,
-    items: p.items,
-  });
-  const { rows } = await sql<{ r: ItemOutcome[] }>`select glas_ingest(${plan}::jsonb) as r`.execute(
-    db,
-  );
-  return rows[0]!.r;
+  };
+  if (p.contacts) {
+    const set = JSON.stringify({ ...head, ...setShape(p.items, p.contacts) });
+    const { rows } = await sql<{
+      r: ItemOutcome[] | null;
+    }>`select glas_ingest_batch(${set}::jsonb) as r`.execute(db);
+    if (rows[0]!.r) {
+      return { outcomes: rows[0]!.r, walked: false };
+    }
+  }
+  const plan = JSON.stringify({ ...head, items: p.items });
+  const { rows } = await sql<{
+    r: ItemOutcome[];
+  }>`select glas_ingest(${plan}::jsonb) as r`.execute(db);
+  return { outcomes: rows[0]!.r, walked: true };
 }

@@ -18,6 +18,7 @@ import type {
   IngestSurvey,
   ItemOutcome,
   PlannedItem,
+  SetContact,
 } from './ingest.repository';
 
 /**
@@ -88,6 +89,39 @@ function afterUpsert(
     time_zone: input.timeZone ?? base.time_zone,
     properties: { ...base.properties, ...(input.properties ?? {}) },
   };
+}
+
+/** A batch's contact: its state as read, then each item's fields as the upsert merges them. */
+function mergeContact(
+  merged: Map<string, SetContact>,
+  found: IngestState['contacts'][number],
+  id: string,
+  input: CreateEventBody['contact'],
+  hashEmail: EmailHasher,
+): void {
+  const before = found.contact;
+  const c: SetContact = merged.get(found.key) ?? {
+    id,
+    email: input.email,
+    email_hash: hashEmail(input.email),
+    existed: before !== null,
+    locale: before?.locale ?? null,
+    time_zone: before?.time_zone ?? null,
+    properties: before?.properties ?? {},
+    unsubscribed: before ? before.unsubscribed_at !== null : found.kept.includes('unsubscribed'),
+    bounced: before ? before.bounced_at !== null : found.kept.includes('bounced'),
+    name: null,
+    set_locale: null,
+    set_time_zone: null,
+    external_id: null,
+    set_properties: {},
+  };
+  c.name = input.name ?? c.name;
+  c.set_locale = input.locale ?? c.set_locale;
+  c.set_time_zone = input.timeZone ?? c.set_time_zone;
+  c.external_id = input.externalId ?? c.external_id;
+  c.set_properties = { ...c.set_properties, ...(input.properties ?? {}) };
+  merged.set(found.key, c);
 }
 
 function planItem(
@@ -206,10 +240,11 @@ async function ingestItems(
   items: Item[],
   hashEmail: EmailHasher,
   lockKeys: boolean,
-): Promise<ItemResult[]> {
+): Promise<{ results: ItemResult[]; walked: boolean }> {
   const now = clock.now();
   const results: (ItemResult | undefined)[] = new Array<ItemResult | undefined>(items.length);
   let pending = items.map((_, i) => i);
+  let walked = false;
   for (let attempt = 0; attempt < ATTEMPTS && pending.length > 0; attempt++) {
     const batch = pending.map((i) => items[i]!);
     const state = await readIngestState(db, workspaceId, {
@@ -223,6 +258,7 @@ async function ingestItems(
     }
     const twins = new Map(state.twins.map((t) => [t.key, t]));
     const contacts = new Map<string, ContactState>();
+    const merged = new Map<string, SetContact>();
     const toStore: { index: number; plan: PlannedItem }[] = [];
     batch.forEach((item, n) => {
       const index = pending[n]!;
@@ -243,23 +279,26 @@ async function ingestItems(
         item.input.contact,
       );
       contacts.set(found.key, contact);
+      mergeContact(merged, found, contact.id, item.input.contact, hashEmail);
       toStore.push({ index, plan: planItem(state, item, contact, hashEmail, now) });
     });
     if (toStore.length === 0) {
       pending = [];
       break;
     }
-    const outcomes = await storePlannedEvents(db, {
+    const stored = await storePlannedEvents(db, {
       workspaceId,
       now,
       quota: state.workspace.daily_send_quota,
       quotaDay: localDay(now, state.workspace.time_zone),
       lockKeys,
       items: toStore.map((s) => s.plan),
+      ...(lockKeys ? {} : { contacts: [...merged.values()] }),
     });
+    walked ||= stored.walked;
     const stale: number[] = [];
     toStore.forEach(({ index }, n) => {
-      const r = resolve(items[index]!, outcomes[n]!);
+      const r = resolve(items[index]!, stored.outcomes[n]!);
       if (r === 'stale') {
         stale.push(index);
       } else {
@@ -276,7 +315,7 @@ async function ingestItems(
       ),
     };
   }
-  return results as ItemResult[];
+  return { results: results as ItemResult[], walked };
 }
 
 /**
@@ -298,14 +337,9 @@ export async function ingestEvent(
   const key = headerKey ?? input.idempotencyKey ?? null;
   // The key itself is not part of the body it guards.
   const hash = requestHash({ ...input, idempotencyKey: undefined });
-  const [result] = await ingestItems(
-    db,
-    clock,
-    workspaceId,
-    [{ input, key, hash }],
-    hashEmail,
-    true,
-  );
+  const {
+    results: [result],
+  } = await ingestItems(db, clock, workspaceId, [{ input, key, hash }], hashEmail, true);
   if ('error' in result!) {
     throw result.error;
   }
@@ -325,13 +359,20 @@ export async function ingestEvents(
   inputs: CreateEventBody[],
   headerKey: string | undefined,
   hashEmail: EmailHasher,
-): Promise<{ results: BatchItemResult[]; quotaAlert: boolean }> {
+): Promise<{ results: BatchItemResult[]; quotaAlert: boolean; walked: boolean }> {
   const items = inputs.map((input, i) => ({
     input,
     key: input.idempotencyKey ?? (headerKey ? `${headerKey}:${i}` : null),
     hash: requestHash({ ...input, idempotencyKey: undefined }),
   }));
-  const out = await ingestItems(db, clock, workspaceId, items, hashEmail, false);
+  const { results: out, walked } = await ingestItems(
+    db,
+    clock,
+    workspaceId,
+    items,
+    hashEmail,
+    false,
+  );
   let quotaAlert = false;
   const results = out.map((r, index): BatchItemResult => {
     if ('error' in r) {
@@ -349,5 +390,6 @@ export async function ingestEvents(
     quotaAlert ||= r.ok.quotaAlert;
     return { index, status: r.ok.status, replayed: r.ok.replayed, ...r.ok.body };
   });
-  return { results, quotaAlert };
+  // walked: the set attempt failed and the batch was stored item by item (for tests and logs).
+  return { results, quotaAlert, walked };
 }
