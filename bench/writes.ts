@@ -1,17 +1,20 @@
 /**
- * `npm run bench:writes [-- --only events,batch,form] [--rounds N]`: the write paths beside
+ * `npm run bench:writes [-- --only events,batch,form,import] [--rounds N]`: the write paths beside
  * their bare stack, in the same run and the same process, so the ratio survives this
  * machine's drift from run to run:
  *   - events: `POST /api/events`, 50 connections, a new contact each, one survey invited;
  *     bare: Express + express.json + one pg INSERT of the body;
  *   - batch: `POST /api/events/batch` with 1,000 events; bare: one 1,000-row INSERT;
  *   - form: the survey form post `POST /s/:token`, unique tokens; bare: Express +
- *     urlencoded + one pg INSERT.
+ *     urlencoded + one pg INSERT;
+ *   - import: the Delighted CSV import of BENCH_IMPORT_ROWS responses (100,000), as the CLI
+ *     runs it, into a new workspace each round; bare: `COPY` of the same file into a table.
  * Rounds alternate bare and Glas; each figure is the median round. The table is printed
  * and written to BENCHMARKS.md with the machine and date.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -20,6 +23,7 @@ import express from 'express';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { Pool } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from '../db/schema';
 import { ensureDatabase } from '../db/create-database';
 import { migrateToLatest } from '../db/migrate';
@@ -28,6 +32,7 @@ import { createContext } from '../src/context';
 import { createApp } from '../src/http/app';
 import { createLogger } from '../src/logger';
 import { hashToken, newToken } from '../src/platform/tokens';
+import { importDelightedCsv } from '../src/delighted/import/delighted-import.service';
 import { createSurvey, launchSurvey } from '../src/surveys/survey.service';
 import { createWorkspace } from '../src/workspaces/workspace.service';
 
@@ -37,13 +42,14 @@ const CONNECTIONS = 50;
 const EVENTS_PER_ROUND = Number(process.env.BENCH_EVENTS ?? 2000);
 const BATCHES_PER_ROUND = Number(process.env.BENCH_BATCHES ?? 3);
 const FORMS_PER_ROUND = Number(process.env.BENCH_FORMS ?? 1000);
+const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
-const ONLY = new Set((arg('only') ?? 'events,batch,form').split(','));
+const ONLY = new Set((arg('only') ?? 'events,batch,form,import').split(','));
 const ROUNDS = Number(arg('rounds') ?? 3);
 
 interface Shot {
@@ -344,12 +350,81 @@ async function main() {
     rows.push(row);
   }
 
+  if (ONLY.has('import')) {
+    const row: Row = {
+      path: `Delighted CSV import, ${IMPORT_ROWS.toLocaleString('en')} responses`,
+      glas: [],
+      bare: [],
+      unit: 'rows/s',
+      goal: '≥ 0.5×',
+    };
+    const file = writeDelightedCsv(IMPORT_ROWS);
+    await barePool.query(
+      `create table ${SCHEMA}.bare_import (response_id text, score text, comment text,
+        response_timestamp text, updated_at text, email text, name text, plan text, region text)`,
+    );
+    for (let r = 0; r < ROUNDS; r++) {
+      log(`import round ${r + 1}…`);
+      await barePool.query(`truncate ${SCHEMA}.bare_import`);
+      const client = await barePool.connect();
+      let started = process.hrtime.bigint();
+      try {
+        await pipeline(
+          createReadStream(file),
+          client.query(
+            copyFrom(`copy ${SCHEMA}.bare_import from stdin with (format csv, header true)`),
+          ),
+        );
+      } finally {
+        client.release();
+      }
+      row.bare.push(timed(started, IMPORT_ROWS));
+      const { workspace: target } = await createWorkspace(db, { name: `Import ${r}` });
+      started = process.hrtime.bigint();
+      const summary = await importDelightedCsv(ctx, createReadStream(file), {
+        workspaceId: target.id,
+        type: 'responses',
+        dryRun: false,
+      });
+      const g = timed(started, IMPORT_ROWS);
+      row.glas.push({ ...g, failures: summary.errorCount + (IMPORT_ROWS - summary.newResponses) });
+    }
+    rows.push(row);
+  }
+
   await glas.close();
   await bare.close();
   await barePool.end();
   const { rows: pg } = await sql<{ v: string }>`select version() as v`.execute(db);
   await ctx.close();
   report(rows, pg[0]?.v.split(' on ')[0] ?? 'PostgreSQL');
+}
+
+/** One pass over a file: rows/s, no latency figures (p99 is the whole pass). */
+function timed(started: bigint, n: number): LoadResult {
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  return { perSecond: (n / ms) * 1000, p50: ms, p99: ms, failures: 0 };
+}
+
+/** A Delighted responses export of `n` rows: 20% repeat people, comments with quotes and commas. */
+function writeDelightedCsv(n: number): string {
+  const file = path.join(os.tmpdir(), `glas-bench-import-${n}.csv`);
+  if (existsSync(file)) {
+    return file;
+  }
+  const lines = ['Response ID,Score,Comment,Response timestamp,Updated at,Email,Name,Plan,Region'];
+  const comments = ['', 'Great, fast support', 'Spor odgovor', '"Too slow," he said', 'Rất tốt'];
+  const start = Date.UTC(2025, 0, 1);
+  for (let i = 0; i < n; i++) {
+    const at = new Date(start + i * 60_000).toISOString();
+    const comment = comments[i % comments.length]!.replace(/"/g, '""');
+    const person = i % 5 === 0 ? i - 1 : i;
+    lines.push(
+      `${1_000_000 + i},${i % 11},"${comment}",${at},${at},person-${person}@example.com,Person ${person},${i % 3 ? 'Pro' : 'Basic'},${i % 2 ? 'EU' : 'US'}`,
+    );
+  }
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
 }
 
 /** Sent invitations with live tokens, for the form-post rounds (setup by SQL, as a send leaves them). */

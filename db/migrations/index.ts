@@ -13,6 +13,8 @@ import * as outboxForWebhooksAndAlerts from './20261202T000000_outbox_for_webhoo
 import * as invitationHandedAt from './20261202T010000_invitation_handed_at';
 import * as ingestFunction from './20261203T000000_ingest_function';
 import * as ingestSet from './20261204T000000_ingest_set';
+import * as recordFormAnswer from './20261204T010000_record_form_answer';
+import * as rollupStatementTriggers from './20261204T020000_rollup_statement_triggers';
 
 // NOTE: append-only. A migration that has shipped is never edited; add a new one.
 export const migrations: Record<string, Migration> = {
@@ -30,4 +32,6 @@ export const migrations: Record<string, Migration> = {
   '20261202T010000_invitation_handed_at': invitationHandedAt,
   '20261203T000000_ingest_function': ingestFunction,
   '20261204T000000_ingest_set': ingestSet,
+  '20261204T010000_record_form_answer': recordFormAnswer,
+  '20261204T020000_rollup_statement_triggers': rollupStatementTriggers,
 };

@@ -6,7 +6,7 @@ import { AppError, NotFoundError, ValidationError } from '../errors';
 import { resolveLocale } from '../surveys/i18n';
 import type { Locale } from '../surveys/i18n/types';
 import { findInvitationByTokenHash } from '../dispatch/invitation-query.service';
-import { isValidScore, SCALES } from '../surveys/scales';
+import { isLowScore, isValidScore, SCALES } from '../surveys/scales';
 import { unsubscribeContact } from '../contacts/suppression.service';
 import { withTextOverrides } from '../surveys/text-overrides';
 import { resolveTexts } from '../surveys/texts';
@@ -17,8 +17,8 @@ import {
   honeypotHitBetween,
   insertInvitationResponse,
   insertLinkFetch,
-  findInvitationAnswer,
   lockResponseByInvitation,
+  storeFormAnswer,
   updateResponse,
 } from './response.repository';
 import type { ResponseRow } from './response.repository';
@@ -57,6 +57,8 @@ export interface OpenInvitation {
   response: { score: number; comment: string | null } | null;
   /** The answer counts (confirmed by the page or a review), not only a click in the email. */
   confirmed: boolean;
+  /** Whether the workspace has webhooks: a change to the response may announce something. */
+  hasWebhooks: boolean;
 }
 
 /** Finds the invitation behind a survey link; 404 for unknown tokens, 410 once closed or expired. */
@@ -77,7 +79,6 @@ export async function openInvitation(
   if (row.survey_status === 'closed' || expired) {
     throw new SurveyGoneError(locale);
   }
-  const answer = await findInvitationAnswer(db, row.workspace_id, row.id);
   return {
     invitationId: row.id,
     workspaceId: row.workspace_id,
@@ -94,8 +95,10 @@ export async function openInvitation(
       );
       return resolveTexts(row.kind, o.texts, locale, o.company);
     })(),
-    response: answer ? { score: answer.score, comment: answer.comment } : null,
-    confirmed: answer?.status === 'counted',
+    response:
+      row.answer_score === null ? null : { score: row.answer_score, comment: row.answer_comment },
+    confirmed: row.answer_status === 'counted',
+    hasWebhooks: Boolean(row.has_webhooks),
   };
 }
 
@@ -187,8 +190,6 @@ async function ensureResponse(
   }
   return { row, created: false };
 }
-
-const AUTOMATIC_FLAGS: ReadonlySet<FlagReason> = new Set(['scanner_burst', 'honeypot']);
 
 /**
  * A score link was fetched (`GET /s/:token/:score`): by a person, or by a mail scanner that
@@ -295,27 +296,25 @@ export async function recordAnswer(
   answer: { score: number; comment?: string | undefined },
 ): Promise<ResponseRow | undefined> {
   const comment = answer.comment === undefined ? undefined : answer.comment.trim() || null;
-  return changeResponse(deps, open, async (trx, current, now) => {
-    await insertLinkFetch(trx, { ...ids(open), kind: 'form', score: answer.score, at: now });
-    const { row } = await ensureResponse(trx, open, current, answer.score, now);
-    const clearFlag =
-      row.flagged && row.flag_reason !== null && AUTOMATIC_FLAGS.has(row.flag_reason);
-    await trx
-      .updateTable('invitations')
-      .set({ answered_at: now })
-      .where('id', '=', open.invitationId)
-      .where('workspace_id', '=', open.workspaceId)
-      .where('answered_at', 'is', null)
-      .execute();
-    return updateResponse(trx, open.workspaceId, row.id, {
+  const store = (db: Kysely<Database>) =>
+    storeFormAnswer(db, {
+      ...ids(open),
+      surveyId: open.surveyId,
+      contactId: open.contactId,
       score: answer.score,
-      ...(comment === undefined ? {} : { comment }),
-      status: 'counted',
-      confirmed_via: 'form',
-      confirmed_at: row.confirmed_at ?? now,
-      updated_at: now,
-      ...(clearFlag ? { flagged: false, flag_reason: null, flagged_at: null } : {}),
+      comment,
+      locale: open.locale,
+      now: deps.clock.now(),
     });
+  // Without webhooks and without a low score the change has no effects beyond the response
+  // itself, which one statement stores atomically: no transaction around it.
+  if (!open.hasWebhooks && !isLowScore(open.kind, answer.score)) {
+    return (await store(deps.db)).after;
+  }
+  return deps.db.transaction().execute(async (trx) => {
+    const { before, after } = await store(trx);
+    await applyResponseEffects(trx, deps, open.kind, before, after, open.hasWebhooks);
+    return after;
   });
 }
 

@@ -41,19 +41,27 @@ export async function applyResponseEffects(
   kind: SurveyKind,
   before: ResponseRow | undefined,
   after: ResponseRow,
+  /** false when the workspace has no webhooks (read with the change): nothing to announce to. */
+  subscribers = true,
 ): Promise<void> {
   const now = deps.clock.now();
   const publicUrl = deps.config.PUBLIC_URL ?? '';
   let row = after;
-  if (countsInScores(row) && row.announced_at === null) {
-    row = await updateResponse(trx, row.workspace_id, row.id, { announced_at: now });
-    const dto = toResponseDto({ ...row, survey_kind: kind });
-    await publishResponseChange(trx, 'created', { row, kind, dto }, publicUrl, now);
-  } else if (row.announced_at !== null && changed(before, row)) {
+  // A writer may stamp the announcement itself, in its own statement (the form post does).
+  const stampedByWriter = !before?.announced_at && row.announced_at !== null;
+  if (countsInScores(row) && (row.announced_at === null || stampedByWriter)) {
+    if (row.announced_at === null) {
+      row = await updateResponse(trx, row.workspace_id, row.id, { announced_at: now });
+    }
+    if (subscribers) {
+      const dto = toResponseDto({ ...row, survey_kind: kind });
+      await publishResponseChange(trx, 'created', { row, kind, dto }, publicUrl, now);
+    }
+  } else if (subscribers && row.announced_at !== null && changed(before, row)) {
     const dto = toResponseDto({ ...row, survey_kind: kind });
     await publishResponseChange(trx, 'updated', { row, kind, dto }, publicUrl, now);
   }
   if (countsInScores(row) && isLowScore(kind, row.score)) {
-    await openCaseForResponse(trx, deps.config, row, now);
+    await openCaseForResponse(trx, deps.config, row, now, subscribers);
   }
 }

@@ -20,20 +20,6 @@ export async function lockResponseByInvitation(
     .executeTakeFirst();
 }
 
-/** The answer given through an invitation so far, if any (no lock: for showing it). */
-export async function findInvitationAnswer(
-  db: Kysely<Database>,
-  workspaceId: string,
-  invitationId: string,
-) {
-  return db
-    .selectFrom('responses')
-    .select(['score', 'comment', 'status'])
-    .where('invitation_id', '=', invitationId)
-    .where('workspace_id', '=', workspaceId)
-    .executeTakeFirst();
-}
-
 export async function lockResponseById(
   db: Kysely<Database>,
   workspaceId: string,
@@ -84,6 +70,35 @@ export async function insertInvitationResponse(
     .onConflict((oc) => oc.column('invitation_id').doNothing())
     .returningAll()
     .executeTakeFirst();
+}
+
+/**
+ * A form post in one statement (`glas_record_form_answer`, see its migration): the response
+ * as it was when locked (undefined when it did not exist) and as the post left it.
+ */
+export async function storeFormAnswer(
+  db: Kysely<Database>,
+  a: {
+    workspaceId: string;
+    invitationId: string;
+    surveyId: string;
+    contactId: string | null;
+    score: number;
+    /** undefined keeps the stored comment. */
+    comment: string | null | undefined;
+    locale: string;
+    now: Date;
+  },
+): Promise<{ before: ResponseRow | undefined; after: ResponseRow }> {
+  const { rows } = await sql<ResponseRow>`
+    select * from glas_record_form_answer(${a.workspaceId}, ${a.invitationId}, ${a.surveyId},
+      ${a.contactId}, ${a.score}, ${a.comment === undefined}, ${a.comment ?? null}, ${a.locale},
+      ${a.now})`.execute(db);
+  const after = rows[rows.length - 1];
+  if (!after) {
+    throw new Error('form answer stored nothing');
+  }
+  return { before: rows.length > 1 ? rows[0] : undefined, after };
 }
 
 export async function updateResponse(

@@ -241,7 +241,12 @@ export async function findInvitationByTokenHash(db: Kysely<Database>, tokenHash:
     .selectFrom('invitations')
     .innerJoin('surveys', 'surveys.id', 'invitations.survey_id')
     .innerJoin('workspaces', 'workspaces.id', 'invitations.workspace_id')
-    .select([
+    .leftJoin('responses', (join) =>
+      join
+        .onRef('responses.invitation_id', '=', 'invitations.id')
+        .onRef('responses.workspace_id', '=', 'invitations.workspace_id'),
+    )
+    .select((eb) => [
       'invitations.id',
       'invitations.workspace_id',
       'invitations.survey_id',
@@ -256,6 +261,19 @@ export async function findInvitationByTokenHash(db: Kysely<Database>, tokenHash:
       'surveys.texts',
       'workspaces.company_name',
       'workspaces.name as workspace_name',
+      // The answer so far, and whether anything subscribes to changes: the survey page and
+      // its form post read everything they decide from in this one statement.
+      'responses.score as answer_score',
+      'responses.comment as answer_comment',
+      'responses.status as answer_status',
+      eb
+        .exists(
+          eb
+            .selectFrom('webhooks')
+            .select(sql.lit(1).as('one'))
+            .whereRef('webhooks.workspace_id', '=', 'invitations.workspace_id'),
+        )
+        .as('has_webhooks'),
     ])
     .where((eb) =>
       eb.or([

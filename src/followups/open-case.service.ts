@@ -20,6 +20,8 @@ export async function openCaseForResponse(
   config: { FOLLOWUP_DEFAULT_SLA_HOURS: number },
   row: Response,
   now: Date,
+  /** false when the workspace has no webhooks: `followup.created` has nobody to reach. */
+  subscribers = true,
 ): Promise<void> {
   const rules = await findRules(trx, row.workspace_id);
   const rule =
@@ -41,21 +43,25 @@ export async function openCaseForResponse(
   if (!created) {
     return;
   }
-  await publishEvent(
-    trx,
-    row.workspace_id,
-    'followup.created',
-    {
-      id: created.id,
-      responseId: row.id,
-      surveyId: row.survey_id,
-      score: row.score,
-      status: created.status,
-      owner: created.owner_email ? { email: created.owner_email, name: created.owner_name } : null,
-      dueAt: created.due_at.toISOString(),
-    },
-    now,
-  );
+  if (subscribers) {
+    await publishEvent(
+      trx,
+      row.workspace_id,
+      'followup.created',
+      {
+        id: created.id,
+        responseId: row.id,
+        surveyId: row.survey_id,
+        score: row.score,
+        status: created.status,
+        owner: created.owner_email
+          ? { email: created.owner_email, name: created.owner_name }
+          : null,
+        dueAt: created.due_at.toISOString(),
+      },
+      now,
+    );
+  }
   if (created.owner_email) {
     await insertAlertOutboxRow(trx, row.workspace_id, created.id, now);
   }

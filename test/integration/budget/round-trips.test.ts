@@ -34,7 +34,9 @@ afterAll(async () => {
  * the budget is lowered with it. Issue 11's goals: event ≤ 3, a batch of 1,000 ≤ 10, form post ≤ 3.
  */
 // The batch key is used for the first time, so its last_used_at is stamped too (once a minute).
-const BUDGET = { event: 3, batch: 4, formPost: 12 };
+// A promoter's form post needs no transaction (one statement stores it); a detractor's opens
+// the follow-up case in the same transaction (begin, the answer, the rules, the case, commit).
+const BUDGET = { event: 3, batch: 4, formPost: 2, detractorFormPost: 6 };
 
 async function counted(fn: () => Promise<unknown>): Promise<string[]> {
   statements = [];
@@ -90,5 +92,13 @@ describe('round-trip budgets', () => {
       request(world.app).post(`/s/${token}`).type('form').send({ score: '9' }).expect(200),
     );
     expect({ count: seen.length, seen }).toEqual({ count: BUDGET.formPost, seen });
+  });
+
+  it('POST /s/:token: a detractor submits the survey form (a follow-up case opens)', async () => {
+    const { token } = await buildSentInvitation(world.ctx.db, {});
+    const seen = await counted(() =>
+      request(world.app).post(`/s/${token}`).type('form').send({ score: '2' }).expect(200),
+    );
+    expect({ count: seen.length, seen }).toEqual({ count: BUDGET.detractorFormPost, seen });
   });
 });
