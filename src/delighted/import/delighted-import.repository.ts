@@ -74,33 +74,66 @@ export async function findExistingExternalIds(
   return new Set(rows.flatMap((r) => (r.external_id ? [r.external_id] : [])));
 }
 
+export interface DelightedResponseInsert {
+  externalId: string;
+  score: number;
+  comment: string | null;
+  email: string;
+  locale: string;
+  segment: JsonObject;
+  tags: string[];
+  details: JsonObject;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 /**
- * Adds tags, the source's details and its last-updated time to responses this import just
- * inserted. None of these columns feeds the rollups, so the rollup trigger does not fire.
+ * A batch of imported responses in one statement: typed arrays unnested into an insert that
+ * finds each person's contact by email and keeps tags, the source's details and its
+ * last-updated time, so nothing is written twice. A response whose external id is present
+ * already is skipped (a re-run adds nothing). They count at once: it is history, announced to
+ * no webhook, opening no case; the rollup trigger counts them once per statement.
+ * Returns how many were inserted.
  */
-export async function setImportedResponseDetails(
+export async function insertDelightedResponses(
   db: Kysely<Database>,
   workspaceId: string,
-  insertedIds: string[],
-  rows: { externalId: string; tags: string[]; details: JsonObject; updatedAt: Date }[],
-): Promise<void> {
-  if (insertedIds.length === 0 || rows.length === 0) {
-    return;
+  surveyId: string,
+  rows: DelightedResponseInsert[],
+  now: Date,
+): Promise<number> {
+  if (rows.length === 0) {
+    return 0;
   }
-  await sql`
-    update responses r
-    set tags = array(select jsonb_array_elements_text(t.tags)),
-        import_details = t.details,
-        updated_at = greatest(t.updated_at, r.created_at)
-    from unnest(
-      ${rows.map((r) => r.externalId)}::text[],
-      ${rows.map((r) => JSON.stringify(r.tags))}::jsonb[],
-      ${rows.map((r) => JSON.stringify(r.details))}::jsonb[],
-      ${rows.map((r) => r.updatedAt)}::timestamptz[]
-    ) as t(external_id, tags, details, updated_at)
-    where r.workspace_id = ${workspaceId}
-      and r.external_id = t.external_id
-      and r.id = any(${insertedIds}::uuid[])`.execute(db);
+  const { rows: out } = await sql<{ n: number }>`
+    with ins as (
+      insert into responses (workspace_id, survey_id, contact_id, score, comment, locale,
+          segment, source, status, confirmed_at, confirmed_via, external_id, tags,
+          import_details, created_at, updated_at)
+      select ${workspaceId}, ${surveyId}, c.id, t.score, t.comment, t.locale, t.segment,
+          'import', 'counted', ${now}, 'import', t.external_id,
+          array(select jsonb_array_elements_text(t.tags)), t.details, t.created_at,
+          greatest(t.updated_at, t.created_at)
+      from unnest(
+        ${rows.map((r) => r.externalId)}::text[],
+        ${rows.map((r) => r.score)}::int[],
+        ${rows.map((r) => r.comment)}::text[],
+        ${rows.map((r) => r.locale)}::text[],
+        ${rows.map((r) => JSON.stringify(r.segment))}::jsonb[],
+        ${rows.map((r) => r.email)}::text[],
+        ${rows.map((r) => JSON.stringify(r.tags))}::jsonb[],
+        ${rows.map((r) => JSON.stringify(r.details))}::jsonb[],
+        ${rows.map((r) => r.createdAt)}::timestamptz[],
+        ${rows.map((r) => r.updatedAt)}::timestamptz[]
+      ) with ordinality as t(external_id, score, comment, locale, segment, email, tags, details,
+          created_at, updated_at, n)
+      left join contacts c on c.workspace_id = ${workspaceId} and lower(c.email) = lower(t.email)
+      order by t.n
+      on conflict (workspace_id, external_id) where external_id is not null do nothing
+      returning 1
+    )
+    select count(*)::int as n from ins`.execute(db);
+  return out[0]?.n ?? 0;
 }
 
 /**

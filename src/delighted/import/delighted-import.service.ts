@@ -7,7 +7,6 @@ import { ValidationError } from '../../errors';
 import { ensureContacts } from '../../contacts/contact.service';
 import { suppressContacts } from '../../contacts/suppression.service';
 import { resolveLocale } from '../../surveys/i18n';
-import { importResponses } from '../../collector/response.service';
 import { createSurveyBodySchema } from '../../surveys/survey.schemas';
 import { createSurvey, requireSurvey } from '../../surveys/survey.service';
 import { getWorkspace } from '../../workspaces/workspace.service';
@@ -15,7 +14,7 @@ import { CsvFileError, CsvRecordReader } from './csv-records';
 import type { CsvRecord } from './csv-records';
 import type { HeaderMap, ImportType } from './delighted-columns';
 import { HeaderError, mapHeader } from './delighted-columns';
-import { findSurveyByName, setImportedResponseDetails } from './delighted-import.repository';
+import { findSurveyByName, insertDelightedResponses } from './delighted-import.repository';
 import { DryRunCounter } from './dry-run';
 import type {
   BatchCounts,
@@ -28,7 +27,7 @@ import { isRowError, readPersonRow, readResponseRow, readSuppressionRow } from '
 
 export const IMPORT_SURVEY_NAME = 'Delighted import';
 /** Rows per transaction: a 1M-row file is a few thousand round trips, not a million. */
-export const DEFAULT_BATCH_SIZE = 500;
+export const DEFAULT_BATCH_SIZE = 2000;
 /** The summary lists this many unreadable rows; errorCount still counts them all. */
 export const MAX_LISTED_ERRORS = 10_000;
 
@@ -362,21 +361,26 @@ async function writeBatch(
     }
     const survey = target.survey;
     const { unique, repeats } = firstByKey(rows as ResponseRowData[], (r) => r.externalId);
-    const result = await importResponses(trx, deps.clock, opts.workspaceId, {
-      responses: unique.map((r) => ({
-        surveyId: survey.id,
+    const inserted = await insertDelightedResponses(
+      trx,
+      opts.workspaceId,
+      survey.id,
+      unique.map((r) => ({
+        externalId: r.externalId,
         score: r.score,
-        comment: r.comment,
-        createdAt: r.createdAt.toISOString(),
+        comment: r.comment?.trim() || null,
         email: r.email,
         locale: resolveLocale(r.locale, 'en'),
         segment: segmentOf(r, survey.segment_properties),
-        externalId: r.externalId,
+        tags: r.tags,
+        details: r.details,
+        createdAt: r.createdAt,
+        updatedAt: r.updatedAt,
       })),
-    });
-    await setImportedResponseDetails(trx, opts.workspaceId, result.ids, unique);
-    counts.newResponses = result.imported;
-    counts.duplicatesSkipped = result.skipped + repeats;
+      now,
+    );
+    counts.newResponses = inserted;
+    counts.duplicatesSkipped = unique.length - inserted + repeats;
   });
   return counts;
 }
