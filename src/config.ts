@@ -25,9 +25,13 @@ export const configShape = {
     .default('postgres://postgres@127.0.0.1:5432/glas'),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  // `{glas}` (a Redis Cluster hash tag) keeps every key of every queue in one slot.
   REDIS_PREFIX: z
     .string()
-    .regex(/^[a-zA-Z0-9_-]+$/, 'letters, digits, - and _ only')
+    .regex(
+      /^(\{[a-zA-Z0-9_-]+\}|[a-zA-Z0-9_-]+)$/,
+      'letters, digits, - and _ only, optionally in braces as a cluster hash tag: {glas}',
+    )
     .default('glas'),
   GLAS_ROLES: roles.default(['api', 'worker', 'scheduler']),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -34,11 +34,16 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['SMTP_URL', 'http://mail.example.com'],
     ['REDIS_PREFIX', 'has:colon'],
+    ['REDIS_PREFIX', '{half'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(
       new RegExp(`^invalid configuration:[\\s\\S]*${name}`),
     );
+  });
+
+  it('takes a Redis Cluster hash tag as REDIS_PREFIX', () => {
+    expect(loadConfig({ REDIS_PREFIX: '{glas}' }).REDIS_PREFIX).toBe('{glas}');
   });
 
   it('requires SMTP_URL in production and never runs the dev mailbox there', () => {
