@@ -151,7 +151,13 @@ async function main() {
   const { ws, survey, loadMs, rebuilt, rebuildMs } = reused ?? (await loadData(db));
   const key = await createApiKey(db, ws.id, { name: 'bench', role: 'admin' });
 
-  // Baseline: the same question straight from the raw rows.
+  // Baseline: the same question straight from the raw rows, with the planner tuned for it:
+  // extended statistics on the grouping expressions, so it estimates the few hundred groups
+  // (and hashes them) instead of guessing millions (and sorting). The tuned scan, not the default.
+  await sql`create statistics if not exists responses_month_region (ndistinct)
+    on (date_trunc('month', created_at at time zone 'UTC')), (segment->>'region')
+    from responses`.execute(db);
+  await sql`analyze responses`.execute(db);
   const scan = () =>
     sql`select date_trunc('month', created_at at time zone 'UTC') as month, segment->>'region' as region,
                count(*) filter (where score >= 9) as promoters, count(*) filter (where score <= 6) as detractors, count(*) as n
@@ -226,7 +232,7 @@ Data: one NPS survey, two years (2024-07-01…2026-06-30), 20 regions and 5 loca
 | --- | --- |
 | load ${ROWS.toLocaleString('en')} rows by SQL (setup, triggers off) | ${reused ? 'reused from an earlier run' : `${(loadMs / 1000).toFixed(1)} s`} |
 | rebuild rollups from scratch${reused ? '' : ` (${rebuilt.rollupRows.toLocaleString('en')} rows)`} | ${reused ? 'reused' : `${(rebuildMs / 1000).toFixed(1)} s`} |
-| **baseline**: raw SQL scan, monthly NPS per region (median of 3) | ${ms(scanMs)} |
+| **baseline**: raw SQL scan, monthly NPS per region, with extended statistics (median of 3) | ${ms(scanMs)} |
 | **metrics endpoint** (24 months × 20 regions, with change tests and trends), p50 over ${REQUESTS} requests | ${ms(percentile(lat, 50))} |
 | metrics endpoint p95 | ${ms(percentile(lat, 95))} |
 | speed-up of p95 over the raw scan | ${(scanMs / percentile(lat, 95)).toFixed(0)}× |
@@ -235,7 +241,7 @@ Data: one NPS survey, two years (2024-07-01…2026-06-30), 20 regions and 5 loca
 | apply ${day2.n.toLocaleString('en')} new responses: insert with trigger / merge | ${ms(day2.insertMs)} / ${ms(day2.mergeMs)} |
 | peak memory of the Node process (RSS) | ${(peakRss / 2 ** 20).toFixed(0)} MiB |
 
-Goal (issue 5): metrics p95 under 50 ms at 10M rows and at least 100× faster than the raw scan; rollup
+Goal (issue 11): metrics p95 ≤ 30 ms at 10M rows and at least 100× faster than the raw scan tuned with extended statistics; rollup
 update cost proportional to the new rows (compare the 15k and 30k lines), not to the table size.
 `;
   process.stdout.write(`\n${report}`);
