@@ -26,6 +26,7 @@ import { metricsRoutes } from './routes/metrics.routes';
 import { responseRoutes } from './routes/response.routes';
 import { surveyRoutes } from './routes/survey.routes';
 import { webhookRoutes } from './routes/webhook.routes';
+import { bounceIntakeRoutes, bounceSourceRoutes } from './routes/bounce-source.routes';
 import { actionRoutes } from './routes/action.routes';
 import { reportPageRoutes, reportRoutes } from './routes/report.routes';
 import { workspaceRoutes } from './routes/workspace.routes';
@@ -104,6 +105,7 @@ export function createApp(ctx: AppContext): Express {
   }
 
   app.use('/dashboard', dashboardRoutes(ctx));
+  app.use('/inbound/bounces', bounceIntakeRoutes(ctx));
 
   const api = express.Router();
   api.use(
@@ -138,6 +140,7 @@ export function createApp(ctx: AppContext): Express {
   api.use('/invitations', invitationRoutes(ctx));
   api.use('/unsubscribes', suppressionRoutes(ctx, 'unsubscribed'));
   api.use('/bounces', suppressionRoutes(ctx, 'bounced'));
+  api.use('/bounce-sources', bounceSourceRoutes(ctx));
   api.use('/delighted', delightedSettingsRoutes(ctx));
   app.use('/api', api);
   app.use('/v1', v1Routes(ctx));

@@ -10,6 +10,7 @@ import { registerMetricsPaths } from './routes/metrics.routes';
 import { registerResponsePaths } from './routes/response.routes';
 import { registerSurveyPaths } from './routes/survey.routes';
 import { registerWebhookPaths } from './routes/webhook.routes';
+import { registerBounceSourcePaths } from './routes/bounce-source.routes';
 import { registerActionPaths } from './routes/action.routes';
 import { registerReportPaths } from './routes/report.routes';
 import { registerWorkspacePaths } from './routes/workspace.routes';
@@ -32,6 +33,7 @@ export function buildOpenApiDocument() {
   registerContactPaths(registry);
   registerInvitationPaths(registry);
   registerSuppressionPaths(registry);
+  registerBounceSourcePaths(registry);
   registerImportPaths(registry);
   registerWorkspacePaths(registry);
   registerReportPaths(registry);
