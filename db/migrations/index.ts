@@ -13,6 +13,7 @@ import * as outboxForWebhooksAndAlerts from './20261202T000000_outbox_for_webhoo
 import * as invitationHandedAt from './20261202T010000_invitation_handed_at';
 import * as ingestFunction from './20261203T000000_ingest_function';
 import * as bounceSources from './20261204T190000_bounce_sources';
+import * as chatAlerts from './20261204T200000_chat_alerts';
 
 // NOTE: append-only. A migration that has shipped is never edited; add a new one.
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '20261202T010000_invitation_handed_at': invitationHandedAt,
   '20261203T000000_ingest_function': ingestFunction,
   '20261204T190000_bounce_sources': bounceSources,
+  '20261204T200000_chat_alerts': chatAlerts,
 };

@@ -2,6 +2,7 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { AutopilotConfigurationsTable, AutopilotMembershipsTable } from './autopilot';
 import type { ApiKeysTable } from './api-keys';
 import type { BounceEventsTable, BounceSourcesTable } from './bounce-sources';
+import type { ChatAlertDeliveriesTable, ChatAlertRulesTable } from './chat-alerts';
 import type { ContactsTable } from './contacts';
 import type { DailySendCountsTable } from './daily-send-counts';
 import type { DevMailboxTable } from './dev-mailbox';
@@ -61,6 +62,8 @@ export interface Database {
   autopilot_memberships: AutopilotMembershipsTable;
   bounce_sources: BounceSourcesTable;
   bounce_events: BounceEventsTable;
+  chat_alert_rules: ChatAlertRulesTable;
+  chat_alert_deliveries: ChatAlertDeliveriesTable;
 }
 
 export type Workspace = Selectable<WorkspacesTable>;
@@ -90,6 +93,7 @@ export type { ConfirmedVia, FlagReason, ResponseStatus } from './responses';
 export type { WebhookEvent, WebhookFormat } from './webhooks';
 export type { AutopilotPlatform } from './autopilot';
 export type { BounceProvider } from './bounce-sources';
+export type { ChatPlatform } from './chat-alerts';
 export type { DeliveryStatus } from './webhook-deliveries';
 export type { FollowupStatus } from './followup-cases';
 export type { ReportKind, ReportTrigger } from './reports';

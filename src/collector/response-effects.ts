@@ -3,6 +3,7 @@ import type { Database, SurveyKind } from '../../db/schema';
 import type { Clock } from '../clock';
 import { openCaseForResponse } from '../followups/open-case.service';
 import { isLowScore } from '../surveys/scales';
+import { publishChatAlerts } from '../webhooks/chat-alert.service';
 import { publishResponseChange } from '../webhooks/publish.service';
 import type { ResponseRow } from './response.repository';
 import { updateResponse } from './response.repository';
@@ -32,7 +33,7 @@ function changed(before: ResponseRow | undefined, after: ResponseRow): boolean {
  * What follows a change to a response, inside the same transaction: `response.created` the
  * first time it counts, `response.updated` after that, and a follow-up case for a low score.
  * Provisional and flagged responses announce nothing and open no case. Everything this starts
- * (webhook deliveries, the owner's alert) is an outbox row: it exists exactly when the response
+ * (webhook deliveries, the owner's alert, Slack and Teams alerts) is an outbox row: it exists exactly when the response
  * commits, and the relay hands it to the queues.
  */
 export async function applyResponseEffects(
@@ -45,15 +46,22 @@ export async function applyResponseEffects(
   const now = deps.clock.now();
   const publicUrl = deps.config.PUBLIC_URL ?? '';
   let row = after;
+  let news = false;
   if (countsInScores(row) && row.announced_at === null) {
     row = await updateResponse(trx, row.workspace_id, row.id, { announced_at: now });
     const dto = toResponseDto({ ...row, survey_kind: kind });
     await publishResponseChange(trx, 'created', { row, kind, dto }, publicUrl, now);
+    news = true;
   } else if (row.announced_at !== null && changed(before, row)) {
     const dto = toResponseDto({ ...row, survey_kind: kind });
     await publishResponseChange(trx, 'updated', { row, kind, dto }, publicUrl, now);
+    news = true;
   }
   if (countsInScores(row) && isLowScore(kind, row.score)) {
     await openCaseForResponse(trx, deps.config, row, now);
+  }
+  // After the case, so the alert can link to it; each rule alerts once per response.
+  if (news && countsInScores(row)) {
+    await publishChatAlerts(trx, row, kind, publicUrl, now);
   }
 }

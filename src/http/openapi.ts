@@ -11,6 +11,7 @@ import { registerResponsePaths } from './routes/response.routes';
 import { registerSurveyPaths } from './routes/survey.routes';
 import { registerWebhookPaths } from './routes/webhook.routes';
 import { registerBounceSourcePaths } from './routes/bounce-source.routes';
+import { registerChatAlertPaths } from './routes/chat-alert.routes';
 import { registerActionPaths } from './routes/action.routes';
 import { registerReportPaths } from './routes/report.routes';
 import { registerWorkspacePaths } from './routes/workspace.routes';
@@ -29,6 +30,7 @@ export function buildOpenApiDocument() {
   registerEventPaths(registry);
   registerResponsePaths(registry);
   registerWebhookPaths(registry);
+  registerChatAlertPaths(registry);
   registerFollowupPaths(registry);
   registerContactPaths(registry);
   registerInvitationPaths(registry);

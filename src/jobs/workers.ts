@@ -1,6 +1,7 @@
 import { Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import type { AppContext } from '../context';
+import { chatAlertJob } from './chat-alert.job';
 import { followupAlertJob } from './followup-alert.job';
 import { maintenanceJob } from './maintenance.job';
 import { queueConnection } from './queues';
@@ -18,6 +19,7 @@ const HANDLERS: Handlers = {
   maintenance: maintenanceJob,
   'webhook-delivery': webhookDeliveryJob,
   'followup-alert': followupAlertJob,
+  'chat-alert': chatAlertJob,
 };
 
 export interface Workers {
