@@ -79,8 +79,9 @@ export function slackMessage(c: ChatAlertContent): Record<string, unknown> {
 /**
  * An Adaptive Card for a Teams incoming webhook or Workflows webhook
  * (https://learn.microsoft.com/en-us/microsoftteams/platform/webhooks-and-connectors/how-to/connectors-using).
- * The comment sits in a RichTextBlock TextRun, which Teams shows as plain text (no markdown),
- * so a customer's `**` or `[link](…)` stays literal.
+ * The comment sits in a RichTextBlock TextRun, whose text is never read as markdown
+ * (https://learn.microsoft.com/en-us/adaptive-cards/schema-explorer/text-run), so a customer's
+ * `**` or `[link](…)` stays literal.
  */
 export function teamsMessage(c: ChatAlertContent): Record<string, unknown> {
   const body: Record<string, unknown>[] = [
@@ -99,9 +100,19 @@ export function teamsMessage(c: ChatAlertContent): Record<string, unknown> {
     },
   ];
   if (c.segment.length > 0) {
+    // NOTE: not a FactSet: Teams reads markdown in Fact values, and segment values come from outside.
     body.push({
-      type: 'FactSet',
-      facts: c.segment.slice(0, 10).map(([title, value]) => ({ title, value })),
+      type: 'RichTextBlock',
+      inlines: [
+        {
+          type: 'TextRun',
+          text: c.segment
+            .slice(0, 10)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(' · '),
+          isSubtle: true,
+        },
+      ],
     });
   }
   const actions = [{ type: 'Action.OpenUrl', title: 'Open response', url: c.responseUrl }];
