@@ -201,7 +201,6 @@ export async function publishChatAlerts(
     response.survey_id,
     response.id,
   );
-  const day = response.created_at.toISOString();
   const content: ChatAlertContent = {
     kind,
     score: response.score,
@@ -211,7 +210,7 @@ export async function publishChatAlerts(
       const text = segmentText(v);
       return text === null ? [] : [[k, text]];
     }),
-    responseUrl: `${publicUrl}/dashboard/responses?surveyId=${response.survey_id}&since=${encodeURIComponent(day)}&until=${encodeURIComponent(day)}`,
+    responseUrl: `${publicUrl}/dashboard/responses/${response.id}`,
     caseUrl: caseId ? `${publicUrl}/dashboard/followups/${caseId}` : null,
   };
   for (const rule of rules) {

@@ -138,7 +138,7 @@ describe('Slack alerts', () => {
       const urls = (message.blocks[3] as { elements: { url: string }[] }).elements.map(
         (e) => e.url,
       );
-      expect(urls[0]).toMatch(/^http:\/\/glas\.test\/dashboard\/responses\?surveyId=/);
+      expect(urls[0]).toMatch(/^http:\/\/glas\.test\/dashboard\/responses\/[0-9a-f-]{36}$/);
       expect(urls[1]).toBe(`http://glas.test/dashboard/followups/${followup.id}`);
       const stored = await world.ctx.db
         .selectFrom('chat_alert_rules')
