@@ -105,12 +105,13 @@ async function receiveSns(
   body: unknown,
 ): Promise<ParsedCall & { subscriptionConfirmed?: boolean }> {
   const msg = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  if (!(await verifySnsMessage(msg, deps.fetchSns, deps.clock.now()))) {
-    throw new ProviderSignatureError('The SNS message signature does not verify.');
-  }
-  // NOTE: any AWS account can sign for its own topic; only the configured topic is ours.
+  // NOTE: any AWS account can sign for its own topic; only the configured topic is ours. Checked
+  // first (the signature covers it), so a stranger's message never makes Glas fetch a certificate.
   if (msg.TopicArn !== source.topic_arn) {
     throw new ProviderSignatureError('The SNS message comes from another topic.');
+  }
+  if (!(await verifySnsMessage(msg, deps.fetchSns, deps.clock.now()))) {
+    throw new ProviderSignatureError('The SNS message signature does not verify.');
   }
   const envelope = parseProviderBody(snsEnvelopeSchema, msg);
   if (envelope.Type === 'SubscriptionConfirmation') {

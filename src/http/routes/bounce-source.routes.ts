@@ -18,7 +18,10 @@ import {
   removeBounceSource,
 } from '../../bounces/bounce-source.service';
 import { receiveBounceCall } from '../../bounces/bounce-intake.service';
+import { AppError } from '../../errors';
 import { allow, authOf } from '../auth';
+import { errorBody } from '../errors';
+import { sharedRateLimit } from '../rate-limit';
 import { errorResponses } from '../openapi-common';
 import { parse } from '../validate';
 
@@ -65,6 +68,21 @@ function headersOf(req: Request): Record<string, string | undefined> {
  */
 export function bounceIntakeRoutes(ctx: AppContext): Router {
   const router = Router();
+  // NOTE: per source URL, not per address: providers post from many addresses. A refused call
+  // is retried by every provider (SNS, SendGrid, Mailgun and Postmark all retry on 429).
+  router.use(
+    sharedRateLimit(ctx, 'inbound-bounces', {
+      windowMs: 60_000,
+      limit: ctx.config.RATE_LIMIT_API_PER_MINUTE,
+      keyGenerator: (req) => req.path.slice(0, 200),
+      handler: (_req, res) => {
+        res.set('Retry-After', '60');
+        res
+          .status(429)
+          .json(errorBody(new AppError(429, 'rate_limited', 'Too many requests; retry later.')));
+      },
+    }),
+  );
   router.post(
     '/:provider/:sourceId',
     express.raw({ type: () => true, limit: ctx.config.BODY_LIMIT_BYTES }),

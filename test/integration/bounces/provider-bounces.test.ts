@@ -342,3 +342,33 @@ describe('/api/bounce-sources', () => {
     expect(stored.secret).toMatch(/^v1:/);
   });
 });
+
+describe('inbound bounce rate limit', () => {
+  it('answers 429 with Retry-After past the per-source limit', async () => {
+    const limited = await createTestWorld({ env: { RATE_LIMIT_API_PER_MINUTE: '3' } });
+    try {
+      const { adminKey } = await buildWorkspace(limited.ctx.db);
+      const put = await request(limited.app)
+        .put('/api/bounce-sources/postmark')
+        .set(bearer(adminKey))
+        .send({});
+      const auth = `Basic ${Buffer.from(`glas:${put.body.password as string}`).toString('base64')}`;
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const res = await request(limited.app)
+          .post(pathOf(put.body.url as string))
+          .set('Authorization', auth)
+          .type('json')
+          .send(postmarkBounce(addr(), String(1000 + i)));
+        statuses.push(res.status);
+        if (res.status === 429) {
+          expect(res.headers['retry-after']).toBe('60');
+        }
+      }
+
+      expect(statuses).toEqual([200, 200, 200, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+});
