@@ -45,7 +45,12 @@ const WAIT = (what: string) => ({ timeoutMs: 15_000, intervalMs: 50, what });
 let world: TestWorld;
 beforeAll(async () => {
   world = await createTestWorld({
-    env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_BACKOFF_MS: '50', WEBHOOK_ATTEMPTS: '4' },
+    env: {
+      WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+      WEBHOOK_BACKOFF_MS: '50',
+      WEBHOOK_ATTEMPTS: '4',
+      WEBHOOK_TIMEOUT_MS: '300',
+    },
   });
   world.startWorkers({ relay: true });
 });
@@ -225,6 +230,50 @@ describe('Teams alerts', () => {
       ]);
     } finally {
       await teams.close();
+    }
+  });
+});
+
+describe('a receiver that never answers', () => {
+  it('times out, is retried and marked failed, while another channel gets the alert', async () => {
+    const hanging = http.createServer(() => {
+      // Never answers: Glas must give up after WEBHOOK_TIMEOUT_MS.
+    });
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const slack = await startReceiver();
+    try {
+      const { workspace, adminKey } = await buildWorkspace(world.ctx.db);
+      const survey = await buildSurvey(world.ctx.db, workspace.id, { kind: 'nps' });
+      const port = (hanging.address() as AddressInfo).port;
+      const stuck = await request(world.app)
+        .post('/api/chat-alerts')
+        .set(bearer(adminKey))
+        .send({ platform: 'slack', name: 'stuck', url: `http://127.0.0.1:${port}/hook` })
+        .expect(201);
+      await request(world.app)
+        .post('/api/chat-alerts')
+        .set(bearer(adminKey))
+        .send({ platform: 'slack', name: 'fine', url: slack.url })
+        .expect(201);
+      const inv = await buildSentInvitation(world.ctx.db, {
+        workspaceId: workspace.id,
+        surveyId: survey.id,
+      });
+
+      await answer(inv.token, '0', 'Nobody answered');
+      await waitFor(() => slack.received.length >= 1, WAIT('the alert on the working channel'));
+      const log = await waitFor(async () => {
+        const rows = await deliveries(adminKey, stuck.body.id as string);
+        return rows[0]?.status === 'failed' && rows;
+      }, WAIT('the stuck delivery to fail'));
+
+      expect(log).toEqual([
+        expect.objectContaining({ status: 'failed', attempts: 4, lastError: 'timed out' }),
+      ]);
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise((resolve) => hanging.close(resolve));
+      await slack.close();
     }
   });
 });
