@@ -19,6 +19,15 @@ describe('chat messages', () => {
     expect(blocks.map((b) => b.type)).toEqual(['header', 'section', 'context', 'actions']);
   });
 
+  it('keeps a long comment of ampersands under Slack’s 3,000-character section limit', () => {
+    const blocks = slackMessage({ ...content, comment: '&'.repeat(2_000) }).blocks as {
+      text?: { text: string };
+    }[];
+    const text = blocks[1]?.text?.text ?? '';
+    expect(text.length).toBeLessThanOrEqual(3_000);
+    expect(text).toMatch(/^>(&amp;)+…$/);
+  });
+
   it('keeps Teams comment and segment in TextRuns, which never read markdown', () => {
     const card = (teamsMessage(content).attachments as { content: { body: unknown[] } }[])[0]!;
     expect(card.content.body.slice(1)).toEqual([

@@ -40,6 +40,17 @@ export function slackEscape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+// Slack refuses a section whose text passes 3,000 characters (invalid_blocks), and escaping
+// can make a clipped comment five times longer; the quote is cut again, never mid-entity.
+const SLACK_SECTION_MAX = 2_990;
+
+function slackQuote(comment: string): string {
+  const quoted = `>${slackEscape(clip(comment)).replace(/\n/g, '\n>')}`;
+  return quoted.length <= SLACK_SECTION_MAX
+    ? quoted
+    : `${quoted.slice(0, SLACK_SECTION_MAX).replace(/&[a-z]{0,3}$/, '')}…`;
+}
+
 /** A Block Kit message for a Slack incoming webhook (https://docs.slack.dev/reference/block-kit/blocks). */
 export function slackMessage(c: ChatAlertContent): Record<string, unknown> {
   const title = headline(c);
@@ -49,7 +60,7 @@ export function slackMessage(c: ChatAlertContent): Record<string, unknown> {
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: c.comment ? `>${slackEscape(clip(c.comment)).replace(/\n/g, '\n>')}` : '_No comment_',
+        text: c.comment ? slackQuote(c.comment) : '_No comment_',
       },
     },
   ];
