@@ -10,7 +10,7 @@ const LADDER = [
   ['surveys'],
   ['webhooks'],
   ['contacts'],
-  ['dispatch', 'collector', 'followups', 'analytics'],
+  ['dispatch', 'collector', 'followups', 'analytics', 'bounces'],
   ['reports', 'delighted'],
   ['jobs'],
   ['http'],

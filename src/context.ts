@@ -17,6 +17,8 @@ import { emailHasher } from './platform/keyed-hash';
 import type { EmailHasher } from './platform/keyed-hash';
 import { createDevMailboxMailer, createSmtpMailer, dkimFromConfig } from './platform/mailer';
 import type { Mailer } from './platform/mailer';
+import { httpsTextFetcher } from './platform/https-fetch';
+import type { TextFetcher } from './platform/https-fetch';
 
 export interface AppContext {
   config: Config;
@@ -31,6 +33,8 @@ export interface AppContext {
   /** Keyed hash (GLAS_SECRET) of an email address, kept for erased people's suppressions. */
   hashEmail: EmailHasher;
   metrics: Metrics;
+  /** Fetches SNS signing certificates and subscription links (bounce webhooks from SES). */
+  fetchSns: TextFetcher;
   /** Postgres schema when not the default (tests isolate each file in one). */
   dbSchema?: string;
   close(): Promise<void>;
@@ -41,6 +45,8 @@ export interface ContextOptions {
   logger?: Logger;
   clock?: Clock;
   mailer?: Mailer;
+  /** Tests serve their own SNS certificate from loopback. */
+  fetchSns?: TextFetcher;
 }
 
 export function createContext(config: Config, options: ContextOptions = {}): AppContext {
@@ -85,6 +91,7 @@ export function createContext(config: Config, options: ContextOptions = {}): App
     clock,
     hashEmail: emailHasher(config.GLAS_SECRET),
     metrics,
+    fetchSns: options.fetchSns ?? httpsTextFetcher({ timeoutMs: 5_000, maxBytes: 65_536 }),
     dbSchema: options.dbSchema,
     async close() {
       if (closed) {

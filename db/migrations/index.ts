@@ -15,6 +15,8 @@ import * as ingestFunction from './20261203T000000_ingest_function';
 import * as ingestSet from './20261204T000000_ingest_set';
 import * as recordFormAnswer from './20261204T010000_record_form_answer';
 import * as rollupStatementTriggers from './20261204T020000_rollup_statement_triggers';
+import * as bounceSources from './20261204T190000_bounce_sources';
+import * as chatAlerts from './20261204T200000_chat_alerts';
 
 // NOTE: append-only. A migration that has shipped is never edited; add a new one.
 export const migrations: Record<string, Migration> = {
@@ -34,4 +36,6 @@ export const migrations: Record<string, Migration> = {
   '20261204T000000_ingest_set': ingestSet,
   '20261204T010000_record_form_answer': recordFormAnswer,
   '20261204T020000_rollup_statement_triggers': rollupStatementTriggers,
+  '20261204T190000_bounce_sources': bounceSources,
+  '20261204T200000_chat_alerts': chatAlerts,
 };

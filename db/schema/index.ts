@@ -1,6 +1,8 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { AutopilotConfigurationsTable, AutopilotMembershipsTable } from './autopilot';
 import type { ApiKeysTable } from './api-keys';
+import type { BounceEventsTable, BounceSourcesTable } from './bounce-sources';
+import type { ChatAlertDeliveriesTable, ChatAlertRulesTable } from './chat-alerts';
 import type { ContactsTable } from './contacts';
 import type { DailySendCountsTable } from './daily-send-counts';
 import type { DevMailboxTable } from './dev-mailbox';
@@ -58,6 +60,10 @@ export interface Database {
   sessions: SessionsTable;
   autopilot_configurations: AutopilotConfigurationsTable;
   autopilot_memberships: AutopilotMembershipsTable;
+  bounce_sources: BounceSourcesTable;
+  bounce_events: BounceEventsTable;
+  chat_alert_rules: ChatAlertRulesTable;
+  chat_alert_deliveries: ChatAlertDeliveriesTable;
 }
 
 export type Workspace = Selectable<WorkspacesTable>;
@@ -86,6 +92,8 @@ export type { JsonObject } from './common';
 export type { ConfirmedVia, FlagReason, ResponseStatus } from './responses';
 export type { WebhookEvent, WebhookFormat } from './webhooks';
 export type { AutopilotPlatform } from './autopilot';
+export type { BounceProvider } from './bounce-sources';
+export type { ChatPlatform } from './chat-alerts';
 export type { DeliveryStatus } from './webhook-deliveries';
 export type { FollowupStatus } from './followup-cases';
 export type { ReportKind, ReportTrigger } from './reports';

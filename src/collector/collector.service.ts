@@ -57,8 +57,8 @@ export interface OpenInvitation {
   response: { score: number; comment: string | null } | null;
   /** The answer counts (confirmed by the page or a review), not only a click in the email. */
   confirmed: boolean;
-  /** Whether the workspace has webhooks: a change to the response may announce something. */
-  hasWebhooks: boolean;
+  /** Whether the workspace has webhooks or chat alerts: a change may announce something. */
+  hasSubscribers: boolean;
 }
 
 /** Finds the invitation behind a survey link; 404 for unknown tokens, 410 once closed or expired. */
@@ -98,7 +98,7 @@ export async function openInvitation(
     response:
       row.answer_score === null ? null : { score: row.answer_score, comment: row.answer_comment },
     confirmed: row.answer_status === 'counted',
-    hasWebhooks: Boolean(row.has_webhooks),
+    hasSubscribers: Boolean(row.has_subscribers),
   };
 }
 
@@ -306,14 +306,14 @@ export async function recordAnswer(
       locale: open.locale,
       now: deps.clock.now(),
     });
-  // Without webhooks and without a low score the change has no effects beyond the response
+  // Without webhooks, chat alerts and a low score the change has no effects beyond the response
   // itself, which one statement stores atomically: no transaction around it.
-  if (!open.hasWebhooks && !isLowScore(open.kind, answer.score)) {
+  if (!open.hasSubscribers && !isLowScore(open.kind, answer.score)) {
     return (await store(deps.db)).after;
   }
   return deps.db.transaction().execute(async (trx) => {
     const { before, after } = await store(trx);
-    await applyResponseEffects(trx, deps, open.kind, before, after, open.hasWebhooks);
+    await applyResponseEffects(trx, deps, open.kind, before, after, open.hasSubscribers);
     return after;
   });
 }

@@ -3,6 +3,7 @@ import type { Database, SurveyKind } from '../../db/schema';
 import type { Clock } from '../clock';
 import { openCaseForResponse } from '../followups/open-case.service';
 import { isLowScore } from '../surveys/scales';
+import { publishChatAlerts } from '../webhooks/chat-alert.service';
 import { publishResponseChange } from '../webhooks/publish.service';
 import type { ResponseRow } from './response.repository';
 import { updateResponse } from './response.repository';
@@ -32,7 +33,7 @@ function changed(before: ResponseRow | undefined, after: ResponseRow): boolean {
  * What follows a change to a response, inside the same transaction: `response.created` the
  * first time it counts, `response.updated` after that, and a follow-up case for a low score.
  * Provisional and flagged responses announce nothing and open no case. Everything this starts
- * (webhook deliveries, the owner's alert) is an outbox row: it exists exactly when the response
+ * (webhook deliveries, the owner's alert, Slack and Teams alerts) is an outbox row: it exists exactly when the response
  * commits, and the relay hands it to the queues.
  */
 export async function applyResponseEffects(
@@ -41,7 +42,10 @@ export async function applyResponseEffects(
   kind: SurveyKind,
   before: ResponseRow | undefined,
   after: ResponseRow,
-  /** false when the workspace has no webhooks (read with the change): nothing to announce to. */
+  /**
+   * false when the workspace has neither webhooks nor chat alert rules (read with the change):
+   * nothing to announce to.
+   */
   subscribers = true,
 ): Promise<void> {
   const now = deps.clock.now();
@@ -49,6 +53,7 @@ export async function applyResponseEffects(
   let row = after;
   // A writer may stamp the announcement itself, in its own statement (the form post does).
   const stampedByWriter = !before?.announced_at && row.announced_at !== null;
+  let news = false;
   if (countsInScores(row) && (row.announced_at === null || stampedByWriter)) {
     if (row.announced_at === null) {
       row = await updateResponse(trx, row.workspace_id, row.id, { announced_at: now });
@@ -57,11 +62,19 @@ export async function applyResponseEffects(
       const dto = toResponseDto({ ...row, survey_kind: kind });
       await publishResponseChange(trx, 'created', { row, kind, dto }, publicUrl, now);
     }
-  } else if (subscribers && row.announced_at !== null && changed(before, row)) {
-    const dto = toResponseDto({ ...row, survey_kind: kind });
-    await publishResponseChange(trx, 'updated', { row, kind, dto }, publicUrl, now);
+    news = true;
+  } else if (row.announced_at !== null && changed(before, row)) {
+    if (subscribers) {
+      const dto = toResponseDto({ ...row, survey_kind: kind });
+      await publishResponseChange(trx, 'updated', { row, kind, dto }, publicUrl, now);
+    }
+    news = true;
   }
   if (countsInScores(row) && isLowScore(kind, row.score)) {
     await openCaseForResponse(trx, deps.config, row, now, subscribers);
+  }
+  // After the case, so the alert can link to it; each rule alerts once per response.
+  if (subscribers && news && countsInScores(row)) {
+    await publishChatAlerts(trx, row, kind, publicUrl, now);
   }
 }

@@ -82,6 +82,7 @@ export async function scrubFollowupNotesBefore(
 /** Tables whose old rows are deleted outright: logs that hold payloads or addresses. */
 export const RETENTION_DELETED_TABLES = [
   'webhook_deliveries',
+  'chat_alert_deliveries',
   'link_fetches',
   'dev_mailbox',
 ] as const;

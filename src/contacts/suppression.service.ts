@@ -158,3 +158,20 @@ export async function suppressContacts(
   const suppressed = await markContactsSuppressed(db, workspaceId, kind, unique, source, now);
   return { contactsCreated: created, suppressed };
 }
+
+/**
+ * A hard bounce or complaint a mail provider reported later (bounce webhooks): the address
+ * goes on the bounce list as an SMTP 5xx puts it there, creating the contact if needed, as
+ * POST /api/bounces does. Runs in the caller's transaction; returns whether this call did it.
+ */
+export async function bounceAddress(
+  trx: Kysely<Database>,
+  workspaceId: string,
+  email: string,
+  now: Date,
+  reason: string,
+  hashEmail: EmailHasher,
+): Promise<boolean> {
+  const { contact } = await ensureContact(trx, workspaceId, { email }, now, hashEmail);
+  return markContactBounced(trx, workspaceId, contact.id, now, reason);
+}

@@ -261,19 +261,28 @@ export async function findInvitationByTokenHash(db: Kysely<Database>, tokenHash:
       'surveys.texts',
       'workspaces.company_name',
       'workspaces.name as workspace_name',
-      // The answer so far, and whether anything subscribes to changes: the survey page and
+      // The answer so far, and whether anything (a webhook, a chat alert rule) subscribes to
+      // changes: the survey page and
       // its form post read everything they decide from in this one statement.
       'responses.score as answer_score',
       'responses.comment as answer_comment',
       'responses.status as answer_status',
       eb
-        .exists(
-          eb
-            .selectFrom('webhooks')
-            .select(sql.lit(1).as('one'))
-            .whereRef('webhooks.workspace_id', '=', 'invitations.workspace_id'),
-        )
-        .as('has_webhooks'),
+        .or([
+          eb.exists(
+            eb
+              .selectFrom('webhooks')
+              .select(sql.lit(1).as('one'))
+              .whereRef('webhooks.workspace_id', '=', 'invitations.workspace_id'),
+          ),
+          eb.exists(
+            eb
+              .selectFrom('chat_alert_rules')
+              .select(sql.lit(1).as('one'))
+              .whereRef('chat_alert_rules.workspace_id', '=', 'invitations.workspace_id'),
+          ),
+        ])
+        .as('has_subscribers'),
     ])
     .where((eb) =>
       eb.or([

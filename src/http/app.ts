@@ -26,6 +26,8 @@ import { metricsRoutes } from './routes/metrics.routes';
 import { responseRoutes } from './routes/response.routes';
 import { surveyRoutes } from './routes/survey.routes';
 import { webhookRoutes } from './routes/webhook.routes';
+import { bounceIntakeRoutes, bounceSourceRoutes } from './routes/bounce-source.routes';
+import { chatAlertRoutes } from './routes/chat-alert.routes';
 import { actionRoutes } from './routes/action.routes';
 import { reportPageRoutes, reportRoutes } from './routes/report.routes';
 import { workspaceRoutes } from './routes/workspace.routes';
@@ -104,6 +106,7 @@ export function createApp(ctx: AppContext): Express {
   }
 
   app.use('/dashboard', dashboardRoutes(ctx));
+  app.use('/inbound/bounces', bounceIntakeRoutes(ctx));
 
   const api = express.Router();
   api.use(
@@ -133,11 +136,13 @@ export function createApp(ctx: AppContext): Express {
   api.use('/events', eventRoutes(ctx));
   api.use('/responses', responseRoutes(ctx));
   api.use('/webhooks', webhookRoutes(ctx));
+  api.use('/chat-alerts', chatAlertRoutes(ctx));
   api.use('/followups', followupRoutes(ctx));
   api.use('/contacts', contactRoutes(ctx));
   api.use('/invitations', invitationRoutes(ctx));
   api.use('/unsubscribes', suppressionRoutes(ctx, 'unsubscribed'));
   api.use('/bounces', suppressionRoutes(ctx, 'bounced'));
+  api.use('/bounce-sources', bounceSourceRoutes(ctx));
   api.use('/delighted', delightedSettingsRoutes(ctx));
   app.use('/api', api);
   app.use('/v1', v1Routes(ctx));

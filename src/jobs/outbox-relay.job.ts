@@ -3,7 +3,13 @@ import type { AppContext } from '../context';
 import type { Selectable } from 'kysely';
 import type { OutboxTable } from '../../db/schema/outbox';
 import type { JobsOptions, Queue } from 'bullmq';
-import { followupAlertJobId, invitationJobId, reminderJobId, webhookDeliveryJobId } from './queues';
+import {
+  chatAlertJobId,
+  followupAlertJobId,
+  invitationJobId,
+  reminderJobId,
+  webhookDeliveryJobId,
+} from './queues';
 import type { JobPayloads, QueueName } from './queues';
 
 export interface RelayDeps {
@@ -65,6 +71,17 @@ function jobFor(row: OutboxRow, deps: RelayDeps, now: number): RelayedJob<QueueN
         data: { deliveryId: row.aggregate_id, workspaceId },
         opts: {
           jobId: webhookDeliveryJobId(row.aggregate_id),
+          delay,
+          ...retry(deps.config.WEBHOOK_ATTEMPTS, deps.config.WEBHOOK_BACKOFF_MS),
+        },
+      };
+    case 'chat-alert':
+      return {
+        queue: 'chat-alert',
+        name: 'chat-alert',
+        data: { deliveryId: row.aggregate_id, workspaceId },
+        opts: {
+          jobId: chatAlertJobId(row.aggregate_id),
           delay,
           ...retry(deps.config.WEBHOOK_ATTEMPTS, deps.config.WEBHOOK_BACKOFF_MS),
         },

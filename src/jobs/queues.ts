@@ -10,6 +10,7 @@ export interface JobPayloads {
   maintenance: { task: MaintenanceTask };
   'webhook-delivery': { deliveryId: string; workspaceId: string };
   'followup-alert': { caseId: string; workspaceId: string };
+  'chat-alert': { deliveryId: string; workspaceId: string };
 }
 
 export type QueueName = keyof JobPayloads;
@@ -27,6 +28,7 @@ export const QUEUE_NAMES: readonly QueueName[] = [
   'maintenance',
   'webhook-delivery',
   'followup-alert',
+  'chat-alert',
 ];
 
 /** BullMQ job ids must contain no ':' and must not be all digits. */
@@ -44,6 +46,10 @@ export function webhookDeliveryJobId(deliveryId: string): string {
 
 export function followupAlertJobId(caseId: string): string {
   return `followup-${caseId}`;
+}
+
+export function chatAlertJobId(deliveryId: string): string {
+  return `chat-alert-${deliveryId}`;
 }
 
 export interface Queues {

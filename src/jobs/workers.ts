@@ -1,6 +1,7 @@
 import { Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import type { AppContext } from '../context';
+import { chatAlertJob } from './chat-alert.job';
 import { followupAlertJob } from './followup-alert.job';
 import { maintenanceJob } from './maintenance.job';
 import { queueConnection } from './queues';
@@ -13,11 +14,15 @@ type Handlers = {
 };
 
 // NOTE: a queue without a handler fails the type check here, which is our boot-time check.
+// Chat alerts post to many workspaces' channels; one that hangs until WEBHOOK_TIMEOUT_MS must
+// not hold the others back, so several run at once.
+const CHAT_ALERT_CONCURRENCY = 10;
 const HANDLERS: Handlers = {
   'send-invitation': sendInvitationJob,
   maintenance: maintenanceJob,
   'webhook-delivery': webhookDeliveryJob,
   'followup-alert': followupAlertJob,
+  'chat-alert': chatAlertJob,
 };
 
 export interface Workers {
@@ -30,7 +35,12 @@ export function startWorkers(ctx: AppContext): Workers {
     const worker = new Worker(name, (job) => handler(ctx, job), {
       prefix: ctx.config.REDIS_PREFIX,
       connection: { ...queueConnection(ctx.config), maxRetriesPerRequest: null },
-      concurrency: name === 'send-invitation' ? ctx.config.SEND_CONCURRENCY : 1,
+      concurrency:
+        name === 'send-invitation'
+          ? ctx.config.SEND_CONCURRENCY
+          : name === 'chat-alert'
+            ? CHAT_ALERT_CONCURRENCY
+            : 1,
       lockDuration: ctx.config.WORKER_LOCK_MS,
       stalledInterval: ctx.config.WORKER_STALLED_INTERVAL_MS,
     });

@@ -65,7 +65,7 @@ function toDeliveryDto(row: DeliveryRow): DeliveryDto {
  * Refuses URLs that reach loopback, private or link-local hosts (SSRF, OWASP API7:2023), and
  * plain http, unless WEBHOOK_ALLOW_PRIVATE_URLS is set (tests and local development).
  */
-async function checkUrl(raw: string, config: WebhookConfig): Promise<void> {
+export async function checkUrl(raw: string, config: WebhookConfig): Promise<void> {
   const url = new URL(raw);
   if (config.WEBHOOK_ALLOW_PRIVATE_URLS) {
     return;
@@ -164,7 +164,8 @@ interface PostResult {
   statusCode: number;
 }
 
-function post(
+/** POSTs a body with the webhook timeout and, unless allowed, public addresses only. */
+export function postToUrl(
   url: URL,
   body: string,
   headers: Record<string, string>,
@@ -243,7 +244,7 @@ export async function deliverWebhook(
     if (!deps.config.WEBHOOK_ALLOW_PRIVATE_URLS && url.protocol !== 'https:') {
       throw new PrivateAddressError(url.hostname);
     }
-    statusCode = (await post(url, body, headers, deps.config)).statusCode;
+    statusCode = (await postToUrl(url, body, headers, deps.config)).statusCode;
     if (statusCode >= 200 && statusCode < 300) {
       await recordDeliveryAttempt(deps.db, row.id, {
         status: 'succeeded',

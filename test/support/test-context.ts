@@ -7,6 +7,7 @@ import type { Express } from 'express';
 import { ensureDatabase } from '../../db/create-database';
 import { migrateToLatest } from '../../db/migrate';
 import type { Clock } from '../../src/clock';
+import type { TextFetcher } from '../../src/platform/https-fetch';
 import { loadConfig } from '../../src/config';
 import { createContext } from '../../src/context';
 import type { AppContext } from '../../src/context';
@@ -77,7 +78,7 @@ async function migrateWhileNoSchemaIsDropped(ctx: AppContext, schema: string): P
  * real SMTP server and app. close() drops the schema and obliterates the queues.
  */
 export async function createTestWorld(
-  options: { env?: Record<string, string>; clock?: Clock } = {},
+  options: { env?: Record<string, string>; clock?: Clock; fetchSns?: TextFetcher } = {},
 ): Promise<TestWorld> {
   const id = worldId();
   const schema = `t_${id}`;
@@ -100,7 +101,12 @@ export async function createTestWorld(
     ...options.env,
   });
   const logger = createLogger('silent');
-  const ctx = createContext(config, { dbSchema: schema, logger, clock: options.clock });
+  const ctx = createContext(config, {
+    dbSchema: schema,
+    logger,
+    clock: options.clock,
+    fetchSns: options.fetchSns,
+  });
   await migrateWhileNoSchemaIsDropped(ctx, schema);
   // Rate limits count in Redis; before the connection is up they let requests through.
   if (ctx.redis.status !== 'ready') {

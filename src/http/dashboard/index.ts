@@ -7,6 +7,7 @@ import type { SessionPolicy } from '../../workspaces/session.service';
 import { AppError } from '../../errors';
 import { toAppError } from '../errors';
 import { adminPages } from './admin.pages';
+import { alertPages } from './alert.pages';
 import { authPages } from './auth.pages';
 import { DASHBOARD_JS } from './client-script';
 import {
@@ -96,6 +97,7 @@ export function createDashboard(ctx: AppContext): Dashboard {
   actionPages(ctx, r);
   reportPages(ctx, r);
   adminPages(ctx, r);
+  alertPages(ctx, r);
 
   router.use(() => {
     throw new AppError(404, 'not_found', 'There is no such page.');
