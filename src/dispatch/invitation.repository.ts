@@ -262,8 +262,7 @@ export async function findInvitationByTokenHash(db: Kysely<Database>, tokenHash:
       'workspaces.company_name',
       'workspaces.name as workspace_name',
       // The answer so far, and whether anything (a webhook, a chat alert rule) subscribes to
-      // changes: the survey page and
-      // its form post read everything they decide from in this one statement.
+      // changes: the survey page and its form post read all they decide from in this statement.
       'responses.score as answer_score',
       'responses.comment as answer_comment',
       'responses.status as answer_status',
