@@ -5,6 +5,27 @@ import { ConfigError, loadConfig } from './config';
 import { createContext } from './context';
 import { createLogger } from './logger';
 import { startRoles } from './roles';
+import { createDemoIfEmpty, describeDemo } from './demo/demo.service';
+import type { AppContext } from './context';
+
+/** GLAS_DEMO=1 on an empty database: the demo workspace, made before anyone can sign in. */
+async function startDemo(ctx: AppContext): Promise<void> {
+  ctx.logger.info('GLAS_DEMO: creating the demo workspace if the database has none');
+  const started = Date.now();
+  const result = await createDemoIfEmpty({
+    db: ctx.db,
+    config: ctx.config,
+    hashEmail: ctx.hashEmail,
+    logger: ctx.logger,
+    now: ctx.clock.now(),
+  });
+  if (!result) {
+    ctx.logger.info('GLAS_DEMO is set but a workspace exists; no demo created');
+    return;
+  }
+  // NOTE: stdout, not the logger: the logger strips email addresses, and these are the sign-in.
+  process.stdout.write(describeDemo(result, ctx.config.PUBLIC_URL, Date.now() - started));
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -16,6 +37,9 @@ async function main(): Promise<void> {
   const applied = await migrateToLatest(ctx.db as Kysely<unknown>);
   if (applied.length) {
     logger.info({ migrations: applied }, 'migrations applied');
+  }
+  if (config.GLAS_DEMO) {
+    await startDemo(ctx);
   }
   const running = await startRoles(ctx);
   logger.info(

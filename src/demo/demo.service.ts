@@ -20,7 +20,7 @@ import { createSurvey, launchSurvey } from '../surveys/survey.service';
 import { listApiKeys } from '../workspaces/api-key.service';
 import { createUser } from '../workspaces/user.service';
 import { updateWorkspaceSettings } from '../workspaces/workspace-settings.service';
-import { createWorkspace, getWorkspace } from '../workspaces/workspace.service';
+import { createWorkspace, getWorkspace, hasAnyWorkspace } from '../workspaces/workspace.service';
 import { at, dayStart, EVENT_TYPES, importHistory, playHistory } from './demo-history';
 import type { DemoConfig, HistoryCounts } from './demo-history';
 import { DEMO_ACTIONS, DEMO_QUIET_DAYS, planDemo } from './plan';
@@ -290,6 +290,20 @@ export async function createDemoWorkspace(
     counts: { ...history, followups, actions, reports },
     seed,
   };
+}
+
+/**
+ * The demo for `GLAS_DEMO=1`: created only while the instance has no workspace at all, so a
+ * restart (or a real workspace) never adds one. Null when a workspace exists.
+ */
+export async function createDemoIfEmpty(
+  deps: DemoDeps,
+  options: DemoOptions = {},
+): Promise<DemoResult | null> {
+  if (await hasAnyWorkspace(deps.db)) {
+    return null;
+  }
+  return createDemoWorkspace(deps, options);
 }
 
 /** What the demo made and how to sign in, for the CLI and the start-up log. */

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import request from 'supertest';
-import { createDemoWorkspace } from '../../../src/demo/demo.service';
+import { createDemoIfEmpty, createDemoWorkspace } from '../../../src/demo/demo.service';
 import type { DemoResult } from '../../../src/demo/demo.service';
 import { planDemo } from '../../../src/demo/plan';
 import { createLogger } from '../../../src/logger';
@@ -153,6 +153,13 @@ describe('glas demo', () => {
       .type('form')
       .send({ _csrf: csrf, email: demo.users[1]!.email, password: 'demo passphrase' })
       .expect(303);
+  });
+
+  it('adds no demo for GLAS_DEMO once a workspace exists', async () => {
+    const before = await world.ctx.db.selectFrom('workspaces').select('id').execute();
+    expect(await createDemoIfEmpty(deps())).toBeNull();
+    const after = await world.ctx.db.selectFrom('workspaces').select('id').execute();
+    expect(after).toHaveLength(before.length);
   });
 
   it('is the same history for the same seed', async () => {
