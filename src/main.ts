@@ -6,6 +6,7 @@ import { createContext } from './context';
 import { createLogger } from './logger';
 import { startRoles } from './roles';
 import { createDemoIfEmpty, describeDemo } from './demo/demo.service';
+import { issueSetupToken } from './workspaces/setup.service';
 import type { AppContext } from './context';
 
 /** GLAS_DEMO=1 on an empty database: the demo workspace, made before anyone can sign in. */
@@ -41,11 +42,19 @@ async function main(): Promise<void> {
   if (config.GLAS_DEMO) {
     await startDemo(ctx);
   }
+  const setupToken = config.GLAS_ROLES.includes('api')
+    ? await issueSetupToken(ctx.db, ctx.clock)
+    : null;
   const running = await startRoles(ctx);
   logger.info(
     { roles: config.GLAS_ROLES, url: running.url },
     `Glas is running${running.url ? ` at ${running.url}` : ''}`,
   );
+  if (setupToken) {
+    logger.warn(
+      `No workspace yet: open ${config.PUBLIC_URL}/dashboard/setup and enter this one-time setup token: ${setupToken}`,
+    );
+  }
 
   let stopping = false;
   const shutdown = (signal: string) => {
