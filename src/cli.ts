@@ -23,7 +23,7 @@ commands:
   create-user --workspace <id> --email <email> --password <password> [--role admin|manager|executive] [--json]
                                             add a dashboard user to a workspace (role: admin)
   demo [--seed <n>] [--name <name>] [--password <password>] [--json]
-                                            create a demo workspace with twelve months of history
+                                            create a demo workspace with thirteen months of history
                                             (seed ${DEFAULT_DEMO_SEED}) and print how to sign in
   migrate                                   create the database if needed and apply migrations
 ${IMPORT_USAGE}`;

@@ -23,7 +23,7 @@ import { updateWorkspaceSettings } from '../workspaces/workspace-settings.servic
 import { createWorkspace, getWorkspace, hasAnyWorkspace } from '../workspaces/workspace.service';
 import { at, dayStart, EVENT_TYPES, importHistory, playHistory } from './demo-history';
 import type { DemoConfig, HistoryCounts } from './demo-history';
-import { DEMO_ACTIONS, DEMO_QUIET_DAYS, planDemo } from './plan';
+import { DEMO_ACTIONS, DEMO_DAYS, DEMO_QUIET_DAYS, planDemo } from './plan';
 import type { PlanOptions } from './plan';
 import { seededRandom } from './random';
 
@@ -32,7 +32,7 @@ export interface DemoDeps {
   config: DemoConfig;
   hashEmail: EmailHasher;
   logger: Logger;
-  /** Where the history ends; it starts twelve months before. */
+  /** Where the history ends; it starts 400 days before (DEMO_DAYS). */
   now: Date;
 }
 
@@ -89,7 +89,8 @@ const NOTES = [
 
 async function createSurveys(deps: DemoDeps, workspaceId: string, start: Date) {
   const out: DemoResult['surveys'] = [];
-  for (const kind of ['nps', 'csat', 'ces'] as const) {
+  // A minute apart, so reports (oldest survey first) always open with the NPS.
+  for (const [i, kind] of (['nps', 'csat', 'ces'] as const).entries()) {
     const body = createSurveyBodySchema.parse({
       kind,
       name: SURVEYS[kind],
@@ -101,8 +102,9 @@ async function createSurveys(deps: DemoDeps, workspaceId: string, start: Date) {
       segmentProperties: ['region', 'plan', 'team', 'agent'],
       expiresAfterDays: 14,
     });
-    const survey = await createSurvey(deps.db, workspaceId, body, start);
-    await launchSurvey(deps.db, at(start), workspaceId, survey.id);
+    const made = new Date(start.getTime() + i * 60_000);
+    const survey = await createSurvey(deps.db, workspaceId, body, made);
+    await launchSurvey(deps.db, at(made), workspaceId, survey.id);
     out.push({ id: survey.id, kind, name: survey.name });
   }
   return out;
@@ -225,7 +227,7 @@ async function storeReports(deps: DemoDeps, workspaceId: string) {
 }
 
 /**
- * Creates a demo workspace with twelve months of history: three launched surveys, customers
+ * Creates a demo workspace with thirteen months of history: three launched surveys, customers
  * in five languages, their answers and comments, follow-up cases in every state, improvement
  * actions with measured effects and the stored reports. Deterministic from the seed (the ids
  * and the password aside); every row is written by the service that writes it in production.
@@ -236,7 +238,7 @@ export async function createDemoWorkspace(
 ): Promise<DemoResult> {
   const seed = options.seed ?? DEFAULT_DEMO_SEED;
   const started = Date.now();
-  const start = new Date(dayStart(deps.now, (options.days ?? 365) + 1).getTime() + 8 * HOUR);
+  const start = new Date(dayStart(deps.now, (options.days ?? DEMO_DAYS) + 1).getTime() + 8 * HOUR);
   const name = options.name ?? 'Demo: Northwind Support';
   const domain = options.emailDomain ?? 'demo.glas.example';
   const password = options.password ?? randomBytes(9).toString('base64url');

@@ -201,7 +201,7 @@ const TEAMS: Record<SurveyKind, readonly { team: string; mood: number; agents: s
 };
 const AGENT_MOOD: Record<string, number> = { Petar: -0.15, Linh: 0.12, Kate: 0.1, Bot: -0.1 };
 
-const KIND_MOOD: Record<SurveyKind, number> = { nps: -0.05, csat: 0.55, ces: 0.1 };
+const KIND_MOOD: Record<SurveyKind, number> = { nps: -0.05, csat: 0.9, ces: 0.1 };
 /** Invitations per weekday; weekends get half. */
 const PER_DAY: Record<SurveyKind, number> = { nps: 9, csat: 7, ces: 4 };
 const QUIET_DAYS = 30;
@@ -377,7 +377,7 @@ function answerDelay(rnd: Random): number {
 }
 
 export interface PlanOptions {
-  /** Days of history (365 = twelve months). */
+  /** Days of history; the default, 400, lets the latest month compare with a year before. */
   days?: number;
   contacts?: number;
   /** Scales the daily volume (1 = about 6,000 invitations a year). */
@@ -387,7 +387,7 @@ export interface PlanOptions {
 /** The whole history, deterministic from the seed; `now` only anchors it in time. */
 export function planDemo(seed: number, now: Date, options: PlanOptions = {}): DemoPlan {
   const rnd = seededRandom(seed);
-  const totalDays = options.days ?? 365;
+  const totalDays = options.days ?? DEMO_DAYS;
   const contacts = planContacts(rnd, options.contacts ?? 2400);
   const lastAsked = new Map<number, number>();
   const days: PlannedDay[] = [];
@@ -439,3 +439,4 @@ export function planDemo(seed: number, now: Date, options: PlanOptions = {}): De
 }
 
 export const DEMO_QUIET_DAYS = QUIET_DAYS;
+export const DEMO_DAYS = 400;
