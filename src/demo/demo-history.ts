@@ -5,7 +5,7 @@ import type { Config } from '../config';
 import { openInvitation, recordAnswer } from '../collector/collector.service';
 import { importResponses } from '../collector/response.service';
 import { ingestEvents } from '../dispatch/ingest.service';
-import { deliverInvitation } from '../dispatch/invitation.service';
+import { deliverInvitation, reconcileInvitations } from '../dispatch/invitation.service';
 import type { EmailHasher } from '../platform/keyed-hash';
 import type { Mailer, OutgoingMail } from '../platform/mailer';
 import type { DemoPlan, PlannedAnswer, PlannedEvent } from './plan';
@@ -17,6 +17,9 @@ export type DemoConfig = Pick<
   | 'FOLLOWUP_DEFAULT_SLA_HOURS'
   | 'SCANNER_WINDOW_SECONDS'
   | 'SEND_GIVE_UP_HOURS'
+  | 'SEND_UNKNOWN_AFTER_MS'
+  | 'RECONCILE_OVERDUE_MS'
+  | 'SEND_CLAIM_LEASE_MS'
 >;
 
 export interface HistoryDeps {
@@ -32,6 +35,9 @@ export const EVENT_TYPES: Record<SurveyKind, string> = {
   ces: 'account.setup_completed',
 };
 
+/** Days on whose first send the SMTP connection drops after the data (two sends in all). */
+const DROPPED_ON = new Set([9, 33]);
+
 export const at = (date: Date): Clock => ({ now: () => date });
 const MINUTE = 60_000;
 
@@ -45,12 +51,19 @@ export function dayStart(now: Date, daysAgo: number): Date {
  * The demo's mail server: it accepts every invitation and keeps the survey link's token, as a
  * customer's inbox would, so the customer can answer through the survey page's own service.
  */
-function inboxMailer(tokens: Map<string, string>): Mailer {
+function inboxMailer(tokens: Map<string, string>, dropped: Set<string>): Mailer {
   let n = 0;
   return {
     async send(mail: OutgoingMail) {
       await mail.beforeTransmit?.();
       const invitation = mail.headers['X-Glas-Invitation'];
+      if (invitation && dropped.has(invitation)) {
+        // The connection is lost after the message data, before the server's answer: the
+        // mail may have arrived, so Glas must never resend it by itself.
+        throw Object.assign(new Error('Connection closed after the message data'), {
+          code: 'ECONNRESET',
+        });
+      }
       const token = /\/s\/([A-Za-z0-9_-]{20,100})/.exec(mail.text)?.[1];
       if (invitation && token) {
         tokens.set(invitation, token);
@@ -77,6 +90,8 @@ export interface HistoryCounts {
   invitations: number;
   skipped: number;
   sent: number;
+  /** Sends whose outcome is unknown (the connection dropped after the data): the Deliveries page. */
+  unknown: number;
   responses: number;
   /** Answers older than the live window, loaded as imported history. */
   imported: number;
@@ -156,11 +171,13 @@ export async function playHistory(
     invitations: 0,
     skipped: 0,
     sent: 0,
+    unknown: 0,
     responses: 0,
     imported: 0,
   };
   const tokens = new Map<string, string>();
-  const mailer = inboxMailer(tokens);
+  const dropped = new Set<string>();
+  const mailer = inboxMailer(tokens, dropped);
   for (const day of plan.days) {
     if (day.events.length === 0 || day.daysAgo > liveDays) {
       continue;
@@ -195,6 +212,9 @@ export async function playHistory(
     results.forEach((r, i) => {
       for (const inv of r.invitations ?? []) {
         counts.invitations++;
+        if (DROPPED_ON.has(day.daysAgo) && i === 0) {
+          dropped.add(inv.id);
+        }
         if (inv.status !== 'scheduled') {
           counts.skipped++;
           continue;
@@ -219,6 +239,9 @@ export async function playHistory(
         workspaceId,
         invitationId,
       );
+      if (outcome === 'send_unknown') {
+        counts.unknown++;
+      }
       if (outcome !== 'sent') {
         return;
       }
@@ -237,5 +260,12 @@ export async function playHistory(
       counts.responses++;
     });
   }
+  // What the maintenance job does every few minutes: the dropped sends become send_unknown.
+  await reconcileInvitations(deps.db, at(deps.now), {
+    sendingTimeoutMs: deps.config.SEND_UNKNOWN_AFTER_MS,
+    overdueMs: deps.config.RECONCILE_OVERDUE_MS,
+    giveUpHours: deps.config.SEND_GIVE_UP_HOURS,
+    claimLeaseMs: deps.config.SEND_CLAIM_LEASE_MS,
+  });
   return counts;
 }

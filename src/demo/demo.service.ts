@@ -23,6 +23,7 @@ import { updateWorkspaceSettings } from '../workspaces/workspace-settings.servic
 import { createWorkspace, getWorkspace, hasAnyWorkspace } from '../workspaces/workspace.service';
 import { at, dayStart, EVENT_TYPES, importHistory, playHistory } from './demo-history';
 import type { DemoConfig, HistoryCounts } from './demo-history';
+import { withDemoLock } from './demo.repository';
 import { DEMO_ACTIONS, DEMO_DAYS, DEMO_QUIET_DAYS, planDemo } from './plan';
 import type { PlanOptions } from './plan';
 import { seededRandom } from './random';
@@ -296,16 +297,16 @@ export async function createDemoWorkspace(
 
 /**
  * The demo for `GLAS_DEMO=1`: created only while the instance has no workspace at all, so a
- * restart (or a real workspace) never adds one. Null when a workspace exists.
+ * restart (or a real workspace) never adds one, and under a lock, so processes started
+ * together make one. Null when a workspace exists.
  */
 export async function createDemoIfEmpty(
   deps: DemoDeps,
   options: DemoOptions = {},
 ): Promise<DemoResult | null> {
-  if (await hasAnyWorkspace(deps.db)) {
-    return null;
-  }
-  return createDemoWorkspace(deps, options);
+  return withDemoLock(deps.db, async () =>
+    (await hasAnyWorkspace(deps.db)) ? null : createDemoWorkspace(deps, options),
+  );
 }
 
 /** What the demo made and how to sign in, for the CLI and the start-up log. */

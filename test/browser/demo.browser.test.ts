@@ -22,7 +22,7 @@ const NOW = '2026-11-20T09:30:00Z';
 const PASSWORD = 'demo passphrase';
 /** What the dashboard says when a page has nothing to show. */
 const EMPTY =
-  /No (cases here|surveys yet|comments yet|live surveys|responses this month|reports stored yet|responses match|responses with|surveys match|themes in this range)/;
+  /No (cases here|surveys yet|comments yet|live surveys|responses this month|reports stored yet|responses match|responses with|surveys match|themes in this range)|None: every send has a known outcome/;
 
 let world: TestWorld;
 let server: Server;

@@ -36,7 +36,8 @@ describe('glas demo', () => {
   it('lives the last months through events, sends and answers, with imported months before', async () => {
     const c = demo.counts;
     expect(c.invitations).toBeGreaterThan(1000);
-    expect(c.sent).toBe(c.invitations - c.skipped);
+    expect(c.sent + c.unknown).toBe(c.invitations - c.skipped);
+    expect(c.unknown).toBe(2);
     expect(c.responses).toBeGreaterThan(400);
     expect(c.imported).toBeGreaterThan(1000);
     const months = await sql<{ n: number }>`
@@ -160,6 +161,16 @@ describe('glas demo', () => {
     expect(await createDemoIfEmpty(deps())).toBeNull();
     const after = await world.ctx.db.selectFrom('workspaces').select('id').execute();
     expect(after).toHaveLength(before.length);
+  });
+
+  it('leaves two sends with an unknown outcome for the Deliveries page', async () => {
+    const unknown = await world.ctx.db
+      .selectFrom('invitations')
+      .select('id')
+      .where('workspace_id', '=', demo.workspace.id)
+      .where('status', '=', 'send_unknown')
+      .execute();
+    expect(unknown).toHaveLength(2);
   });
 
   it('is the same history for the same seed', async () => {
