@@ -181,35 +181,45 @@ async function workCases(deps: DemoDeps, workspaceId: string, seed: number, auth
   return total;
 }
 
-async function createActions(deps: DemoDeps, workspaceId: string, surveys: DemoResult['surveys']) {
-  for (const a of DEMO_ACTIONS) {
+type Step = { at: Date; run: () => Promise<unknown> };
+
+/** The five improvement actions: created, then moved along, each at its own time. */
+function actionSteps(deps: DemoDeps, workspaceId: string, surveys: DemoResult['surveys']): Step[] {
+  return DEMO_ACTIONS.flatMap((a) => {
     const survey = surveys.find((s) => s.kind === a.kind)!;
     const created = new Date(dayStart(deps.now, a.createdDaysAgo).getTime() + 8 * HOUR);
-    const action = await createAction(deps.db, at(created), workspaceId, {
-      surveyId: survey.id,
-      title: a.title,
-      description: a.description,
-      ownerName: a.owner.name,
-      ownerEmail: a.owner.email,
-      dueDate: localDate(new Date(created.getTime() + 60 * DAY), TIME_ZONE),
-      status: 'open',
-      target: a.target,
-    });
-    for (const [after, status] of a.history) {
-      await updateAction(
-        deps.db,
-        at(new Date(created.getTime() + after * DAY)),
-        workspaceId,
-        action.id,
-        { status },
-      );
-    }
-  }
-  return DEMO_ACTIONS.length;
+    let id = '';
+    const create: Step = {
+      at: created,
+      run: async () => {
+        const action = await createAction(deps.db, at(created), workspaceId, {
+          surveyId: survey.id,
+          title: a.title,
+          description: a.description,
+          ownerName: a.owner.name,
+          ownerEmail: a.owner.email,
+          dueDate: localDate(new Date(created.getTime() + 60 * DAY), TIME_ZONE),
+          status: 'open',
+          target: a.target,
+        });
+        id = action.id;
+      },
+    };
+    return [
+      create,
+      ...a.history.map(([after, status]): Step => {
+        const when = new Date(created.getTime() + after * DAY);
+        return {
+          at: when,
+          run: () => updateAction(deps.db, at(when), workspaceId, id, { status }),
+        };
+      }),
+    ];
+  });
 }
 
 /** The reports the scheduler would have stored: the last twelve months and eight weeks. */
-async function storeReports(deps: DemoDeps, workspaceId: string) {
+async function reportSteps(deps: DemoDeps, workspaceId: string): Promise<Step[]> {
   const workspace = await getWorkspace(deps.db, workspaceId);
   const today = localDate(deps.now, TIME_ZONE);
   const periods: { kind: 'monthly' | 'weekly'; start: string }[] = [];
@@ -219,12 +229,34 @@ async function storeReports(deps: DemoDeps, workspaceId: string) {
   for (let w = 8; w >= 1; w--) {
     periods.push({ kind: 'weekly', start: addDays(periodStart(today, 'week'), -7 * w) });
   }
-  for (const p of periods) {
+  return periods.map((p) => {
     // Built the morning after the period ended, as the schedule does.
     const builtAt = new Date(`${addDays(periodEndOf(p.kind, p.start), 1)}T06:00:00Z`);
-    await ensureReport({ db: deps.db, clock: at(builtAt) }, workspace, p.kind, p.start, 'schedule');
+    return {
+      at: builtAt,
+      run: () =>
+        ensureReport({ db: deps.db, clock: at(builtAt) }, workspace, p.kind, p.start, 'schedule'),
+    };
+  });
+}
+
+/**
+ * Actions and reports in the order they happened, so each stored report shows the actions as
+ * they stood on the morning it was built. (The follow-up cases are already worked to today.)
+ */
+async function actionsAndReports(
+  deps: DemoDeps,
+  workspaceId: string,
+  surveys: DemoResult['surveys'],
+) {
+  const reports = await reportSteps(deps, workspaceId);
+  const steps = [...actionSteps(deps, workspaceId, surveys), ...reports].sort(
+    (a, b) => a.at.getTime() - b.at.getTime(),
+  );
+  for (const step of steps) {
+    await step.run();
   }
-  return periods.length;
+  return { actions: DEMO_ACTIONS.length, reports: reports.length };
 }
 
 /**
@@ -278,8 +310,7 @@ export async function createDemoWorkspace(
   await mergeRollups(deps.db);
   const [key] = await listApiKeys(deps.db, workspaceId);
   const followups = await workCases(deps, workspaceId, seed, key!.id);
-  const actions = await createActions(deps, workspaceId, surveys);
-  const reports = await storeReports(deps, workspaceId);
+  const { actions, reports } = await actionsAndReports(deps, workspaceId, surveys);
   deps.logger.info(
     { workspaceId, seed, ...history, followups, actions, reports, ms: Date.now() - started },
     'demo workspace created',
