@@ -24,7 +24,8 @@ import { createWorkspace, getWorkspace, hasAnyWorkspace } from '../workspaces/wo
 import { at, dayStart, EVENT_TYPES, importHistory, playHistory } from './demo-history';
 import type { DemoConfig, HistoryCounts } from './demo-history';
 import { withDemoLock } from './demo.repository';
-import { DEMO_ACTIONS, DEMO_DAYS, DEMO_QUIET_DAYS, planDemo } from './plan';
+import { DEMO_ACTIONS } from './actions';
+import { DEMO_DAYS, DEMO_QUIET_DAYS, planDemo } from './plan';
 import type { PlanOptions } from './plan';
 import { seededRandom } from './random';
 
