@@ -12,6 +12,8 @@ const LADDER = [
   ['contacts'],
   ['dispatch', 'collector', 'followups', 'analytics', 'bounces'],
   ['reports', 'delighted'],
+  // The demo workspace plays history through the services of every room below it.
+  ['demo'],
   ['jobs'],
   ['http'],
 ];

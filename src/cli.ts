@@ -10,6 +10,9 @@ import type { CreateUserBody } from './workspaces/user.schemas';
 import { createUser } from './workspaces/user.service';
 import { IMPORT_USAGE, runImportDelighted } from './delighted/import/import-cli';
 import { createWorkspace } from './workspaces/workspace.service';
+import { createDemoWorkspace, DEFAULT_DEMO_SEED, describeDemo } from './demo/demo.service';
+import { emailHasher } from './platform/keyed-hash';
+import { createLogger } from './logger';
 
 const USAGE = `usage: npm run --silent glas -- <command>
 
@@ -19,6 +22,9 @@ commands:
                                             with --admin-email also its first dashboard admin
   create-user --workspace <id> --email <email> --password <password> [--role admin|manager|executive] [--json]
                                             add a dashboard user to a workspace (role: admin)
+  demo [--seed <n>] [--name <name>] [--password <password>] [--json]
+                                            create a demo workspace with thirteen months of history
+                                            (seed ${DEFAULT_DEMO_SEED}) and print how to sign in
   migrate                                   create the database if needed and apply migrations
 ${IMPORT_USAGE}`;
 
@@ -33,6 +39,58 @@ function userFromFlags(input: Record<string, unknown>): CreateUserBody | undefin
     process.stderr.write(`--${flag}: ${issue.message}\n`);
   }
   return undefined;
+}
+
+async function runDemo(args: string[], config: ReturnType<typeof loadConfig>): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      seed: { type: 'string' },
+      name: { type: 'string' },
+      password: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const seed = values.seed === undefined ? DEFAULT_DEMO_SEED : Number(values.seed);
+  if (!Number.isSafeInteger(seed) || seed < 0) {
+    process.stderr.write('--seed: a whole number, 0 or more\n');
+    return 2;
+  }
+  const name = values.name?.trim();
+  if (name !== undefined && (!name || name.length > 200 || /[\r\n\0]/.test(name))) {
+    process.stderr.write('--name: 1–200 characters, one line\n');
+    return 2;
+  }
+  if (
+    values.password !== undefined &&
+    !userFromFlags({ email: 'demo@glas.example', password: values.password, role: 'admin' })
+  ) {
+    return 2;
+  }
+  await ensureDatabase(config.DATABASE_URL);
+  const { db } = createDb(config.DATABASE_URL, { max: 5 });
+  try {
+    await migrateToLatest(db as Kysely<unknown>);
+    const started = Date.now();
+    const result = await createDemoWorkspace(
+      {
+        db,
+        config,
+        hashEmail: emailHasher(config.GLAS_SECRET),
+        logger: createLogger('silent'),
+        now: systemClock.now(),
+      },
+      { seed, name, password: values.password },
+    );
+    process.stdout.write(
+      values.json
+        ? `${JSON.stringify(result)}\n`
+        : describeDemo(result, config.PUBLIC_URL, Date.now() - started),
+    );
+  } finally {
+    await db.destroy();
+  }
+  return 0;
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -98,6 +156,9 @@ async function run(argv: string[]): Promise<number> {
       await db.destroy();
     }
     return 0;
+  }
+  if (command === 'demo') {
+    return runDemo(rest, config);
   }
   if (command === 'import-delighted') {
     return runImportDelighted(rest, config);

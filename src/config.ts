@@ -34,6 +34,7 @@ export const configShape = {
     )
     .default('glas'),
   GLAS_ROLES: roles.default(['api', 'worker', 'scheduler']),
+  GLAS_DEMO: bool.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().min(3).default('Glas Surveys <surveys@glas.localhost>'),

@@ -5,6 +5,28 @@ import { ConfigError, loadConfig } from './config';
 import { createContext } from './context';
 import { createLogger } from './logger';
 import { startRoles } from './roles';
+import { createDemoIfEmpty, describeDemo } from './demo/demo.service';
+import { issueSetupToken } from './workspaces/setup.service';
+import type { AppContext } from './context';
+
+/** GLAS_DEMO=1 on an empty database: the demo workspace, made before anyone can sign in. */
+async function startDemo(ctx: AppContext): Promise<void> {
+  ctx.logger.info('GLAS_DEMO: creating the demo workspace if the database has none');
+  const started = Date.now();
+  const result = await createDemoIfEmpty({
+    db: ctx.db,
+    config: ctx.config,
+    hashEmail: ctx.hashEmail,
+    logger: ctx.logger,
+    now: ctx.clock.now(),
+  });
+  if (!result) {
+    ctx.logger.info('GLAS_DEMO is set but a workspace exists; no demo created');
+    return;
+  }
+  // NOTE: stdout, not the logger: the logger strips email addresses, and these are the sign-in.
+  process.stdout.write(describeDemo(result, ctx.config.PUBLIC_URL, Date.now() - started));
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -17,11 +39,22 @@ async function main(): Promise<void> {
   if (applied.length) {
     logger.info({ migrations: applied }, 'migrations applied');
   }
+  if (config.GLAS_DEMO) {
+    await startDemo(ctx);
+  }
+  const setupToken = config.GLAS_ROLES.includes('api')
+    ? await issueSetupToken(ctx.db, ctx.clock)
+    : null;
   const running = await startRoles(ctx);
   logger.info(
     { roles: config.GLAS_ROLES, url: running.url },
     `Glas is running${running.url ? ` at ${running.url}` : ''}`,
   );
+  if (setupToken) {
+    logger.warn(
+      `No workspace yet: open ${config.PUBLIC_URL}/dashboard/setup and enter this one-time setup token: ${setupToken}`,
+    );
+  }
 
   let stopping = false;
   const shutdown = (signal: string) => {

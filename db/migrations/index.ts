@@ -17,6 +17,7 @@ import * as recordFormAnswer from './20261204T010000_record_form_answer';
 import * as rollupStatementTriggers from './20261204T020000_rollup_statement_triggers';
 import * as bounceSources from './20261204T190000_bounce_sources';
 import * as chatAlerts from './20261204T200000_chat_alerts';
+import * as setupTokens from './20261204T210000_setup_tokens';
 
 // NOTE: append-only. A migration that has shipped is never edited; add a new one.
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '20261204T020000_rollup_statement_triggers': rollupStatementTriggers,
   '20261204T190000_bounce_sources': bounceSources,
   '20261204T200000_chat_alerts': chatAlerts,
+  '20261204T210000_setup_tokens': setupTokens,
 };

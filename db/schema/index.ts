@@ -22,6 +22,7 @@ import type { ResponseRollupsTable, RollupDeltasTable } from './rollups';
 import type { ScheduleRunsTable } from './schedule-runs';
 import type { SuppressedEmailsTable } from './suppressed-emails';
 import type { SessionsTable } from './sessions';
+import type { SetupTokensTable } from './setup-tokens';
 import type { SurveysTable } from './surveys';
 import type { ThemeOverridesTable } from './theme-overrides';
 import type { UsersTable } from './users';
@@ -58,6 +59,7 @@ export interface Database {
   theme_overrides: ThemeOverridesTable;
   users: UsersTable;
   sessions: SessionsTable;
+  setup_tokens: SetupTokensTable;
   autopilot_configurations: AutopilotConfigurationsTable;
   autopilot_memberships: AutopilotMembershipsTable;
   bounce_sources: BounceSourcesTable;

@@ -7,6 +7,11 @@ export async function insertWorkspace(db: Kysely<Database>, name: string): Promi
   return db.insertInto('workspaces').values({ name }).returningAll().executeTakeFirstOrThrow();
 }
 
+export async function findAnyWorkspaceId(db: Kysely<Database>): Promise<string | undefined> {
+  const row = await db.selectFrom('workspaces').select('id').limit(1).executeTakeFirst();
+  return row?.id;
+}
+
 export async function findWorkspaceById(
   db: Kysely<Database>,
   id: string,

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Workspace } from '../../db/schema';
 import { NotFoundError } from '../errors';
 import { createApiKey } from './api-key.service';
-import { findWorkspaceById, insertWorkspace } from './workspace.repository';
+import { findAnyWorkspaceId, findWorkspaceById, insertWorkspace } from './workspace.repository';
 
 export interface WorkspaceDto {
   id: string;
@@ -37,4 +37,9 @@ export async function getWorkspace(db: Kysely<Database>, workspaceId: string): P
     throw new NotFoundError('workspace_not_found', 'Workspace not found.');
   }
   return row;
+}
+
+/** Whether this instance has a workspace yet (a fresh one offers the first-run setup). */
+export async function hasAnyWorkspace(db: Kysely<Database>): Promise<boolean> {
+  return (await findAnyWorkspaceId(db)) !== undefined;
 }

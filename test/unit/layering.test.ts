@@ -39,6 +39,9 @@ describe('the layering lint', () => {
     ['src/platform/probe.ts', "import { x } from '../../roles';"],
     ['src/config.ts', "import { x } from './platform/tokens';"],
     ['db/schema/probe.ts', "import { x } from '../../src/platform/tokens';"],
+    ['src/reports/probe.ts', "import { x } from '../demo/demo.service';"],
+    ['src/demo/probe.ts', "import { x } from '../jobs/queues';"],
+    ['src/demo/probe.ts', "import { x } from '../dispatch/ingest.repository';"],
   ])('refuses %s: %s', async (file, source) => {
     const found = await problems(file, source);
     expect(found.length).toBeGreaterThan(0);
@@ -51,6 +54,7 @@ describe('the layering lint', () => {
     ['src/reports/probe.ts', "import { x } from '../analytics/metrics.service';"],
     ['src/http/routes/probe.ts', "import { Router } from 'express';"],
     ['src/jobs/probe.ts', "import { x } from '../context';"],
+    ['src/demo/probe.ts', "import { x } from '../dispatch/ingest.service';"],
     ['src/scoring/probe.ts', "import { mean } from 'simple-statistics';"],
   ])('allows %s: %s', async (file, source) => {
     expect(await problems(file, source)).toEqual([]);

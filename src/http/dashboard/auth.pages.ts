@@ -7,6 +7,7 @@ import { endSession, startSession } from '../../workspaces/session.service';
 import type { SessionPolicy } from '../../workspaces/session.service';
 import { changePasswordBodySchema, signInBodySchema } from '../../workspaces/user.schemas';
 import { changePassword, verifyCredentials } from '../../workspaces/user.service';
+import { needsSetup } from '../../workspaces/setup.service';
 import { ValidationError } from '../../errors';
 import { newToken } from '../../platform/tokens';
 import type { CookieNames, DashRouter } from './kit';
@@ -69,9 +70,14 @@ export function authPages(
   names: CookieNames,
   policy: SessionPolicy,
 ) {
-  r.get('/sign-in', 'public', (req, res) => {
+  r.get('/sign-in', 'public', async (req, res) => {
     if (req.dashboard) {
       res.redirect(303, BASE);
+      return;
+    }
+    // A fresh instance has nobody to sign in: offer the first-run setup instead.
+    if (await needsSetup(ctx.db)) {
+      res.redirect(303, `${BASE}/setup`);
       return;
     }
     showSignIn(req, res, names, {});

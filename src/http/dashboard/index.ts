@@ -26,6 +26,7 @@ import { followupPages } from './followup.pages';
 import { insightPages } from './insight.pages';
 import { overviewPages } from './overview.pages';
 import { reportPages } from './report.pages';
+import { setupPages } from './setup.pages';
 import { responsePages } from './response.pages';
 import { surveyPages } from './survey.pages';
 import { renderPage } from './view';
@@ -88,6 +89,7 @@ export function createDashboard(ctx: AppContext): Dashboard {
 
   const r = new DashRouter(router);
   authPages(ctx, r, router, names, policy);
+  setupPages(ctx, r, names, policy);
   overviewPages(ctx, r);
   surveyPages(ctx, r);
   responsePages(ctx, r);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { TEST_DATABASE_URL } from '../../support/test-context';
+import { waitFor } from '../../support/wait';
 
 const root = path.join(__dirname, '../../..');
 const tsx = path.join(root, 'node_modules/.bin/tsx');
@@ -71,6 +72,8 @@ describe('npm start on an empty Postgres', () => {
     const child = spawn(tsx, ['src/main.ts'], { cwd: root, env });
     const stderr: string[] = [];
     child.stderr.on('data', (c: Buffer) => stderr.push(c.toString()));
+    let log = '';
+    child.stdout.on('data', (c: Buffer) => (log += c.toString()));
     const base = await waitForUrl(child);
 
     const ready = await fetch(`${base}/readyz`);
@@ -78,6 +81,25 @@ describe('npm start on an empty Postgres', () => {
     expect(await ready.json()).toMatchObject({
       checks: { postgres: 'ok', redis: 'ok', migrations: 'ok' },
     });
+
+    // No workspace yet: the log carries the one-time setup token, and it sets up the first one.
+    await waitFor(() => /setup token: glas_setup_/.test(log), {
+      timeoutMs: 10_000,
+      what: 'the setup token in the log',
+    });
+    const token = /setup token: (glas_setup_[A-Za-z0-9_-]+)/.exec(log)![1]!;
+    const setup = await fetch(`${base}/dashboard/setup`, {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        token,
+        workspaceName: 'First Co',
+        email: 'first@example.com',
+        password: 'a long passphrase',
+      }),
+    });
+    expect(setup.status).toBe(201);
+    expect(await setup.json()).toMatchObject({ workspace: { name: 'First Co' } });
 
     // The bootstrap command from the README works against the same database.
     const { stdout } = await run(
@@ -109,7 +131,7 @@ describe('npm start on an empty Postgres', () => {
       .query<{ key_hash: string }>('select key_hash from api_keys')
       .finally(() => db.end());
     // Only the hash is stored.
-    expect(keys.rows).toHaveLength(1);
+    expect(keys.rows).toHaveLength(1); // the setup page makes no key; the CLI made this one
     expect(keys.rows[0]!.key_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(keys.rows[0]!.key_hash).not.toContain(created.apiKey);
   });
