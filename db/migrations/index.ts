@@ -12,6 +12,7 @@ import * as rollupRebuildRequests from './20261124T010000_rollup_rebuild_request
 import * as outboxForWebhooksAndAlerts from './20261202T000000_outbox_for_webhooks_and_alerts';
 import * as invitationHandedAt from './20261202T010000_invitation_handed_at';
 import * as ingestFunction from './20261203T000000_ingest_function';
+import * as moreSurveyKinds from './20261204T190000_more_survey_kinds';
 
 // NOTE: append-only. A migration that has shipped is never edited; add a new one.
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '20261202T000000_outbox_for_webhooks_and_alerts': outboxForWebhooksAndAlerts,
   '20261202T010000_invitation_handed_at': invitationHandedAt,
   '20261203T000000_ingest_function': ingestFunction,
+  '20261204T190000_more_survey_kinds': moreSurveyKinds,
 };

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { KIND_DISPLAY } from '../surveys/scales';
 import { Eta } from 'eta';
 import { trendChartSvg } from './charts';
 import { withEvidenceLinks } from './evidence-links';
@@ -32,8 +33,7 @@ function barWidth(section: SurveySection, score: number | null): number {
   if (score === null) {
     return 0;
   }
-  const [min, max] =
-    section.kind === 'nps' ? [-100, 100] : section.kind === 'csat' ? [0, 100] : [1, 7];
+  const { min, max } = KIND_DISPLAY[section.kind].axis;
   return Math.max(0, Math.min(100, Math.round(((score - min) / (max - min)) * 100)));
 }
 

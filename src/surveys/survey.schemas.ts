@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SURVEY_KINDS } from '../../db/schema';
 import { LOCALES } from './i18n/types';
 import { WEEKDAYS } from './send-window';
 
@@ -22,7 +23,7 @@ export const plainText = (max: number) =>
     .max(max)
     .refine((s) => !s.includes('\0'), 'must not contain NUL');
 
-export const surveyKindSchema = z.enum(['nps', 'csat', 'ces']);
+export const surveyKindSchema = z.enum(SURVEY_KINDS);
 export const surveyStatusSchema = z.enum(['draft', 'active', 'paused', 'closed']);
 export const eventTypeSchema = z
   .string()

@@ -1,20 +1,22 @@
 import type { SurveyKind } from '../../../db/schema';
+import { SURVEY_KINDS } from '../../../db/schema';
+import { KIND_DISPLAY } from '../../surveys/scales';
 import type { Cell, SurveyMetricsDto } from '../../analytics/metrics.schemas';
 import { trendChart } from './charts';
 
-export const KIND_LABEL: Record<SurveyKind, string> = { nps: 'NPS', csat: 'CSAT', ces: 'CES' };
-export const KIND_SCALE: Record<SurveyKind, { min: number; max: number; unit: string }> = {
-  nps: { min: -100, max: 100, unit: 'points' },
-  csat: { min: 0, max: 100, unit: '%' },
-  ces: { min: 1, max: 7, unit: 'mean 1–7' },
-};
+export const KIND_LABEL = Object.fromEntries(
+  SURVEY_KINDS.map((k) => [k, KIND_DISPLAY[k].name]),
+) as Record<SurveyKind, string>;
+export const KIND_SCALE = Object.fromEntries(
+  SURVEY_KINDS.map((k) => [k, { ...KIND_DISPLAY[k].axis, unit: KIND_DISPLAY[k].unit }]),
+) as Record<SurveyKind, { min: number; max: number; unit: string }>;
 
 /** A cell as the templates show it: score, interval, n, change and its significance. */
 export function cellView(kind: SurveyKind, cell: Cell | null | undefined) {
   if (!cell) {
     return null;
   }
-  const digits = kind === 'ces' ? 2 : 1;
+  const digits = KIND_DISPLAY[kind].digits;
   return {
     n: cell.n,
     score: cell.score,
@@ -26,6 +28,7 @@ export function cellView(kind: SurveyKind, cell: Cell | null | undefined) {
         ? Math.max(cell.score - cell.interval.displayLower, cell.interval.displayUpper - cell.score)
         : null,
     tooFew: cell.tooFewResponses,
+    extra: extraLine(kind, cell),
     change: cell.change
       ? {
           difference: cell.change.difference,
@@ -36,6 +39,27 @@ export function cellView(kind: SurveyKind, cell: Cell | null | undefined) {
         }
       : null,
   };
+}
+
+const pct = (x: number) => `${x.toFixed(1)} %`;
+
+/** The second figure of a cell: the top-box share of a mean kind, PMF's reading against 40 %. */
+export function extraLine(kind: SurveyKind, cell: Cell): string | null {
+  if (cell.share && cell.share.percent !== null) {
+    const i = cell.share.interval;
+    const top =
+      kind === 'ces' ? 'agree (5–7)' : `${cell.share.from}–${KIND_DISPLAY[kind].axis.max}`;
+    return `Share ${top}: ${pct(cell.share.percent)}${i ? ` (interval ${pct(i.displayLower)} to ${pct(i.displayUpper)})` : ''}`;
+  }
+  if (cell.benchmark && cell.benchmark.verdict) {
+    const words = {
+      above: 'the whole interval is above it',
+      below: 'the whole interval is below it',
+      unclear: 'the interval crosses it, not yet clear',
+    };
+    return `${cell.benchmark.percent} % line: ${words[cell.benchmark.verdict]}`;
+  }
+  return null;
 }
 
 export function surveyTrendChart(metrics: SurveyMetricsDto, name: string) {

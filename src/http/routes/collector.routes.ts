@@ -21,8 +21,7 @@ import type { CollectorDeps, OpenInvitation } from '../../collector/collector.se
 import { messagesFor, format, preferredLocale } from '../../surveys/i18n';
 import type { Locale } from '../../surveys/i18n/types';
 import { renderTemplate } from '../../surveys/render';
-import { scaleValues } from '../../surveys/scales';
-import { scoreLabel } from '../../surveys/texts';
+import { scoreLayout, scoreOptions } from '../../surveys/texts';
 import { toAppError, UNAVAILABLE_RETRY_AFTER } from '../errors';
 import { sharedRateLimit } from '../rate-limit';
 
@@ -95,11 +94,8 @@ function surveyPage(
         changeScore: m.changeScore,
         scaleLow: m.scaleLow[open.kind],
         scaleHigh: m.scaleHigh[open.kind],
-        options: scaleValues(open.kind).map((value) => ({
-          value,
-          label: scoreLabel(open.kind, m, value),
-          checked: value === selected,
-        })),
+        layout: scoreLayout(open.kind),
+        options: scoreOptions(open.kind, m).map((o) => ({ ...o, checked: o.value === selected })),
         comment: view.comment ?? open.response?.comment ?? '',
         commentPlaceholder: m.commentPlaceholder,
         commentMax,

@@ -1,4 +1,5 @@
 import type { Survey } from '../../../db/schema';
+import { familyOf } from '../../surveys/scales';
 import type { ThemedComments } from '../../analytics/themes.service';
 import { responsesLink } from '../period-range';
 import { formatScore, scoreName, truncate } from '../report-format';
@@ -76,7 +77,7 @@ export function weeklyThemeItems(
       impactPoints: t.impact,
       score: t.nps ?? t.csatPercent,
       n: t.volume,
-      detail: `${t.volume} comments, ${bad} of them ${survey.kind === 'nps' ? 'from detractors' : 'with a low score'}; theme ${name} ${formatScore(survey.kind, t.nps ?? t.csatPercent)}, impact ${t.impact === null ? '–' : t.impact.toFixed(1)}.`,
+      detail: `${t.volume} comments, ${bad} of them ${familyOf(survey.kind) === 'nps' ? 'from detractors' : 'with a low score'}; theme ${name} ${formatScore(survey.kind, t.nps ?? t.csatPercent)}, impact ${t.impact === null ? '–' : t.impact.toFixed(1)}.`,
       quotes: t.representativeIds.slice(0, QUOTES).map((id) => quoteOf(themed!, id)),
       suggestedOwner: ownerFor(
         survey,
