@@ -43,10 +43,13 @@ function messagePage(
 
 function errorPage(res: Response, err: AppError, locale: Locale) {
   const m = messagesFor(locale);
+  // NOTE: these two know the invitation, so they speak the contact's language, not the browser's.
   if (err instanceof SurveyGoneError) {
-    messagePage(res, 410, err.locale, m.expiredTitle, m.expiredBody);
+    const own = messagesFor(err.locale);
+    messagePage(res, 410, err.locale, own.expiredTitle, own.expiredBody);
   } else if (err instanceof InvalidScoreError) {
-    messagePage(res, 400, err.locale, m.invalidScoreTitle, m.invalidScoreBody);
+    const own = messagesFor(err.locale);
+    messagePage(res, 400, err.locale, own.invalidScoreTitle, own.invalidScoreBody);
   } else if (err.status === 404) {
     messagePage(res, 404, locale, m.notFoundTitle, m.notFoundBody);
   } else if (err.status === 403) {
