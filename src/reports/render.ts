@@ -3,7 +3,14 @@ import { KIND_DISPLAY } from '../surveys/scales';
 import { Eta } from 'eta';
 import { trendChartSvg } from './charts';
 import { withEvidenceLinks } from './evidence-links';
-import { changeInWords, formatMargin, formatScore, percent, scoreName } from './report-format';
+import {
+  changeInWords,
+  formatMargin,
+  formatScore,
+  percent,
+  scoreName,
+  secondFigure,
+} from './report-format';
 import type {
   MonthlyReportContent,
   ReportContent,
@@ -49,6 +56,7 @@ function monthlyView(content: MonthlyReportContent, links: RenderLinks, withSvg:
       scoreName: scoreName(s.kind),
       score: formatScore(s.kind, s.cell.score),
       margin: formatMargin(s.kind, s.cell),
+      second: secondFigure(s.kind, s.cell),
       svg: withSvg ? trendChartSvg(s.kind, s.trend.points) : '',
       bars: s.trend.points.map((p) => ({
         ...p,

@@ -71,3 +71,28 @@ export function percent(rate: number | null): string {
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
 }
+
+const pct = (x: number) => `${x.toFixed(1)} %`;
+
+/**
+ * The second figure of a cell, in words: the top-box share of a mean kind (CES agree, stars
+ * and smileys 4–5) with its Wilson interval, or PMF's share read against its 40 % line.
+ */
+export function secondFigure(kind: SurveyKind, cell: Cell): string | null {
+  if (cell.share && cell.share.percent !== null) {
+    const i = cell.share.interval;
+    const top =
+      kind === 'ces' ? 'agreeing (5–7)' : `of ${cell.share.from}–${KIND_DISPLAY[kind].axis.max}`;
+    const range = i ? ` (${pct(i.displayLower)} to ${pct(i.displayUpper)})` : '';
+    return `Share ${top}: ${pct(cell.share.percent)}${range}`;
+  }
+  if (cell.benchmark && cell.benchmark.verdict) {
+    const words = {
+      above: 'the whole interval is above it',
+      below: 'the whole interval is below it',
+      unclear: 'the interval crosses it, not yet clear',
+    };
+    return `Against the ${cell.benchmark.percent} % line: ${words[cell.benchmark.verdict]}`;
+  }
+  return null;
+}

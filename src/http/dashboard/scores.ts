@@ -2,6 +2,7 @@ import type { SurveyKind } from '../../../db/schema';
 import { SURVEY_KINDS } from '../../../db/schema';
 import { KIND_DISPLAY } from '../../surveys/scales';
 import type { Cell, SurveyMetricsDto } from '../../analytics/metrics.schemas';
+import { secondFigure } from '../../reports/report-format';
 import { trendChart } from './charts';
 
 export const KIND_LABEL = Object.fromEntries(
@@ -28,7 +29,7 @@ export function cellView(kind: SurveyKind, cell: Cell | null | undefined) {
         ? Math.max(cell.score - cell.interval.displayLower, cell.interval.displayUpper - cell.score)
         : null,
     tooFew: cell.tooFewResponses,
-    extra: extraLine(kind, cell),
+    extra: secondFigure(kind, cell),
     change: cell.change
       ? {
           difference: cell.change.difference,
@@ -39,27 +40,6 @@ export function cellView(kind: SurveyKind, cell: Cell | null | undefined) {
         }
       : null,
   };
-}
-
-const pct = (x: number) => `${x.toFixed(1)} %`;
-
-/** The second figure of a cell: the top-box share of a mean kind, PMF's reading against 40 %. */
-export function extraLine(kind: SurveyKind, cell: Cell): string | null {
-  if (cell.share && cell.share.percent !== null) {
-    const i = cell.share.interval;
-    const top =
-      kind === 'ces' ? 'agree (5–7)' : `${cell.share.from}–${KIND_DISPLAY[kind].axis.max}`;
-    return `Share ${top}: ${pct(cell.share.percent)}${i ? ` (interval ${pct(i.displayLower)} to ${pct(i.displayUpper)})` : ''}`;
-  }
-  if (cell.benchmark && cell.benchmark.verdict) {
-    const words = {
-      above: 'the whole interval is above it',
-      below: 'the whole interval is below it',
-      unclear: 'the interval crosses it, not yet clear',
-    };
-    return `${cell.benchmark.percent} % line: ${words[cell.benchmark.verdict]}`;
-  }
-  return null;
 }
 
 export function surveyTrendChart(metrics: SurveyMetricsDto, name: string) {

@@ -5,6 +5,7 @@ import { format, messagesFor } from '../../../src/surveys/i18n';
 import type { Locale } from '../../../src/surveys/i18n';
 import { scaleValues } from '../../../src/surveys/scales';
 import { scoreLabel } from '../../../src/surveys/texts';
+import { buildUser, signIn } from '../../support/dashboard-factories';
 import { bearer, buildWorkspace } from '../../support/factories';
 import { createTestWorld } from '../../support/test-context';
 import type { TestWorld } from '../../support/test-context';
@@ -67,8 +68,9 @@ interface Case {
   /** The top-box share of the mean kinds (Wilson), or PMF's reading against 40 %. */
   share?: { lower: number; upper: number };
   benchmark?: 'below' | 'above' | 'unclear';
-  /** The report's printed figure. */
+  /** The report's printed figure, and its second line (share or the PMF line) if any. */
   printed: string;
+  second?: string;
 }
 
 it('the t value used below reproduces the published CES interval [3.9613, 4.1987]', () => {
@@ -99,6 +101,7 @@ const CASES: Case[] = [
     expected: { ...tInterval(stars), score: tInterval(stars).mean, digits: 9 },
     share: { lower: 42.93, upper: 49.1 },
     printed: '3.22',
+    second: 'Share of 4–5: 46.0 % (42.9 % to 49.1 %)',
   },
   {
     kind: 'smileys',
@@ -108,6 +111,7 @@ const CASES: Case[] = [
     expected: { ...tInterval(smileys), score: tInterval(smileys).mean, digits: 9 },
     share: { lower: 42.93, upper: 49.1 },
     printed: '3.20',
+    second: 'Share of 4–5: 46.0 % (42.9 % to 49.1 %)',
   },
   {
     // 81 up of 263: Wilson [0.255289, 0.366210] (§7.1, §9).
@@ -127,6 +131,7 @@ const CASES: Case[] = [
     expected: { score: (100 * 81) / 263, lower: 25.5289, upper: 36.621, digits: 3 },
     benchmark: 'below',
     printed: '30.8 %',
+    second: 'Against the 40 % line: the whole interval is below it',
   },
 ];
 
@@ -363,5 +368,17 @@ describe.each(CASES)('a $kind survey', (c) => {
     const web = new URL(report.body.webUrl as string);
     const pageHtml = await request(world.app).get(`${web.pathname}${web.search}`).expect(200);
     expect(pageHtml.text).toContain(c.printed);
+    if (c.second) {
+      expect(pageHtml.text).toContain(escapeHtml(c.second));
+    }
+
+    // The dashboard's survey page shows the same figures.
+    const user = await buildUser(db, workspace.id, 'manager');
+    const { agent } = await signIn(world.app, user.email);
+    const dash = await agent.get(`/dashboard/surveys/${surveyId}`).expect(200);
+    expect(dash.text).toMatch(/data-score="survey">[^<]+</);
+    if (c.second) {
+      expect(dash.text).toContain(escapeHtml(c.second));
+    }
   });
 });
