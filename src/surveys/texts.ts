@@ -61,7 +61,8 @@ export function scoreLabel(kind: SurveyKind, messages: Messages, score: number):
   }
 }
 
-const FACES = ['\u{1F61E}', '\u{1F641}', '\u{1F610}', '\u{1F642}', '\u{1F600}'];
+// NOTE: faces from the first emoji set (Unicode 6.0/6.1), which the most fonts carry.
+const FACES = ['\u{1F61E}', '\u{1F61F}', '\u{1F610}', '\u{1F60A}', '\u{1F600}'];
 
 /**
  * What a button or option shows besides its text name: stars, a face or a thumb (hidden from
@@ -100,6 +101,8 @@ export interface ScoreOption {
   /** Text name (the accessible name of the button or radio). */
   label: string;
   glyph: string | null;
+  /** The page draws thumbs as SVG, so they show even where no emoji font is installed. */
+  icon: 'thumb-up' | 'thumb-down' | null;
 }
 
 /**
@@ -111,6 +114,8 @@ export function scoreOptions(kind: SurveyKind, messages: Messages): ScoreOption[
     value,
     label: scoreLabel(kind, messages, value),
     glyph: scoreGlyph(kind, value),
+    icon:
+      kind === 'thumbs' ? (value === 1 ? ('thumb-up' as const) : ('thumb-down' as const)) : null,
   }));
   return scoreLayout(kind) === 'list' ? options.reverse() : options;
 }
