@@ -382,3 +382,41 @@ describe.each(CASES)('a $kind survey', (c) => {
     }
   });
 });
+
+describe('POST /api/imports/delighted?type=responses&kind=…', () => {
+  it('imports a Thumbs export into a "Delighted import" thumbs survey and names the off-scale row', async () => {
+    clock.set('2026-06-15T12:00:00Z');
+    const { adminKey } = await buildWorkspace(world.ctx.db);
+    const csv = [
+      'Response ID,Score,Comment,Response timestamp,Email,Name',
+      '1,1,Great,2026-05-02T10:00:00Z,a@example.com,A',
+      '2,0,Slow,2026-05-03T10:00:00Z,b@example.com,B',
+      '3,2,Off the scale,2026-05-04T10:00:00Z,c@example.com,C',
+    ].join('\n');
+    const res = await request(world.app)
+      .post('/api/imports/delighted?type=responses&kind=thumbs')
+      .set(bearer(adminKey))
+      .set('Content-Type', 'text/csv')
+      .send(csv)
+      .expect(200);
+    expect(res.body).toMatchObject({ surveyCreated: true, newResponses: 2, errorCount: 1 });
+    expect(res.body.errors[0]).toMatchObject({
+      line: 4,
+      reason: expect.stringMatching(/score 2 is outside 0–1 \(thumbs survey\)/),
+    });
+    const survey = await world.ctx.db
+      .selectFrom('surveys')
+      .select(['kind', 'name'])
+      .where('id', '=', res.body.surveyId)
+      .executeTakeFirstOrThrow();
+    expect(survey).toEqual({ kind: 'thumbs', name: 'Delighted import' });
+
+    const bad = await request(world.app)
+      .post('/api/imports/delighted?type=responses&kind=hearts')
+      .set(bearer(adminKey))
+      .set('Content-Type', 'text/csv')
+      .send(csv)
+      .expect(400);
+    expect(bad.body.error.details[0].field).toBe('kind');
+  });
+});
