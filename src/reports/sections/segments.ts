@@ -164,7 +164,7 @@ export function weeklySegmentItems(
         n: segN,
         detail:
           familyOf(survey.kind) === 'nps'
-            ? `${unhappy(survey.kind, counts)} of ${segN} are detractors; if they became passives, overall NPS would rise ${potential.toFixed(1)} points.`
+            ? `${unhappy(survey.kind, counts)} of ${segN} are detractors; if they became passives, overall ${name} would rise ${potential.toFixed(1)} points.`
             : `${unhappy(survey.kind, counts)} of ${segN} answered low; they are ${potential.toFixed(1)} % of all answers.`,
         quotes: [],
         suggestedOwner: ownerFor(

@@ -22,7 +22,7 @@ function quoteOf(themed: ThemedComments, id: string): Quote {
   };
 }
 
-/** The month's top comment themes of a survey with quotes; null rows for surveys without themes (CES). */
+/** The month's top comment themes of a survey with quotes; null rows for surveys without themes (CES and the kinds after it). */
 export function themeRows(
   themed: ThemedComments | null,
   survey: Survey,
@@ -30,7 +30,7 @@ export function themeRows(
   max: number,
 ): { rows: ThemeRow[] | null; note: string | null } {
   if (!themed) {
-    return { rows: null, note: 'Comment themes are found for NPS and CSAT surveys.' };
+    return { rows: null, note: 'Comment themes are found for NPS, eNPS and CSAT surveys.' };
   }
   const rows = themed.report.themes.slice(0, max).map((t) => ({
     key: t.key,
