@@ -6,7 +6,8 @@ import type { Locale } from '../../../src/surveys/i18n';
 import { scaleValues } from '../../../src/surveys/scales';
 import { scoreLabel } from '../../../src/surveys/texts';
 import { buildUser, signIn } from '../../support/dashboard-factories';
-import { bearer, buildWorkspace } from '../../support/factories';
+import { buildSentInvitation } from '../../support/collector-factories';
+import { bearer, buildSurvey, buildWorkspace } from '../../support/factories';
 import { createTestWorld } from '../../support/test-context';
 import type { TestWorld } from '../../support/test-context';
 
@@ -418,5 +419,95 @@ describe('POST /api/imports/delighted?type=responses&kind=…', () => {
       .send(csv)
       .expect(400);
     expect(bad.body.error.details[0].field).toBe('kind');
+  });
+});
+
+describe('GET /api/surveys/:id/metrics?compare=previous for the new kinds', () => {
+  async function imported(kind: SurveyKind, months: Record<string, Record<number, number>>) {
+    const { adminKey } = await buildWorkspace(world.ctx.db);
+    const survey = await request(world.app)
+      .post('/api/surveys')
+      .set(bearer(adminKey))
+      .send({ kind, name: `Compare ${kind}`, trigger: { eventType: 'x.done' } })
+      .expect(201);
+    const responses = Object.entries(months).flatMap(([month, counts]) =>
+      Object.entries(counts).flatMap(([score, k]) =>
+        Array.from({ length: k }, () => ({
+          surveyId: survey.body.id as string,
+          score: Number(score),
+          createdAt: `${month}-10T12:00:00Z`,
+        })),
+      ),
+    );
+    await request(world.app)
+      .post('/api/responses')
+      .set(bearer(adminKey))
+      .send({ responses })
+      .expect(201);
+    const metrics = await request(world.app)
+      .get(
+        `/api/surveys/${survey.body.id}/metrics?since=2026-04-01&until=2026-05-31&interval=month&compare=previous`,
+      )
+      .set(bearer(adminKey))
+      .expect(200);
+    return metrics.body.periods[1].overall.change;
+  }
+
+  it('tests an eNPS change with the published adjusted-Wald two-sample vector', async () => {
+    clock.set('2026-06-15T12:00:00Z');
+    // May (D, P, C) = (40, 60, 100) vs April (55, 65, 80): adjusted diff 0.172414,
+    // SE 0.079000, p = 0.0290767 (docs/statistics.md §9); the raw difference is 17.5 points.
+    const change = await imported('enps', {
+      '2026-04': { 0: 55, 7: 65, 9: 80 },
+      '2026-05': { 0: 40, 7: 60, 9: 100 },
+    });
+    expect(change.measure).toBe('npsPoints');
+    expect(change.difference).toBeCloseTo(17.5, 9);
+    expect(change.pValue).toBeCloseTo(0.0290767, 6);
+    expect(change.interval.lower).toBeCloseTo(17.2414 - 1.959964 * 7.9, 1);
+    expect(change.significant).toBe(true);
+  });
+
+  it('tests a thumbs change on the share of up with the pooled two-proportion z test', async () => {
+    clock.set('2026-06-15T12:00:00Z');
+    // 81 of 263 up in May vs 40 of 100 in April: −9.20 points, p = 0.09662 (SciPy norm.sf).
+    const change = await imported('thumbs', {
+      '2026-04': { 0: 60, 1: 40 },
+      '2026-05': { 0: 182, 1: 81 },
+    });
+    expect(change.measure).toBe('thumbsUpPercent');
+    expect(change.previousScore).toBeCloseTo(40, 9);
+    expect(change.difference).toBeCloseTo(-9.201520912547528, 9);
+    expect(change.pValue).toBeCloseTo(0.096620676808452, 6);
+    expect(change.significant).toBe(false);
+  });
+});
+
+describe('low scores of the new kinds open follow-up cases', () => {
+  it.each<[SurveyKind, number, number]>([
+    ['thumbs', 0, 1],
+    ['stars', 2, 3],
+    ['pmf', 1, 2],
+  ])('%s: %i on the page opens a case, %i does not', async (kind, low, fine) => {
+    clock.set('2026-05-20T10:00:00Z');
+    const { workspace, adminKey } = await buildWorkspace(world.ctx.db);
+    const survey = await buildSurvey(world.ctx.db, workspace.id, { kind });
+    for (const score of [low, fine]) {
+      const { token } = await buildSentInvitation(world.ctx.db, {
+        workspaceId: workspace.id,
+        surveyId: survey.id,
+      });
+      await request(world.app)
+        .post(`/s/${token}`)
+        .type('form')
+        .send({ score: String(score) })
+        .expect(200);
+    }
+    const cases = await request(world.app)
+      .get(`/api/followups?surveyId=${survey.id}`)
+      .set(bearer(adminKey))
+      .expect(200);
+    expect(cases.body.data).toHaveLength(1);
+    expect(cases.body.data[0]).toMatchObject({ surveyKind: kind, score: low });
   });
 });
