@@ -119,3 +119,13 @@ export function scoreOptions(kind: SurveyKind, messages: Messages): ScoreOption[
   }));
   return scoreLayout(kind) === 'list' ? options.reverse() : options;
 }
+
+/**
+ * A stored answer as staff read it (dashboard, alerts, evidence): the number, and for the kinds
+ * whose numbers say little alone (stars, smileys, thumbs, PMF) its English name: "0 · Thumbs down".
+ */
+export function answerText(kind: SurveyKind, score: number): string {
+  return kind === 'stars' || kind === 'smileys' || kind === 'thumbs' || kind === 'pmf'
+    ? `${score} · ${scoreLabel(kind, messagesFor('en'), score)}`
+    : String(score);
+}

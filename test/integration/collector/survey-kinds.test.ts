@@ -4,7 +4,7 @@ import type { Clock } from '../../../src/clock';
 import { format, messagesFor } from '../../../src/surveys/i18n';
 import type { Locale } from '../../../src/surveys/i18n';
 import { scaleValues } from '../../../src/surveys/scales';
-import { scoreLabel } from '../../../src/surveys/texts';
+import { answerText, scoreLabel } from '../../../src/surveys/texts';
 import { buildUser, signIn } from '../../support/dashboard-factories';
 import { buildSentInvitation } from '../../support/collector-factories';
 import { bearer, buildSurvey, buildWorkspace } from '../../support/factories';
@@ -509,5 +509,12 @@ describe('low scores of the new kinds open follow-up cases', () => {
       .expect(200);
     expect(cases.body.data).toHaveLength(1);
     expect(cases.body.data[0]).toMatchObject({ surveyKind: kind, score: low });
+
+    // Staff read the answer by its name in the dashboard and the owner's alert.
+    const user = await buildUser(world.ctx.db, workspace.id, 'manager');
+    const { agent } = await signIn(world.app, user.email);
+    const list = await agent.get(`/dashboard/responses?surveyId=${survey.id}`).expect(200);
+    expect(list.text).toContain(escapeHtml(answerText(kind, low)));
+    expect(list.text).toContain(escapeHtml(answerText(kind, fine)));
   });
 });
