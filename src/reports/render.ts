@@ -1,5 +1,7 @@
 import path from 'node:path';
+import type { SurveyKind } from '../../db/schema';
 import { KIND_DISPLAY } from '../surveys/scales';
+import { answerText } from '../surveys/texts';
 import { Eta } from 'eta';
 import { trendChartSvg } from './charts';
 import { withEvidenceLinks } from './evidence-links';
@@ -207,6 +209,7 @@ export function renderReportText(content: ReportContent, links: RenderLinks): st
 
 export interface EvidenceRow {
   createdAt: string;
+  surveyKind: SurveyKind;
   score: number;
   comment: string | null;
   segment: Record<string, unknown>;
@@ -225,7 +228,7 @@ export function renderReportEvidence(
     next: links.next,
     rows: rows.map((r) => ({
       when: r.createdAt.slice(0, 16).replace('T', ' '),
-      score: r.score,
+      score: answerText(r.surveyKind, r.score),
       comment: r.comment ?? '',
       segment: Object.entries(r.segment)
         .map(([k, v]) => `${k}: ${String(v)}`)

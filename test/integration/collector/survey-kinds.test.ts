@@ -372,6 +372,17 @@ describe.each(CASES)('a $kind survey', (c) => {
     if (c.second) {
       expect(pageHtml.text).toContain(escapeHtml(c.second));
     }
+    // The figure links to the responses behind it, each answer by its name.
+    const evidence = /<a class="score" href="([^"]+)"/
+      .exec(pageHtml.text)![1]!
+      .replace(/&amp;/g, '&');
+    const behind = await request(world.app)
+      .get(
+        new URL(evidence, 'http://glas.test').pathname +
+          new URL(evidence, 'http://glas.test').search,
+      )
+      .expect(200);
+    expect(behind.text).toContain(escapeHtml(answerText(c.kind, c.pageScore)));
 
     // The dashboard's survey page shows the same figures.
     const user = await buildUser(db, workspace.id, 'manager');
