@@ -392,6 +392,12 @@ describe.each(CASES)('a $kind survey', (c) => {
     if (c.second) {
       expect(dash.text).toContain(escapeHtml(c.second));
     }
+    const overview = await agent.get('/dashboard').expect(200);
+    expect(overview.text).toContain(`data-score="${c.kind}"`);
+    await agent.get(`/dashboard/surveys/${surveyId}/segments`).expect(200);
+    await agent.get(`/dashboard/surveys/${surveyId}/themes`).expect(200);
+    const live = await agent.get('/dashboard/reports/monthly/2026-05').expect(200);
+    expect(live.text).toContain(c.printed);
   });
 });
 
