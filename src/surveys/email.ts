@@ -35,7 +35,7 @@ export function renderInvitationEmail(input: InvitationEmailInput): RenderedEmai
     ? format(m.emailGreeting, { name: input.contactName })
     : m.emailGreetingNoName;
   const vars = { company: input.company };
-  const footer = format(m.emailFooter, vars);
+  const footer = format(input.kind === 'enps' ? m.emailFooterEmployee : m.emailFooter, vars);
   const subject = input.reminder
     ? `${m.reminderSubjectPrefix}${texts.emailSubject}`
     : texts.emailSubject;

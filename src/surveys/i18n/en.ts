@@ -85,6 +85,7 @@ export const messages: Messages = {
   emailGreetingNoName: 'Hello,',
   emailIntro: 'We’d love to hear your feedback, and it only takes one click.',
   emailFooter: 'You received this email because you recently interacted with {company}.',
+  emailFooterEmployee: 'You received this email because you work at {company}.',
   unsubscribeLink: 'Unsubscribe from these surveys',
   reminderSubjectPrefix: 'Reminder: ',
 

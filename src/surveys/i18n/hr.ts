@@ -85,6 +85,7 @@ export const messages: Messages = {
   emailGreetingNoName: 'Dobar dan,',
   emailIntro: 'Zanima nas vaše mišljenje, a za odgovor je dovoljan samo jedan klik.',
   emailFooter: 'Ovu ste poruku primili jer ste nedavno bili u kontaktu s tvrtkom {company}.',
+  emailFooterEmployee: 'Ovu ste poruku primili jer radite u tvrtki {company}.',
   unsubscribeLink: 'Ne želim više primati ove ankete',
   reminderSubjectPrefix: 'Podsjetnik: ',
 

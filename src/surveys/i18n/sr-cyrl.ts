@@ -86,6 +86,7 @@ export const messages: Messages = {
   emailGreetingNoName: 'Добар дан,',
   emailIntro: 'Занима нас ваше мишљење, а за одговор је довољан само један клик.',
   emailFooter: 'Ову поруку сте добили јер сте недавно били у контакту са компанијом {company}.',
+  emailFooterEmployee: 'Ову поруку сте добили јер радите у компанији {company}.',
   unsubscribeLink: 'Не желим више да примам ове анкете',
   reminderSubjectPrefix: 'Подсетник: ',
 

@@ -86,6 +86,7 @@ export const messages: Messages = {
   emailGreetingNoName: 'Dobar dan,',
   emailIntro: 'Zanima nas vaše mišljenje, a za odgovor je dovoljan samo jedan klik.',
   emailFooter: 'Ovu poruku ste dobili jer ste nedavno bili u kontaktu sa kompanijom {company}.',
+  emailFooterEmployee: 'Ovu poruku ste dobili jer radite u kompaniji {company}.',
   unsubscribeLink: 'Ne želim više da primam ove ankete',
   reminderSubjectPrefix: 'Podsetnik: ',
 

@@ -42,6 +42,8 @@ export interface Messages {
   emailIntro: string;
   /** Why the recipient got this email. Placeholders: `{company}`. */
   emailFooter: string;
+  /** The same for an employee survey (eNPS). Placeholders: `{company}`. */
+  emailFooterEmployee: string;
   unsubscribeLink: string;
   /** Prepended to the subject of reminder emails; includes its trailing space. */
   reminderSubjectPrefix: string;

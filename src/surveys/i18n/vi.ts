@@ -80,6 +80,7 @@ export const messages: Messages = {
   emailGreetingNoName: 'Xin chào,',
   emailIntro: 'Chúng tôi rất mong nhận được ý kiến của bạn, và bạn chỉ cần một cú nhấp để trả lời.',
   emailFooter: 'Bạn nhận được email này vì gần đây bạn đã sử dụng dịch vụ của {company}.',
+  emailFooterEmployee: 'Bạn nhận được email này vì bạn đang làm việc tại {company}.',
   unsubscribeLink: 'Hủy đăng ký nhận các khảo sát này',
   reminderSubjectPrefix: 'Nhắc nhở: ',
 

@@ -207,6 +207,8 @@ describe.each(CASES)('a $kind survey', (c) => {
     const html = String(mail.parsed.html);
     expect(html).toContain(`lang="${c.locale}"`);
     expect(html).toContain(escapeHtml(format(m.question[c.kind], { company: workspace.name })));
+    const footer = c.kind === 'enps' ? m.emailFooterEmployee : m.emailFooter;
+    expect(html).toContain(escapeHtml(format(footer, { company: workspace.name })));
     const links = [...html.matchAll(/href="http:\/\/glas\.test(\/s\/[^"/]+)\/(\d+)"/g)];
     expect(links.map((l) => Number(l[2])).sort((a, b) => a - b)).toEqual(values);
     for (const v of values) {
