@@ -25,7 +25,7 @@ import type {
   PatchResponseBody,
   ResponseDto,
 } from './response.schemas';
-import { isValidScore, SCALES } from '../surveys/scales';
+import { isValidScore, scaleHint } from '../surveys/scales';
 
 export interface ResponseDeps extends EffectDeps {
   db: Kysely<Database>;
@@ -143,10 +143,9 @@ export async function importResponses(
     if (!kind) {
       details.push({ field: `responses.${i}.surveyId`, issue: 'No such survey', location: 'body' });
     } else if (!isValidScore(kind, r.score)) {
-      const { min, max } = SCALES[kind];
       details.push({
         field: `responses.${i}.score`,
-        issue: `must be a whole number from ${min} to ${max} for a ${kind} survey`,
+        issue: `must be ${scaleHint(kind)} for a ${kind} survey`,
         location: 'body',
       });
     }

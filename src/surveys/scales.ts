@@ -47,6 +47,17 @@ export function scaleValues(kind: SurveyKind): number[] {
   return Array.from({ length: max - min + 1 }, (_, i) => min + i);
 }
 
+/** What a valid score is, for error messages: "a whole number from 1 to 5", "0 (down) or 1 (up)". */
+export function scaleHint(kind: SurveyKind): string {
+  if (kind === 'thumbs') {
+    return '0 (thumbs down) or 1 (thumbs up)';
+  }
+  if (kind === 'pmf') {
+    return '1 (not), 2 (somewhat) or 3 (very disappointed)';
+  }
+  return `a whole number from ${SCALES[kind].min} to ${SCALES[kind].max}`;
+}
+
 export function isValidScore(kind: SurveyKind, score: number): boolean {
   const { min, max } = SCALES[kind];
   return Number.isInteger(score) && score >= min && score <= max;
