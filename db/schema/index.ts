@@ -90,6 +90,7 @@ export type { ApiKeyRole } from './api-keys';
 export type { UserRole } from './users';
 export type { InvitationStatus, ReminderStatus } from './invitations';
 export type { SurveyKind, SurveyStatus } from './surveys';
+export { SURVEY_KINDS } from './surveys';
 export type { JsonObject } from './common';
 export type { ConfirmedVia, FlagReason, ResponseStatus } from './responses';
 export type { WebhookEvent, WebhookFormat } from './webhooks';

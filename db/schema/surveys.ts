@@ -1,6 +1,17 @@
 import type { Generated, Json, JsonObject, NullableTimestamp, Timestamp } from './common';
 
-export type SurveyKind = 'nps' | 'csat' | 'ces';
+/** The answer kinds; `src/surveys/scales.ts` has each one's scale and scoring family. */
+export const SURVEY_KINDS = [
+  'nps',
+  'csat',
+  'ces',
+  'enps',
+  'stars',
+  'smileys',
+  'thumbs',
+  'pmf',
+] as const;
+export type SurveyKind = (typeof SURVEY_KINDS)[number];
 export type SurveyStatus = 'draft' | 'active' | 'paused' | 'closed';
 
 export interface SurveysTable {

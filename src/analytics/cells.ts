@@ -1,19 +1,20 @@
 import type { SurveyKind } from '../../db/schema';
 import {
-  cesCountsFromScoreCounts,
-  compareCesAgree,
-  compareCsat,
+  benchmarkVerdict,
   compareNps,
-  csatCountsFromScoreCounts,
+  compareProportions,
   fitTrend,
   npsCountsFromScoreCounts,
   npsPoints,
   npsTrendPoints,
-  scoreCes,
-  scoreCsat,
+  ratingCountsFromScoreCounts,
   scoreNps,
+  scoreRating,
+  scoreShare,
+  shareCountsFromScoreCounts,
 } from '../scoring';
 import type { TrendPoint } from '../scoring';
+import { KINDS } from '../surveys/scales';
 import type { Cell, SurveyMetricsDto } from './metrics.schemas';
 import { SCORE_SLOTS } from './rollup.repository';
 
@@ -22,48 +23,101 @@ export { SCORE_SLOTS };
 const ALPHA = 0.05;
 export const emptyCounts = () => Array.from({ length: SCORE_SLOTS }, () => 0);
 export const addCounts = (a: number[], b: number[]) => a.map((v, i) => v + (b[i] ?? 0));
-const sliceFor = (kind: SurveyKind, counts: number[]) =>
-  kind === 'csat' ? counts.slice(0, 6) : kind === 'ces' ? counts.slice(0, 8) : counts;
+const sliceFor = (kind: SurveyKind, counts: number[]) => counts.slice(0, KINDS[kind].max + 1);
+
+/** What the change between two cells is measured in, per kind. */
+const CHANGE_MEASURE = {
+  nps: 'npsPoints',
+  enps: 'npsPoints',
+  csat: 'csatPercent',
+  ces: 'cesAgreePercent',
+  stars: 'topBoxPercent',
+  smileys: 'topBoxPercent',
+  thumbs: 'thumbsUpPercent',
+  pmf: 'veryDisappointedPercent',
+} as const satisfies Record<SurveyKind, NonNullable<Cell['change']>['measure']>;
+
+/** Names of the categories a cell splits its answers into (below the positive cut, and above). */
+function categoriesOf(kind: SurveyKind, distribution: number[]): Record<string, number> {
+  const at = (from: number, to: number) =>
+    distribution.slice(from, to + 1).reduce((a, b) => a + b, 0);
+  const { min, max, positiveMin } = KINDS[kind];
+  switch (kind) {
+    case 'nps':
+    case 'enps':
+      return { ...npsCountsFromScoreCounts(distribution) };
+    case 'csat':
+      return { satisfied: at(positiveMin, max), notSatisfied: at(min, positiveMin - 1) };
+    case 'ces':
+      return { agree: at(5, 7), neutral: at(4, 4), disagree: at(1, 3) };
+    case 'stars':
+    case 'smileys':
+      return { top: at(4, 5), neutral: at(3, 3), bottom: at(1, 2) };
+    case 'thumbs':
+      return { up: at(1, 1), down: at(0, 0) };
+    case 'pmf':
+      return {
+        veryDisappointed: at(3, 3),
+        somewhatDisappointed: at(2, 2),
+        notDisappointed: at(1, 1),
+      };
+  }
+}
 
 /** Score, interval and categories of one cell (a period, a segment value, or a range). */
 export function scoreCell(kind: SurveyKind, counts: number[], confidence: number): Cell {
+  const spec = KINDS[kind];
   const distribution = sliceFor(kind, counts);
-  switch (kind) {
+  const categories = categoriesOf(kind, distribution);
+  switch (spec.family) {
     case 'nps': {
-      const c = npsCountsFromScoreCounts(distribution);
-      const s = scoreNps(c, { confidence });
+      const s = scoreNps(npsCountsFromScoreCounts(distribution), { confidence });
       return {
         n: s.n,
         score: s.npsPoints,
         interval: s.interval,
-        categories: { ...c },
+        categories,
         distribution,
         tooFewResponses: s.tooFewResponses,
       };
     }
-    case 'csat': {
-      const c = csatCountsFromScoreCounts(distribution);
-      const s = scoreCsat(c, { confidence });
+    case 'share': {
+      const s = scoreShare(shareCountsFromScoreCounts(distribution, spec, spec.positiveMin), {
+        confidence,
+      });
       return {
         n: s.total,
-        score: s.csatPercent,
+        score: s.percent,
         interval: s.interval,
-        categories: { satisfied: c.satisfied, notSatisfied: c.total - c.satisfied },
+        categories,
         distribution,
         tooFewResponses: s.tooFewResponses,
+        ...(spec.benchmarkPercent === undefined
+          ? {}
+          : {
+              benchmark: {
+                percent: spec.benchmarkPercent,
+                verdict: benchmarkVerdict(s.interval, spec.benchmarkPercent),
+              },
+            }),
       };
     }
-    case 'ces': {
-      const c = cesCountsFromScoreCounts(distribution);
-      const s = scoreCes(c, { confidence });
-      const disagree = distribution.slice(1, 4).reduce((a, b) => a + b, 0);
+    case 'mean': {
+      const s = scoreRating(
+        ratingCountsFromScoreCounts(distribution, spec, spec.positiveMin),
+        spec,
+        {
+          confidence,
+        },
+      );
       return {
         n: s.total,
         score: s.meanScore,
         interval: s.meanInterval,
-        categories: { agree: c.agree, neutral: distribution[4] ?? 0, disagree },
+        categories,
         distribution,
         tooFewResponses: s.tooFewResponses,
+        share: { from: spec.positiveMin, percent: s.topPercent, interval: s.topInterval },
       };
     }
   }
@@ -77,63 +131,48 @@ export function compareCells(
   comparedTo: string,
   confidence: number,
 ): NonNullable<Cell['change']> {
+  const spec = KINDS[kind];
   const cur = sliceFor(kind, current);
   const prev = sliceFor(kind, previous);
   const previousN = prev.reduce((a, b) => a + b, 0);
-  const base = { comparedTo, previousN };
-  switch (kind) {
-    case 'nps': {
-      const a = npsCountsFromScoreCounts(cur);
-      const b = npsCountsFromScoreCounts(prev);
-      const t = compareNps(a, b, { confidence });
-      return {
-        ...base,
-        measure: 'npsPoints',
-        previousScore: npsPoints(b),
-        difference: t?.rawDifferencePoints ?? null,
-        pValue: t?.pValue ?? null,
-        interval: t?.interval ?? null,
-        significant: !!t && t.pValue < ALPHA,
-      };
-    }
-    case 'csat': {
-      const b = csatCountsFromScoreCounts(prev);
-      const t = compareCsat(csatCountsFromScoreCounts(cur), b, { confidence });
-      return {
-        ...base,
-        measure: 'csatPercent',
-        previousScore: scoreCsat(b).csatPercent,
-        difference: t?.differencePercent ?? null,
-        pValue: t?.pValue ?? null,
-        interval: t?.interval ?? null,
-        significant: !!t && t.pValue < ALPHA,
-      };
-    }
-    case 'ces': {
-      // NOTE: CES change is tested on the agree share (5–7), which has a published test; the mean is shown as is.
-      const b = cesCountsFromScoreCounts(prev);
-      const t = compareCesAgree(cesCountsFromScoreCounts(cur), b, { confidence });
-      return {
-        ...base,
-        measure: 'cesAgreePercent',
-        previousScore: scoreCes(b).agreePercent,
-        difference: t?.differencePercent ?? null,
-        pValue: t?.pValue ?? null,
-        interval: t?.interval ?? null,
-        significant: !!t && t.pValue < ALPHA,
-      };
-    }
+  const base = { comparedTo, previousN, measure: CHANGE_MEASURE[kind] };
+  if (spec.family === 'nps') {
+    const a = npsCountsFromScoreCounts(cur);
+    const b = npsCountsFromScoreCounts(prev);
+    const t = compareNps(a, b, { confidence });
+    return {
+      ...base,
+      previousScore: npsPoints(b),
+      difference: t?.rawDifferencePoints ?? null,
+      pValue: t?.pValue ?? null,
+      interval: t?.interval ?? null,
+      significant: !!t && t.pValue < ALPHA,
+    };
   }
+  // NOTE: the mean kinds (CES, stars, smileys) are tested on their top-box share, which has a
+  // published test; the mean is shown as is.
+  const b = shareCountsFromScoreCounts(prev, spec, spec.positiveMin);
+  const t = compareProportions(shareCountsFromScoreCounts(cur, spec, spec.positiveMin), b, {
+    confidence,
+  });
+  return {
+    ...base,
+    previousScore: scoreShare(b).percent,
+    difference: t?.differencePercent ?? null,
+    pValue: t?.pValue ?? null,
+    interval: t?.interval ?? null,
+    significant: !!t && t.pValue < ALPHA,
+  };
 }
 
-/** Least-squares slope over the periods (NPS weighted by 1/SE², CSAT/CES by n). */
+/** Least-squares slope over the periods (NPS weighted by 1/SE², the other kinds by n). */
 export function trendOf(
   kind: SurveyKind,
   series: number[][],
   confidence: number,
 ): SurveyMetricsDto['trend'] {
   let points: TrendPoint[];
-  if (kind === 'nps') {
+  if (KINDS[kind].family === 'nps') {
     points = npsTrendPoints(series.map((c) => npsCountsFromScoreCounts(c)));
   } else {
     points = series.flatMap((counts, period) => {

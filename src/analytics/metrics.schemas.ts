@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SURVEY_KINDS } from '../../db/schema';
 
 const isoDate = z.iso.date();
 
@@ -46,7 +47,14 @@ const interval = z
 
 export const changeSchema = z.object({
   comparedTo: isoDate.describe('start of the comparison period'),
-  measure: z.enum(['npsPoints', 'csatPercent', 'cesAgreePercent']),
+  measure: z.enum([
+    'npsPoints',
+    'csatPercent',
+    'cesAgreePercent',
+    'topBoxPercent',
+    'thumbsUpPercent',
+    'veryDisappointedPercent',
+  ]),
   previousScore: z.number().nullable(),
   previousN: z.number().int(),
   difference: z.number().nullable().describe('current − previous, in the measure’s units'),
@@ -60,11 +68,31 @@ export const cellSchema = z.object({
   score: z
     .number()
     .nullable()
-    .describe('NPS in points (−100…100), CSAT share of 4–5 in percent, or CES mean on 1–7'),
-  interval: interval.describe('adjusted Wald (NPS), Wilson (CSAT) or t (CES mean)'),
+    .describe(
+      'NPS and eNPS in points (−100…100); CSAT share of 4–5, thumbs share of up, PMF share of ' +
+        '"very disappointed" in percent; CES mean on 1–7, stars and smileys mean on 1–5',
+    ),
+  interval: interval.describe(
+    'adjusted Wald (NPS, eNPS), Wilson (CSAT, thumbs, PMF) or t (means of CES, stars, smileys)',
+  ),
   categories: z.record(z.string(), z.number().int()),
   distribution: z.array(z.number().int()).describe('responses per score value, index = score'),
   tooFewResponses: z.boolean(),
+  share: z
+    .object({
+      from: z.number().int().describe('lowest answer counted'),
+      percent: z.number().nullable(),
+      interval: interval.describe('Wilson'),
+    })
+    .optional()
+    .describe('mean kinds: the share of top answers (CES 5–7, stars and smileys 4–5)'),
+  benchmark: z
+    .object({
+      percent: z.number(),
+      verdict: z.enum(['above', 'below', 'unclear']).nullable(),
+    })
+    .optional()
+    .describe('PMF: the 40 % line; above or below when the whole interval is on one side'),
   change: changeSchema.nullable().optional(),
 });
 export type Cell = z.infer<typeof cellSchema>;
@@ -82,7 +110,7 @@ export const trendSchema = z
 
 export const surveyMetricsDtoSchema = z.object({
   surveyId: z.uuid(),
-  kind: z.enum(['nps', 'csat', 'ces']),
+  kind: z.enum(SURVEY_KINDS),
   timeZone: z.string(),
   since: isoDate,
   until: isoDate,
@@ -126,16 +154,19 @@ export const workspaceMetricsDtoSchema = z.object({
   since: isoDate,
   until: isoDate,
   timeZone: z.string(),
-  headline: z.object({
-    nps: cellSchema.nullable(),
-    csat: cellSchema.nullable(),
-    ces: cellSchema.nullable(),
-  }),
+  headline: z
+    .object(
+      Object.fromEntries(SURVEY_KINDS.map((k) => [k, cellSchema.nullable()])) as Record<
+        (typeof SURVEY_KINDS)[number],
+        z.ZodNullable<typeof cellSchema>
+      >,
+    )
+    .describe('each kind pooled over its surveys; kinds are never mixed'),
   surveys: z.array(
     z.object({
       surveyId: z.uuid(),
       name: z.string(),
-      kind: z.enum(['nps', 'csat', 'ces']),
+      kind: z.enum(SURVEY_KINDS),
       status: z.string(),
       overall: cellSchema,
     }),

@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database, SurveyKind } from '../../db/schema';
+import { SURVEY_KINDS } from '../../db/schema';
 import type { Clock } from '../clock';
 import type {
+  Cell,
   MetricsQuery,
   SurveyMetricsDto,
   WorkspaceMetricsDto,
@@ -76,22 +78,25 @@ export async function getWorkspaceMetrics(
       addCounts(bySurvey.get(row.surveyId!) ?? emptyCounts(), row.counts),
     );
   }
-  const byKind: Record<SurveyKind, number[] | null> = { nps: null, csat: null, ces: null };
+  const byKind = new Map<SurveyKind, number[]>();
   for (const s of surveys) {
-    byKind[s.kind] = addCounts(
-      byKind[s.kind] ?? emptyCounts(),
-      bySurvey.get(s.id) ?? emptyCounts(),
+    byKind.set(
+      s.kind,
+      addCounts(byKind.get(s.kind) ?? emptyCounts(), bySurvey.get(s.id) ?? emptyCounts()),
     );
   }
   const headline = (kind: SurveyKind) => {
-    const counts = byKind[kind];
+    const counts = byKind.get(kind);
     return counts ? scoreCell(kind, counts, query.confidence) : null;
   };
   return {
     since,
     until,
     timeZone: workspace.time_zone,
-    headline: { nps: headline('nps'), csat: headline('csat'), ces: headline('ces') },
+    headline: Object.fromEntries(SURVEY_KINDS.map((k) => [k, headline(k)])) as Record<
+      SurveyKind,
+      Cell | null
+    >,
     surveys: surveys.map((s) => ({
       surveyId: s.id,
       name: s.name,

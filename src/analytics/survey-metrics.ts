@@ -1,4 +1,5 @@
 import type { SurveyKind } from '../../db/schema';
+import { familyOf } from '../surveys/scales';
 import type { MetricsQuery, SurveyMetricsDto, Cell } from './metrics.schemas';
 import type { ResponseRate } from './metrics.repository';
 import type { PeriodCountsRow } from './rollup.repository';
@@ -102,7 +103,7 @@ export function surveyMetricsFromRows(
     compare: query.compare ?? null,
     n: overall.n,
     overall,
-    ...(survey.kind === 'nps'
+    ...(familyOf(survey.kind) === 'nps'
       ? {
           nps: {
             score: overall.score,

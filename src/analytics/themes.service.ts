@@ -1,6 +1,12 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import type { Database, Survey, ThemeOverride, ThemeOverrideKind } from '../../db/schema';
+import type {
+  Database,
+  Survey,
+  SurveyKind,
+  ThemeOverride,
+  ThemeOverrideKind,
+} from '../../db/schema';
 import { NotFoundError, UnprocessableError } from '../errors';
 import { extractThemes } from '../scoring';
 import type { CommentLocale, ThemeOverrides, ThemeReport } from '../scoring';
@@ -145,6 +151,14 @@ export interface ThemedComments {
 type CommentRow = { id: string; score: number; comment: string | null; locale: string };
 type ThemeOptions = { maxThemes?: number; minVolume?: number; extraPins?: string[] };
 
+/**
+ * The extractor's scale for a kind: eNPS is scored like NPS. NOTE: the mean kinds (CES, stars,
+ * smileys), thumbs and PMF get no themes yet: the extractor scores themes as NPS or CSAT only.
+ */
+function themeKindOf(kind: SurveyKind): 'nps' | 'csat' | null {
+  return kind === 'nps' || kind === 'enps' ? 'nps' : kind === 'csat' ? 'csat' : null;
+}
+
 /** Runs the extractor over one survey's comments (newest first) with its overrides. */
 function themedComments(
   kind: 'nps' | 'csat',
@@ -183,7 +197,7 @@ function themedComments(
 
 /**
  * Themes of the counted comments of one survey in [from, to), with the manager's overrides.
- * NPS and CSAT only (the extractor's scales); CES returns null.
+ * NPS, eNPS and CSAT only (the extractor's scales); the other kinds return null.
  */
 export async function themesForRange(
   db: Kysely<Database>,
@@ -192,7 +206,8 @@ export async function themesForRange(
   range: { from: Date; to: Date },
   options: ThemeOptions = {},
 ): Promise<ThemedComments | null> {
-  if (survey.kind === 'ces') {
+  const themeKind = themeKindOf(survey.kind);
+  if (!themeKind) {
     return null;
   }
   const [rows, overrideRows] = await Promise.all([
@@ -211,7 +226,7 @@ export async function themesForRange(
       .execute(),
     findThemeOverrides(db, workspaceId, survey.id),
   ]);
-  return themedComments(survey.kind, rows, overrideRows, options);
+  return themedComments(themeKind, rows, overrideRows, options);
 }
 
 /**
@@ -225,7 +240,7 @@ export async function themesForSurveys(
   range: { from: Date; to: Date },
   options: ThemeOptions = {},
 ): Promise<Map<string, ThemedComments | null>> {
-  const themed = surveys.filter((s) => s.kind !== 'ces');
+  const themed = surveys.filter((s) => themeKindOf(s.kind) !== null);
   const result = new Map<string, ThemedComments | null>(surveys.map((s) => [s.id, null]));
   if (themed.length === 0) {
     return result;
@@ -269,7 +284,7 @@ export async function themesForSurveys(
     result.set(
       survey.id,
       themedComments(
-        survey.kind as 'nps' | 'csat',
+        themeKindOf(survey.kind)!,
         rows.filter((r) => r.survey_id === survey.id),
         overrideRows.filter((r) => r.survey_id === survey.id),
         options,

@@ -6,7 +6,7 @@ import { AppError, NotFoundError, ValidationError } from '../errors';
 import { resolveLocale } from '../surveys/i18n';
 import type { Locale } from '../surveys/i18n/types';
 import { findInvitationByTokenHash } from '../dispatch/invitation-query.service';
-import { isLowScore, isValidScore, SCALES } from '../surveys/scales';
+import { isLowScore, isValidScore, scaleHint } from '../surveys/scales';
 import { unsubscribeContact } from '../contacts/suppression.service';
 import { withTextOverrides } from '../surveys/text-overrides';
 import { resolveTexts } from '../surveys/texts';
@@ -37,10 +37,7 @@ export class InvalidScoreError extends ValidationError {
     readonly locale: Locale,
     kind: SurveyKind,
   ) {
-    const { min, max } = SCALES[kind];
-    super([
-      { field: 'score', issue: `must be a whole number from ${min} to ${max}`, location: 'params' },
-    ]);
+    super([{ field: 'score', issue: `must be ${scaleHint(kind)}`, location: 'params' }]);
   }
 }
 

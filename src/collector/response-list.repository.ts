@@ -60,8 +60,11 @@ export function selectResponses(db: Kysely<Database>, workspaceId: string, f: Re
   }
   if (f.category) {
     const [lo, hi] = CATEGORY_RANGES[f.category];
-    // NOTE: promoter/passive/detractor are NPS words; CSAT and CES never match them.
-    q = q.where('s.kind', '=', 'nps').where('r.score', '>=', lo).where('r.score', '<=', hi);
+    // NOTE: promoter/passive/detractor are NPS words (NPS and eNPS); other kinds never match them.
+    q = q
+      .where('s.kind', 'in', ['nps', 'enps'])
+      .where('r.score', '>=', lo)
+      .where('r.score', '<=', hi);
   }
   if (f.hasComment !== undefined) {
     q = f.hasComment

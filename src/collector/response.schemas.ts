@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { SURVEY_KINDS } from '../../db/schema';
+import type { SurveyKind } from '../../db/schema';
 import { pageCursorSchema, pageLimitSchema } from '../platform/pagination.schemas';
 import { LOCALES } from '../surveys/i18n/types';
 import type { ResponseRow } from './response.repository';
@@ -18,7 +20,7 @@ export const flagReasonSchema = z.enum(['scanner_burst', 'honeypot', 'manual']);
 export const responseDtoSchema = z.object({
   id: uuid,
   surveyId: uuid,
-  surveyKind: z.enum(['nps', 'csat', 'ces']),
+  surveyKind: z.enum(SURVEY_KINDS),
   invitationId: uuid.nullable(),
   contact: z
     .object({ id: uuid, email: z.string().nullable(), name: z.string().nullable() })
@@ -42,7 +44,7 @@ export type ResponseDto = z.infer<typeof responseDtoSchema>;
 
 export function toResponseDto(
   row: ResponseRow & {
-    survey_kind: 'nps' | 'csat' | 'ces';
+    survey_kind: SurveyKind;
     contact_email?: string | null;
     contact_name?: string | null;
   },

@@ -5,7 +5,8 @@ import { NotFoundError, ValidationError } from '../errors';
 import type { ErrorDetail } from '../errors';
 import type { Logger } from '../logger';
 import { decodeCursor, pageOf } from '../platform/cursor';
-import { resolveLocale } from '../surveys/i18n';
+import { messagesFor, resolveLocale } from '../surveys/i18n';
+import { scoreLabel } from '../surveys/texts';
 import { applyResponseEffects } from './response-effects';
 import type { EffectDeps } from './response-effects';
 import { findResponseById, findResponsePage } from './response-list.repository';
@@ -24,7 +25,7 @@ import type {
   PatchResponseBody,
   ResponseDto,
 } from './response.schemas';
-import { isValidScore, SCALES } from '../surveys/scales';
+import { isValidScore, scaleHint } from '../surveys/scales';
 
 export interface ResponseDeps extends EffectDeps {
   db: Kysely<Database>;
@@ -142,10 +143,9 @@ export async function importResponses(
     if (!kind) {
       details.push({ field: `responses.${i}.surveyId`, issue: 'No such survey', location: 'body' });
     } else if (!isValidScore(kind, r.score)) {
-      const { min, max } = SCALES[kind];
       details.push({
         field: `responses.${i}.score`,
-        issue: `must be a whole number from ${min} to ${max} for a ${kind} survey`,
+        issue: `must be ${scaleHint(kind)} for a ${kind} survey`,
         location: 'body',
       });
     }
@@ -201,6 +201,7 @@ const CSV_COLUMNS = [
   'survey_name',
   'survey_kind',
   'score',
+  'score_label',
   'comment',
   'status',
   'flagged',
@@ -246,6 +247,8 @@ function csvRow(row: ResponseListRow): string {
     survey_name: row.survey_name,
     survey_kind: row.survey_kind,
     score: row.score,
+    // NOTE: thumbs (0/1) and PMF (1–3) numbers mean little alone; the English name says what was chosen.
+    score_label: scoreLabel(row.survey_kind, messagesFor('en'), row.score),
     comment: row.comment,
     status: row.status,
     flagged: row.flagged,

@@ -4,12 +4,14 @@ import type { Clock } from '../clock';
 import { ValidationError } from '../errors';
 import { emptyCounts, scoreCell } from '../analytics/metrics.service';
 import { localDate } from '../platform/periods';
+import { familyOf } from '../surveys/scales';
 import { countSurveyScores } from '../analytics/rollup.service';
 import { getWorkspace } from '../workspaces/workspace.service';
 import type { MetricsQueryV1 } from './delighted.schemas';
 import { surveyForTrend } from './survey-response.service';
 
 const DEFAULT_DAYS = 30;
+const snakeCase = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const pct = (part: number, n: number) => (n > 0 ? Math.round((part / n) * 1000) / 10 : 0);
 
 /**
@@ -58,12 +60,21 @@ export async function delightedMetrics(
     since_day: from,
     until_day: to,
   };
-  if (kind !== 'nps') {
-    // NOTE: Delighted's CSAT/CES metric fields are unconfirmed; Glas's own are given instead.
+  if (familyOf(kind) !== 'nps') {
+    // NOTE: Delighted's metric fields for the other survey types are unconfirmed; Glas's own
+    // categories are given instead (snake_case, as `thumbs` → up_count, down_count).
     return {
       response_count: n,
-      ...Object.fromEntries(Object.entries(cell.categories).map(([k, v]) => [`${k}_count`, v])),
-      glas,
+      ...Object.fromEntries(
+        Object.entries(cell.categories).map(([k, v]) => [`${snakeCase(k)}_count`, v]),
+      ),
+      glas: {
+        ...glas,
+        ...(cell.share ? { top_percent: cell.share.percent } : {}),
+        ...(cell.benchmark
+          ? { benchmark_percent: cell.benchmark.percent, benchmark: cell.benchmark.verdict }
+          : {}),
+      },
     };
   }
   const c = cell.categories as { promoters: number; passives: number; detractors: number };

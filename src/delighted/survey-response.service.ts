@@ -9,7 +9,7 @@ import {
   reviseResponse,
 } from '../collector/response-api.service';
 import type { ResponseListRow, ResponseWriteDeps } from '../collector/response-api.service';
-import { isValidScore, SCALES } from '../surveys/scales';
+import { isValidScore, scaleHint } from '../surveys/scales';
 import { findDelightedSurvey, selectPeople } from './delighted.repository';
 import type {
   CreateSurveyResponseBody,
@@ -159,8 +159,7 @@ export async function getSurveyResponse(
 
 function checkScore(kind: Survey['kind'], score: number) {
   if (!isValidScore(kind, score)) {
-    const { min, max } = SCALES[kind];
-    throw invalid('score', `must be a whole number from ${min} to ${max}`);
+    throw invalid('score', `must be ${scaleHint(kind)}`);
   }
 }
 

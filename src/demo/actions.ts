@@ -1,11 +1,11 @@
-import type { SurveyKind } from '../../db/schema';
+import type { DemoKind } from './plan';
 
 // The demo's improvement actions: what the team tried, when, and how much it helped its target
 // (the plan lifts the target's answers from the day each one was created).
 
 /** An improvement action and the lift it gives its target from the day it was created. */
 export interface PlannedAction {
-  kind: SurveyKind;
+  kind: DemoKind;
   title: string;
   description: string;
   owner: { name: string; email: string };

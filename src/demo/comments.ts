@@ -1,4 +1,4 @@
-import type { SurveyKind } from '../../db/schema';
+import type { DemoKind } from './plan';
 
 /** Locales of the demo's customers; sr-Cyrl comments are the sr-Latn ones transliterated. */
 export type DemoLocale = 'en' | 'hr' | 'sr-Latn' | 'sr-Cyrl' | 'vi';
@@ -356,7 +356,7 @@ const SETUP: readonly Theme[] = [
   },
 ];
 
-export const THEMES: Record<SurveyKind, readonly Theme[]> = {
+export const THEMES: Record<DemoKind, readonly Theme[]> = {
   nps: SUPPORT,
   csat: DELIVERY,
   ces: SETUP,

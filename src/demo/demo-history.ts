@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { Database, SurveyKind } from '../../db/schema';
+import type { Database } from '../../db/schema';
+import type { DemoKind } from './plan';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import { openInvitation, recordAnswer } from '../collector/collector.service';
@@ -29,7 +30,7 @@ export interface HistoryDeps {
   now: Date;
 }
 
-export const EVENT_TYPES: Record<SurveyKind, string> = {
+export const EVENT_TYPES: Record<DemoKind, string> = {
   nps: 'ticket.closed',
   csat: 'order.delivered',
   ces: 'account.setup_completed',
@@ -111,7 +112,7 @@ export async function importHistory(
   workspaceId: string,
   seed: number,
   plan: DemoPlan,
-  surveyIds: Record<SurveyKind, string>,
+  surveyIds: Record<DemoKind, string>,
   liveDays: number,
 ): Promise<number> {
   const rows = plan.days

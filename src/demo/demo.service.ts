@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database, SurveyKind } from '../../db/schema';
+import type { Database } from '../../db/schema';
+import type { DemoKind } from './plan';
 import type { Logger } from '../logger';
 import { mergeRollups } from '../analytics/rollup.service';
 import {
@@ -57,7 +58,7 @@ export interface DemoResult {
   apiKey: string;
   password: string;
   users: { email: string; role: 'admin' | 'manager' | 'executive' }[];
-  surveys: { id: string; kind: SurveyKind; name: string }[];
+  surveys: { id: string; kind: DemoKind; name: string }[];
   counts: HistoryCounts & { followups: number; actions: number; reports: number };
   seed: number;
 }
@@ -67,7 +68,7 @@ const TIME_ZONE = 'Europe/Zagreb';
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
-const SURVEYS: Record<SurveyKind, string> = {
+const SURVEYS: Record<DemoKind, string> = {
   nps: 'Support NPS (after a ticket is closed)',
   csat: 'Delivery CSAT',
   ces: 'Account setup effort (CES)',
@@ -304,7 +305,7 @@ export async function createDemoWorkspace(
   const liveDays = options.liveDays ?? 90;
   const history = await playHistory(deps, workspaceId, seed, plan, liveDays);
   const surveyIds = Object.fromEntries(surveys.map((s) => [s.kind, s.id])) as Record<
-    SurveyKind,
+    DemoKind,
     string
   >;
   history.imported = await importHistory(deps, workspaceId, seed, plan, surveyIds, liveDays);

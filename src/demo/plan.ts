@@ -1,9 +1,11 @@
-import type { SurveyKind } from '../../db/schema';
 import { phraseFor, THEMES, toSerbianCyrillic } from './comments';
 import type { DemoLocale } from './comments';
 import { seededRandom } from './random';
 import type { Random } from './random';
 import { DEMO_ACTIONS } from './actions';
+
+/** The kinds the demo workspace runs (one survey each). */
+export type DemoKind = 'nps' | 'csat' | 'ces';
 
 // The demo's history as a pure function of (seed, now): who is asked what on which day and
 // how they answer. The service then plays it through the product's own services.
@@ -25,7 +27,7 @@ export interface PlannedAnswer {
 }
 
 export interface PlannedEvent {
-  kind: SurveyKind;
+  kind: DemoKind;
   contact: number;
   team: string;
   agent: string;
@@ -112,7 +114,7 @@ const REGIONS: Record<string, { mood: number; timeZone: string }> = {
 const PLAN_MOOD: Record<string, number> = { free: -0.12, pro: 0.05, enterprise: 0.18 };
 
 /** Which teams answer which survey's customers, with their agents and how they do. */
-const TEAMS: Record<SurveyKind, readonly { team: string; mood: number; agents: string[] }[]> = {
+const TEAMS: Record<DemoKind, readonly { team: string; mood: number; agents: string[] }[]> = {
   nps: [
     { team: 'billing', mood: -0.35, agents: ['Maja', 'Petar', 'Sarah'] },
     { team: 'technical', mood: 0, agents: ['Ivan', 'Linh', 'Tom', 'Ana'] },
@@ -129,9 +131,9 @@ const TEAMS: Record<SurveyKind, readonly { team: string; mood: number; agents: s
 };
 const AGENT_MOOD: Record<string, number> = { Petar: -0.15, Linh: 0.12, Kate: 0.1, Bot: -0.1 };
 
-const KIND_MOOD: Record<SurveyKind, number> = { nps: -0.05, csat: 0.9, ces: 0.1 };
+const KIND_MOOD: Record<DemoKind, number> = { nps: -0.05, csat: 0.9, ces: 0.1 };
 /** Invitations per weekday; weekends get half. */
-const PER_DAY: Record<SurveyKind, number> = { nps: 9, csat: 7, ces: 4 };
+const PER_DAY: Record<DemoKind, number> = { nps: 9, csat: 7, ces: 4 };
 const QUIET_DAYS = 30;
 
 function asciiEmailPart(text: string): string {
@@ -175,7 +177,7 @@ function planContacts(rnd: Random, count: number): DemoContact[] {
   });
 }
 
-function actionLift(kind: SurveyKind, segment: Record<string, string>, daysAgo: number): number {
+function actionLift(kind: DemoKind, segment: Record<string, string>, daysAgo: number): number {
   let lift = 0;
   for (const a of DEMO_ACTIONS) {
     if (a.kind !== kind || daysAgo >= a.createdDaysAgo) {
@@ -192,7 +194,7 @@ function actionLift(kind: SurveyKind, segment: Record<string, string>, daysAgo: 
 
 /** How a customer feels, about -1..1, from who they are, who served them and when. */
 function moodOf(
-  kind: SurveyKind,
+  kind: DemoKind,
   contact: DemoContact,
   team: { team: string; mood: number },
   agent: string,
@@ -218,12 +220,12 @@ function moodOf(
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 
 /** A score on the kind's scale for a mood: low, middle or high band, then a value inside it. */
-function scoreFor(rnd: Random, kind: SurveyKind, mood: number): { score: number; band: 0 | 1 | 2 } {
+function scoreFor(rnd: Random, kind: DemoKind, mood: number): { score: number; band: 0 | 1 | 2 } {
   const high = clamp(0.45 + 0.32 * mood, 0.05, 0.92);
   const low = clamp(0.22 - 0.24 * mood, 0.03, 0.7);
   const r = rnd.next();
   const band: 0 | 1 | 2 = r < low ? 0 : r < low + high ? 2 : 1;
-  const bands: Record<SurveyKind, readonly (readonly (readonly [number, number])[])[]> = {
+  const bands: Record<DemoKind, readonly (readonly (readonly [number, number])[])[]> = {
     nps: [
       [
         [0, 1],
@@ -275,7 +277,7 @@ function scoreFor(rnd: Random, kind: SurveyKind, mood: number): { score: number;
 
 function commentFor(
   rnd: Random,
-  kind: SurveyKind,
+  kind: DemoKind,
   band: 0 | 1 | 2,
   locale: DemoLocale,
   team: string,

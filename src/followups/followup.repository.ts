@@ -3,6 +3,11 @@ import type { Kysely, Updateable } from 'kysely';
 import type { Database, FollowupStatus } from '../../db/schema';
 import type { FollowupCasesTable } from '../../db/schema/followup-cases';
 import { afterCursor } from '../platform/cursor';
+import { RECOVERED_MIN } from '../surveys/scales';
+
+const recoveredMinValues = sql.join(
+  Object.entries(RECOVERED_MIN).map(([k, m]) => sql`(${k}, ${m}::int)`),
+);
 
 export async function findRules(db: Kysely<Database>, workspaceId: string) {
   return db
@@ -300,9 +305,8 @@ export async function recoveryByPeriod(
       count(*) filter (where status = 'resolved') as resolved,
       count(resurvey_score) as resurveyed,
       avg(resurvey_score)::float8 as resurvey_mean_score,
-      count(*) filter (where resurvey_score is not null and (
-        (kind = 'nps' and resurvey_score >= 7) or (kind = 'csat' and resurvey_score >= 4)
-        or (kind = 'ces' and resurvey_score >= 5))) as recovered
+      count(*) filter (where resurvey_score >= (
+        select m from (values ${recoveredMinValues}) as v(k, m) where v.k = kind)) as recovered
     from c
     group by 1
     order by 1

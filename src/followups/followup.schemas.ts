@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SURVEY_KINDS } from '../../db/schema';
 import { pageCursorSchema, pageLimitSchema } from '../platform/pagination.schemas';
 
 const isoDate = z.iso.datetime({ offset: true });
@@ -73,7 +74,7 @@ export const caseDtoSchema = z.object({
   id: z.uuid(),
   surveyId: z.uuid(),
   surveyName: z.string(),
-  surveyKind: z.enum(['nps', 'csat', 'ces']),
+  surveyKind: z.enum(SURVEY_KINDS),
   responseId: z.uuid(),
   score: z.number().int().describe('Score that opened the case'),
   currentScore: z.number().int(),

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { answerText } from '../surveys/texts';
 import type { Database, FollowupStatus } from '../../db/schema';
 import type { Clock } from '../clock';
 import { ConflictError, NotFoundError } from '../errors';
@@ -251,7 +252,8 @@ export async function sendCaseAlert(
   }
   const customer = row.contact_name ?? row.contact_email ?? 'unknown';
   const comment = row.comment ?? '(no comment)';
-  const subject = `Follow-up needed: score ${row.score} on ${row.survey_name}`.replace(
+  const answer = answerText(row.kind, row.score);
+  const subject = `Follow-up needed: score ${answer} on ${row.survey_name}`.replace(
     /[\r\n\0]/g,
     ' ',
   );
@@ -260,7 +262,7 @@ export async function sendCaseAlert(
     subject,
     heading: 'A customer needs a follow-up',
     surveyName: row.survey_name,
-    score: row.score,
+    score: answer,
     customer,
     comment,
     dueAt,
@@ -270,7 +272,7 @@ export async function sendCaseAlert(
     'A customer needs a follow-up.',
     '',
     `Survey: ${row.survey_name}`,
-    `Score: ${row.score}`,
+    `Score: ${answer}`,
     `Customer: ${customer}`,
     'Comment:',
     comment,

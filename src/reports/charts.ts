@@ -1,16 +1,13 @@
 import * as echarts from 'echarts';
 import type { SurveyKind } from '../../db/schema';
+import { KIND_DISPLAY } from '../surveys/scales';
 import type { TrendPointDto } from './report.types';
 
 const BAND = '#c7d7f2';
 const LINE = '#1f4e99';
 
 function axisRange(kind: SurveyKind): { min: number; max: number } {
-  return kind === 'nps'
-    ? { min: -100, max: 100 }
-    : kind === 'csat'
-      ? { min: 0, max: 100 }
-      : { min: 1, max: 7 };
+  return KIND_DISPLAY[kind].axis;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, Survey, Workspace } from '../../db/schema';
+import type { Database, Survey, SurveyKind, Workspace } from '../../db/schema';
 import type { Clock } from '../clock';
 import { addDays, addMonths } from '../platform/periods';
 import { instantRange, periodLabel } from './period-range';
@@ -13,6 +13,10 @@ import { monthlyHeadline } from './sections/headline';
 import { monthlySegmentRows } from './sections/segments';
 import { themeRows } from './sections/themes';
 import { monthlyTrend } from './sections/trend';
+import { KIND_DISPLAY } from '../surveys/scales';
+
+/** The unit printed after a section's score: "points", "%", "on 1–7". */
+const unitOf = (kind: SurveyKind) => KIND_DISPLAY[kind].unit.replace(/^mean /, 'on ');
 
 // insight pages mark segment movers the way the monthly report does.
 export { markMovers } from './sections/segments';
@@ -64,7 +68,7 @@ function surveySection(
     surveyId: survey.id,
     name: survey.name,
     kind: survey.kind,
-    unit: survey.kind === 'nps' ? 'points' : survey.kind === 'csat' ? '%' : 'on 1–7',
+    unit: unitOf(survey.kind),
     ...monthlyHeadline(survey, metrics, yearly, period.start, period.end, range),
     trend: monthlyTrend(survey.id, metrics, workspace.time_zone),
     segments: monthlySegmentRows(survey, current.overall, byProperty, range),

@@ -1,8 +1,18 @@
 import path from 'node:path';
+import type { SurveyKind } from '../../db/schema';
+import { KIND_DISPLAY } from '../surveys/scales';
+import { answerText } from '../surveys/texts';
 import { Eta } from 'eta';
 import { trendChartSvg } from './charts';
 import { withEvidenceLinks } from './evidence-links';
-import { changeInWords, formatMargin, formatScore, percent, scoreName } from './report-format';
+import {
+  changeInWords,
+  formatMargin,
+  formatScore,
+  percent,
+  scoreName,
+  secondFigure,
+} from './report-format';
 import type {
   MonthlyReportContent,
   ReportContent,
@@ -32,8 +42,7 @@ function barWidth(section: SurveySection, score: number | null): number {
   if (score === null) {
     return 0;
   }
-  const [min, max] =
-    section.kind === 'nps' ? [-100, 100] : section.kind === 'csat' ? [0, 100] : [1, 7];
+  const { min, max } = KIND_DISPLAY[section.kind].axis;
   return Math.max(0, Math.min(100, Math.round(((score - min) / (max - min)) * 100)));
 }
 
@@ -49,6 +58,7 @@ function monthlyView(content: MonthlyReportContent, links: RenderLinks, withSvg:
       scoreName: scoreName(s.kind),
       score: formatScore(s.kind, s.cell.score),
       margin: formatMargin(s.kind, s.cell),
+      second: secondFigure(s.kind, s.cell),
       svg: withSvg ? trendChartSvg(s.kind, s.trend.points) : '',
       bars: s.trend.points.map((p) => ({
         ...p,
@@ -199,6 +209,7 @@ export function renderReportText(content: ReportContent, links: RenderLinks): st
 
 export interface EvidenceRow {
   createdAt: string;
+  surveyKind: SurveyKind;
   score: number;
   comment: string | null;
   segment: Record<string, unknown>;
@@ -217,7 +228,7 @@ export function renderReportEvidence(
     next: links.next,
     rows: rows.map((r) => ({
       when: r.createdAt.slice(0, 16).replace('T', ' '),
-      score: r.score,
+      score: answerText(r.surveyKind, r.score),
       comment: r.comment ?? '',
       segment: Object.entries(r.segment)
         .map(([k, v]) => `${k}: ${String(v)}`)

@@ -1,29 +1,29 @@
 import type { SurveyKind } from '../../db/schema';
 import type { Cell } from '../analytics/metrics.schemas';
+import { familyOf, KIND_DISPLAY } from '../surveys/scales';
 
 export const MIN_RESPONSES = 30;
 
-/** The score as people read it: NPS "+32.4", CSAT "84.1 %", CES "5.42". */
+/** The score as people read it: NPS "+32.4", CSAT "84.1 %", CES "5.42", stars "4.21". */
 export function formatScore(kind: SurveyKind, score: number | null): string {
   if (score === null) {
     return '–';
   }
-  switch (kind) {
-    case 'nps':
-      return `${score > 0 ? '+' : score < 0 ? '−' : ''}${Math.abs(score).toFixed(1)}`;
-    case 'csat':
-      return `${score.toFixed(1)} %`;
-    case 'ces':
-      return score.toFixed(2);
+  const display = KIND_DISPLAY[kind];
+  if (familyOf(kind) === 'nps') {
+    return `${score > 0 ? '+' : score < 0 ? '−' : ''}${Math.abs(score).toFixed(1)}`;
   }
+  return display.unit === '%'
+    ? `${score.toFixed(display.digits)} %`
+    : score.toFixed(display.digits);
 }
 
 export function unitOf(kind: SurveyKind): string {
-  return kind === 'nps' ? 'points' : 'percentage points';
+  return familyOf(kind) === 'nps' ? 'points' : 'percentage points';
 }
 
 export function scoreName(kind: SurveyKind): string {
-  return kind === 'nps' ? 'NPS' : kind === 'csat' ? 'CSAT' : 'CES';
+  return KIND_DISPLAY[kind].name;
 }
 
 /** "± 4.1" from an interval, in display bounds. */
@@ -32,7 +32,7 @@ export function formatMargin(kind: SurveyKind, cell: Cell): string {
     return '';
   }
   const half = (cell.interval.upper - cell.interval.lower) / 2;
-  return `± ${kind === 'ces' ? half.toFixed(2) : half.toFixed(1)}`;
+  return `± ${half.toFixed(KIND_DISPLAY[kind].digits)}`;
 }
 
 export function formatP(p: number | null): string {
@@ -53,7 +53,7 @@ export function changeInWords(
     return `no responses to compare with ${label}`;
   }
   const d = change.difference;
-  const measure = kind === 'ces' ? ' in the share agreeing' : '';
+  const measure = KIND_DISPLAY[kind].changeMeasure;
   const size = `${Math.abs(d).toFixed(1)} ${unitOf(kind)}${measure}`;
   const direction = d > 0 ? `up ${size}` : d < 0 ? `down ${size}` : 'unchanged';
   if (cell.n < MIN_RESPONSES || change.previousN < MIN_RESPONSES) {
@@ -70,4 +70,29 @@ export function percent(rate: number | null): string {
 
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+}
+
+const pct = (x: number) => `${x.toFixed(1)} %`;
+
+/**
+ * The second figure of a cell, in words: the top-box share of a mean kind (CES agree, stars
+ * and smileys 4–5) with its Wilson interval, or PMF's share read against its 40 % line.
+ */
+export function secondFigure(kind: SurveyKind, cell: Cell): string | null {
+  if (cell.share && cell.share.percent !== null) {
+    const i = cell.share.interval;
+    const top =
+      kind === 'ces' ? 'agreeing (5–7)' : `of ${cell.share.from}–${KIND_DISPLAY[kind].axis.max}`;
+    const range = i ? ` (${pct(i.displayLower)} to ${pct(i.displayUpper)})` : '';
+    return `Share ${top}: ${pct(cell.share.percent)}${range}`;
+  }
+  if (cell.benchmark && cell.benchmark.verdict) {
+    const words = {
+      above: 'the whole interval is above it',
+      below: 'the whole interval is below it',
+      unclear: 'the interval crosses it, not yet clear',
+    };
+    return `Against the ${cell.benchmark.percent} % line: ${words[cell.benchmark.verdict]}`;
+  }
+  return null;
 }

@@ -5,6 +5,7 @@ export * from './distributions';
 export * from './impact';
 export * from './intervals';
 export * from './nps';
+export * from './rating';
 export * from './sample-size';
 export * from './score-counts';
 export * from './significance';

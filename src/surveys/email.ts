@@ -2,8 +2,7 @@ import type { SurveyKind, JsonObject } from '../../db/schema';
 import { format } from './i18n';
 import type { Locale } from './i18n/types';
 import { renderTemplate } from './render';
-import { scaleValues } from './scales';
-import { resolveTexts, scoreLabel } from './texts';
+import { resolveTexts, scoreLayout, scoreOptions } from './texts';
 
 export interface InvitationEmailInput {
   invitationId: string;
@@ -31,16 +30,12 @@ export function renderInvitationEmail(input: InvitationEmailInput): RenderedEmai
   const m = texts.messages;
   const base = `${input.publicUrl}/s/${input.token}`;
   const unsubscribeUrl = `${input.publicUrl}/u/${input.token}`;
-  const buttons = scaleValues(input.kind).map((value) => ({
-    value,
-    url: `${base}/${value}`,
-    label: scoreLabel(input.kind, m, value),
-  }));
+  const buttons = scoreOptions(input.kind, m).map((o) => ({ ...o, url: `${base}/${o.value}` }));
   const greeting = input.contactName
     ? format(m.emailGreeting, { name: input.contactName })
     : m.emailGreetingNoName;
   const vars = { company: input.company };
-  const footer = format(m.emailFooter, vars);
+  const footer = format(input.kind === 'enps' ? m.emailFooterEmployee : m.emailFooter, vars);
   const subject = input.reminder
     ? `${m.reminderSubjectPrefix}${texts.emailSubject}`
     : texts.emailSubject;
@@ -51,6 +46,7 @@ export function renderInvitationEmail(input: InvitationEmailInput): RenderedEmai
     intro: texts.emailIntro,
     question: texts.question,
     buttons,
+    layout: scoreLayout(input.kind),
     scaleLow: m.scaleLow[input.kind],
     scaleHigh: m.scaleHigh[input.kind],
     footer,

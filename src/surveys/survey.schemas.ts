@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SURVEY_KINDS } from '../../db/schema';
 import { LOCALES } from './i18n/types';
 import { WEEKDAYS } from './send-window';
 
@@ -22,7 +23,12 @@ export const plainText = (max: number) =>
     .max(max)
     .refine((s) => !s.includes('\0'), 'must not contain NUL');
 
-export const surveyKindSchema = z.enum(['nps', 'csat', 'ces']);
+export const surveyKindSchema = z
+  .enum(SURVEY_KINDS)
+  .describe(
+    'nps and enps 0–10, csat 1–5, ces 1–7, stars and smileys 1–5, thumbs 0 (down) or 1 (up), ' +
+      'pmf 1 (not), 2 (somewhat) or 3 (very disappointed)',
+  );
 export const surveyStatusSchema = z.enum(['draft', 'active', 'paused', 'closed']);
 export const eventTypeSchema = z
   .string()

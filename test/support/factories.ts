@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { ApiKeyRole, Database } from '../../db/schema';
+import type { ApiKeyRole, Database, SurveyKind } from '../../db/schema';
 import { createApiKey } from '../../src/workspaces/api-key.service';
 import { createWorkspace } from '../../src/workspaces/workspace.service';
 
@@ -31,7 +31,7 @@ export async function buildSurvey(
   db: Kysely<Database>,
   workspaceId?: string,
   overrides: Partial<{
-    kind: 'nps' | 'csat' | 'ces';
+    kind: SurveyKind;
     status: 'draft' | 'active';
     eventType: string;
     name: string;

@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import type { Database, JsonObject } from '../../../db/schema';
+import type { Database, JsonObject, SurveyKind } from '../../../db/schema';
 
 export async function findSurveyByName(
   db: Kysely<Database>,
   workspaceId: string,
   name: string,
-  kind: 'nps',
+  kind: SurveyKind,
 ) {
   return db
     .selectFrom('surveys')

@@ -35,6 +35,8 @@ export interface ImportOptions {
   workspaceId: string;
   type: ImportType;
   surveyId?: string | undefined;
+  /** The kind of the survey created when no surveyId is given (Delighted's survey type); nps by default. */
+  kind?: SurveyKind | undefined;
   dryRun: boolean;
   batchSize?: number;
   onProgress?: (progress: { rows: number; errors: number }) => void;
@@ -179,7 +181,8 @@ async function resolveSurvey(
       created: false,
     };
   }
-  const existing = await findSurveyByName(deps.db, opts.workspaceId, IMPORT_SURVEY_NAME, 'nps');
+  const kind = opts.kind ?? 'nps';
+  const existing = await findSurveyByName(deps.db, opts.workspaceId, IMPORT_SURVEY_NAME, kind);
   if (existing) {
     return { survey: existing, created: false };
   }
@@ -192,7 +195,7 @@ async function resolveSurvey(
     return { survey: null, created: true };
   }
   const input = createSurveyBodySchema.parse({
-    kind: 'nps',
+    kind,
     name: IMPORT_SURVEY_NAME,
     trigger: { eventType: 'delighted.import' },
     segmentProperties,
@@ -214,7 +217,7 @@ async function readBatches(
   flush: (rows: Row[]) => Promise<void>,
 ): Promise<void> {
   const size = opts.batchSize ?? DEFAULT_BATCH_SIZE;
-  const kind: SurveyKind = target.survey?.kind ?? 'nps';
+  const kind: SurveyKind = target.survey?.kind ?? opts.kind ?? 'nps';
   let batch: Row[] = [];
   const done = async () => {
     if (batch.length > 0) {

@@ -1,4 +1,6 @@
 import { createReadStream } from 'node:fs';
+import { SURVEY_KINDS } from '../../../db/schema';
+import type { SurveyKind } from '../../../db/schema';
 import { emailHasher } from '../../platform/keyed-hash';
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -15,7 +17,7 @@ import type { ImportType } from './delighted-columns';
 import { importDelightedCsv } from './delighted-import.service';
 
 export const IMPORT_USAGE = `  import-delighted --workspace <id> --type responses|people|unsubscribes|bounces --file <path>
-                  [--survey <id>] [--dry-run]
+                  [--survey <id> | --kind <survey kind>] [--dry-run]
                                             import a Delighted CSV export (JSON summary on stdout)
 `;
 
@@ -91,6 +93,7 @@ export async function runImportDelighted(args: string[], config: Config): Promis
       type: { type: 'string' },
       file: { type: 'string' },
       survey: { type: 'string' },
+      kind: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
     },
   });
@@ -102,6 +105,9 @@ export async function runImportDelighted(args: string[], config: Config): Promis
   }
   if (values.survey !== undefined && !UUID.test(values.survey)) {
     return fail('--survey: a survey id');
+  }
+  if (values.kind !== undefined && !(SURVEY_KINDS as readonly string[]).includes(values.kind)) {
+    return fail(`--kind: one of ${SURVEY_KINDS.join(', ')}`);
   }
   if (!values.file) {
     return fail('--file: the CSV file exported from Delighted');
@@ -124,6 +130,7 @@ export async function runImportDelighted(args: string[], config: Config): Promis
         workspaceId: values.workspace as string,
         type: values.type as ImportType,
         surveyId: values.survey,
+        kind: values.kind as SurveyKind | undefined,
         dryRun: values['dry-run'],
         onProgress: ({ rows, errors }) => progress.rows(rows, errors),
       },

@@ -1,4 +1,5 @@
 import type { AppContext } from '../../context';
+import { SURVEY_KINDS } from '../../../db/schema';
 import {
   compareCells,
   getSurveyMetrics,
@@ -29,7 +30,7 @@ export function overviewPages(ctx: AppContext, r: DashRouter) {
       until: prevUntil,
       confidence: CONFIDENCE,
     });
-    const headline = (['nps', 'csat', 'ces'] as const).flatMap((kind) => {
+    const headline = SURVEY_KINDS.flatMap((kind) => {
       const cell = current.headline[kind];
       if (!cell) {
         return [];

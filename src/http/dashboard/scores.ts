@@ -1,20 +1,23 @@
 import type { SurveyKind } from '../../../db/schema';
+import { SURVEY_KINDS } from '../../../db/schema';
+import { KIND_DISPLAY } from '../../surveys/scales';
 import type { Cell, SurveyMetricsDto } from '../../analytics/metrics.schemas';
+import { secondFigure } from '../../reports/report-format';
 import { trendChart } from './charts';
 
-export const KIND_LABEL: Record<SurveyKind, string> = { nps: 'NPS', csat: 'CSAT', ces: 'CES' };
-export const KIND_SCALE: Record<SurveyKind, { min: number; max: number; unit: string }> = {
-  nps: { min: -100, max: 100, unit: 'points' },
-  csat: { min: 0, max: 100, unit: '%' },
-  ces: { min: 1, max: 7, unit: 'mean 1–7' },
-};
+export const KIND_LABEL = Object.fromEntries(
+  SURVEY_KINDS.map((k) => [k, KIND_DISPLAY[k].name]),
+) as Record<SurveyKind, string>;
+export const KIND_SCALE = Object.fromEntries(
+  SURVEY_KINDS.map((k) => [k, { ...KIND_DISPLAY[k].axis, unit: KIND_DISPLAY[k].unit }]),
+) as Record<SurveyKind, { min: number; max: number; unit: string }>;
 
 /** A cell as the templates show it: score, interval, n, change and its significance. */
 export function cellView(kind: SurveyKind, cell: Cell | null | undefined) {
   if (!cell) {
     return null;
   }
-  const digits = kind === 'ces' ? 2 : 1;
+  const digits = KIND_DISPLAY[kind].digits;
   return {
     n: cell.n,
     score: cell.score,
@@ -26,6 +29,7 @@ export function cellView(kind: SurveyKind, cell: Cell | null | undefined) {
         ? Math.max(cell.score - cell.interval.displayLower, cell.interval.displayUpper - cell.score)
         : null,
     tooFew: cell.tooFewResponses,
+    extra: secondFigure(kind, cell),
     change: cell.change
       ? {
           difference: cell.change.difference,

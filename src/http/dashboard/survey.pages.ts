@@ -1,4 +1,6 @@
 import type { Request, Response } from 'express';
+import { SURVEY_KINDS } from '../../../db/schema';
+import type { SurveyKind } from '../../../db/schema';
 import type { AppContext } from '../../context';
 import { AppError } from '../../errors';
 import { renderInvitationEmail } from '../../surveys/email';
@@ -10,7 +12,6 @@ import { LOCALES } from '../../surveys/i18n/types';
 import type { Locale } from '../../surveys/i18n/types';
 import { getSurveyMetrics } from '../../analytics/metrics.service';
 import { renderTemplate } from '../../surveys/render';
-import { scaleValues } from '../../surveys/scales';
 import {
   createSurveyBodySchema,
   surveyIdParamsSchema,
@@ -26,7 +27,7 @@ import {
   removeSurvey,
   transitionSurvey,
 } from '../../surveys/survey.service';
-import { resolveTexts, scoreLabel } from '../../surveys/texts';
+import { resolveTexts, scoreLayout, scoreOptions } from '../../surveys/texts';
 import { getWorkspace } from '../../workspaces/workspace.service';
 import { parse } from '../validate';
 import type { DashRouter } from './kit';
@@ -141,7 +142,7 @@ export function surveyPages(ctx: AppContext, r: DashRouter) {
     const session = sessionOf(req);
     const part = req.params.part === 'page' ? 'page' : 'email';
     const form = formOf(req);
-    const kind = (['nps', 'csat', 'ces'] as const).find((k) => k === form.kind) ?? 'nps';
+    const kind = SURVEY_KINDS.find((k) => k === form.kind) ?? 'nps';
     const locale: Locale = isLocale(form.previewLocale ?? '')
       ? (form.previewLocale as Locale)
       : 'en';
@@ -307,7 +308,7 @@ async function showSurvey(
 
 /** The public survey page as a contact in `locale` would see it, from the same template. */
 function previewSurveyPage(
-  kind: 'nps' | 'csat' | 'ces',
+  kind: SurveyKind,
   texts: Record<string, unknown>,
   locale: Locale,
   company: string,
@@ -326,11 +327,8 @@ function previewSurveyPage(
     changeScore: m.changeScore,
     scaleLow: m.scaleLow[kind],
     scaleHigh: m.scaleHigh[kind],
-    options: scaleValues(kind).map((value) => ({
-      value,
-      label: scoreLabel(kind, m, value),
-      checked: false,
-    })),
+    layout: scoreLayout(kind),
+    options: scoreOptions(kind, m).map((o) => ({ ...o, checked: false })),
     comment: '',
     commentPlaceholder: m.commentPlaceholder,
     commentMax: 5000,

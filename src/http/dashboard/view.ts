@@ -1,4 +1,6 @@
 import path from 'node:path';
+import type { SurveyKind } from '../../../db/schema';
+import { answerText } from '../../surveys/texts';
 import type { Response } from 'express';
 import { Eta } from 'eta';
 import type { SessionInfo } from '../../workspaces/session.service';
@@ -62,6 +64,7 @@ function helpers(errors: FieldErrors) {
       v === null || v === undefined || !Number.isFinite(v)
         ? '—'
         : `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(v).toFixed(digits)}`,
+    answer: (kind: SurveyKind, score: number) => answerText(kind, score),
     date: (iso: string | Date | null | undefined) =>
       iso ? new Date(iso).toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : '—',
   };

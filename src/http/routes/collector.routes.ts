@@ -21,8 +21,7 @@ import type { CollectorDeps, OpenInvitation } from '../../collector/collector.se
 import { messagesFor, format, preferredLocale } from '../../surveys/i18n';
 import type { Locale } from '../../surveys/i18n/types';
 import { renderTemplate } from '../../surveys/render';
-import { scaleValues } from '../../surveys/scales';
-import { scoreLabel } from '../../surveys/texts';
+import { scoreLayout, scoreOptions } from '../../surveys/texts';
 import { toAppError, UNAVAILABLE_RETRY_AFTER } from '../errors';
 import { sharedRateLimit } from '../rate-limit';
 
@@ -44,10 +43,13 @@ function messagePage(
 
 function errorPage(res: Response, err: AppError, locale: Locale) {
   const m = messagesFor(locale);
+  // NOTE: these two know the invitation, so they speak the contact's language, not the browser's.
   if (err instanceof SurveyGoneError) {
-    messagePage(res, 410, err.locale, m.expiredTitle, m.expiredBody);
+    const own = messagesFor(err.locale);
+    messagePage(res, 410, err.locale, own.expiredTitle, own.expiredBody);
   } else if (err instanceof InvalidScoreError) {
-    messagePage(res, 400, err.locale, m.invalidScoreTitle, m.invalidScoreBody);
+    const own = messagesFor(err.locale);
+    messagePage(res, 400, err.locale, own.invalidScoreTitle, own.invalidScoreBody);
   } else if (err.status === 404) {
     messagePage(res, 404, locale, m.notFoundTitle, m.notFoundBody);
   } else if (err.status === 403) {
@@ -95,11 +97,8 @@ function surveyPage(
         changeScore: m.changeScore,
         scaleLow: m.scaleLow[open.kind],
         scaleHigh: m.scaleHigh[open.kind],
-        options: scaleValues(open.kind).map((value) => ({
-          value,
-          label: scoreLabel(open.kind, m, value),
-          checked: value === selected,
-        })),
+        layout: scoreLayout(open.kind),
+        options: scoreOptions(open.kind, m).map((o) => ({ ...o, checked: o.value === selected })),
         comment: view.comment ?? open.response?.comment ?? '',
         commentPlaceholder: m.commentPlaceholder,
         commentMax,

@@ -10,6 +10,7 @@ import { importDelightedCsv } from '../../delighted/import/delighted-import.serv
 import { WRITERS, allow, authOf, requireApiKey } from '../auth';
 import { errorResponses } from '../openapi-common';
 import { parse } from '../validate';
+import { surveyKindSchema } from '../../surveys/survey.schemas';
 
 export const importDelightedQuerySchema = z.strictObject({
   type: z.enum(IMPORT_TYPES).describe('which Delighted export the body is'),
@@ -17,7 +18,13 @@ export const importDelightedQuerySchema = z.strictObject({
     .uuid()
     .optional()
     .describe(
-      'responses only: the survey to import into (default: an NPS survey "Delighted import")',
+      'responses only: the survey to import into (default: a survey "Delighted import" of `kind`)',
+    ),
+  kind: surveyKindSchema
+    .optional()
+    .describe(
+      'responses only, without surveyId: the Delighted survey type of the export (default nps); ' +
+        'scores are checked against its scale',
     ),
   dryRun: z
     .enum(['true', 'false'])
@@ -102,6 +109,7 @@ export function importRoutes(ctx: AppContext): Router {
       workspaceId: authOf(req).workspaceId,
       type: query.type,
       surveyId: query.surveyId,
+      kind: query.kind,
       dryRun: query.dryRun ?? false,
     });
     res.status(200).json(summary);

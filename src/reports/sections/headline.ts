@@ -1,4 +1,5 @@
 import type { Survey } from '../../../db/schema';
+import { familyOf } from '../../surveys/scales';
 import type { SurveyMetricsDto } from '../../analytics/metrics.schemas';
 import { addMonths } from '../../platform/periods';
 import { detectSignificantDrop, npsCountsFromScoreCounts } from '../../scoring';
@@ -15,7 +16,7 @@ export function detractorsLink(
   range: Range,
   segment?: { property: string; value: string },
 ) {
-  return survey.kind === 'nps'
+  return familyOf(survey.kind) === 'nps'
     ? responsesLink({
         surveyId: survey.id,
         ...range,
@@ -83,7 +84,7 @@ export function weeklyDrop(
   const cell = thisWeek.overall;
   const prevCounts = metrics.periods.at(-2)?.overall.distribution;
   const verdict =
-    survey.kind === 'nps' && prevCounts
+    familyOf(survey.kind) === 'nps' && prevCounts
       ? detectSignificantDrop(
           npsCountsFromScoreCounts(prevCounts),
           npsCountsFromScoreCounts(cell.distribution),

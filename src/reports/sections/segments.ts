@@ -6,7 +6,7 @@ import {
   npsCountsFromScoreCounts,
   rankByImprovementPotential,
 } from '../../scoring';
-import { LOW_SCORE_MAX } from '../../surveys/scales';
+import { familyOf, LOW_SCORE_MAX } from '../../surveys/scales';
 import { responsesLink } from '../period-range';
 import { MIN_RESPONSES, scoreName } from '../report-format';
 import type { SegmentRow, WeeklyItem } from '../report.types';
@@ -67,7 +67,7 @@ export function monthlySegmentRows(
   for (const { property, metrics } of byProperty) {
     const cells = metrics.periods[0]?.segments ?? [];
     const ranked =
-      survey.kind === 'nps'
+      familyOf(survey.kind) === 'nps'
         ? rankByImprovementPotential(
             npsCountsFromScoreCounts(overall.distribution),
             cells.map((c) => ({ key: c.value, counts: npsCountsFromScoreCounts(c.distribution) })),
@@ -99,7 +99,7 @@ export function monthlySegmentRows(
   // NPS: by what the segment costs overall (D_g/n); CSAT/CES: lowest score first.
   return withMovers
     .sort((a, b) =>
-      survey.kind === 'nps'
+      familyOf(survey.kind) === 'nps'
         ? (b.potentialPoints ?? 0) - (a.potentialPoints ?? 0)
         : (a.cell.score ?? Infinity) - (b.cell.score ?? Infinity) || b.cell.n - a.cell.n,
     )
@@ -136,7 +136,7 @@ export function weeklySegmentItems(
   for (const { property, metrics } of byProperty) {
     const byValue = wholeRange(metrics.periods);
     const rank =
-      survey.kind === 'nps'
+      familyOf(survey.kind) === 'nps'
         ? rankByImprovementPotential(
             npsCountsFromScoreCounts(overall.distribution),
             [...byValue].map(([key, counts]) => ({
@@ -163,8 +163,8 @@ export function weeklySegmentItems(
         score: null,
         n: segN,
         detail:
-          survey.kind === 'nps'
-            ? `${unhappy(survey.kind, counts)} of ${segN} are detractors; if they became passives, overall NPS would rise ${potential.toFixed(1)} points.`
+          familyOf(survey.kind) === 'nps'
+            ? `${unhappy(survey.kind, counts)} of ${segN} are detractors; if they became passives, overall ${name} would rise ${potential.toFixed(1)} points.`
             : `${unhappy(survey.kind, counts)} of ${segN} answered low; they are ${potential.toFixed(1)} % of all answers.`,
         quotes: [],
         suggestedOwner: ownerFor(

@@ -1,4 +1,5 @@
 import type { Survey } from '../../../db/schema';
+import { familyOf } from '../../surveys/scales';
 import type { ThemedComments } from '../../analytics/themes.service';
 import { responsesLink } from '../period-range';
 import { formatScore, scoreName, truncate } from '../report-format';
@@ -21,7 +22,7 @@ function quoteOf(themed: ThemedComments, id: string): Quote {
   };
 }
 
-/** The month's top comment themes of a survey with quotes; null rows for surveys without themes (CES). */
+/** The month's top comment themes of a survey with quotes; null rows for surveys without themes (CES and the kinds after it). */
 export function themeRows(
   themed: ThemedComments | null,
   survey: Survey,
@@ -29,7 +30,7 @@ export function themeRows(
   max: number,
 ): { rows: ThemeRow[] | null; note: string | null } {
   if (!themed) {
-    return { rows: null, note: 'Comment themes are found for NPS and CSAT surveys.' };
+    return { rows: null, note: 'Comment themes are found for NPS, eNPS and CSAT surveys.' };
   }
   const rows = themed.report.themes.slice(0, max).map((t) => ({
     key: t.key,
@@ -76,7 +77,7 @@ export function weeklyThemeItems(
       impactPoints: t.impact,
       score: t.nps ?? t.csatPercent,
       n: t.volume,
-      detail: `${t.volume} comments, ${bad} of them ${survey.kind === 'nps' ? 'from detractors' : 'with a low score'}; theme ${name} ${formatScore(survey.kind, t.nps ?? t.csatPercent)}, impact ${t.impact === null ? '–' : t.impact.toFixed(1)}.`,
+      detail: `${t.volume} comments, ${bad} of them ${familyOf(survey.kind) === 'nps' ? 'from detractors' : 'with a low score'}; theme ${name} ${formatScore(survey.kind, t.nps ?? t.csatPercent)}, impact ${t.impact === null ? '–' : t.impact.toFixed(1)}.`,
       quotes: t.representativeIds.slice(0, QUOTES).map((id) => quoteOf(themed!, id)),
       suggestedOwner: ownerFor(
         survey,

@@ -4,24 +4,33 @@
  *
  * Placeholders use `{name}` syntax and are filled in by `format()` from `./index`.
  */
+import type { SurveyKind } from '../../../db/schema';
 
 export const LOCALES = ['en', 'hr', 'sr-Latn', 'sr-Cyrl', 'vi'] as const;
 export type Locale = (typeof LOCALES)[number];
-export type SurveyKind = 'nps' | 'csat' | 'ces';
+export type { SurveyKind };
 
 export interface Messages {
   /** Default survey question. Placeholders: `{company}`. */
   question: Record<SurveyKind, string>;
   /** Open follow-up question shown with the comment box. */
   followUp: Record<SurveyKind, string>;
-  /** Anchor label for the lowest value of the scale (NPS 0, CSAT 1, CES 1). */
+  /** Anchor label for the lowest value of the scale (NPS 0, CSAT 1, CES 1, thumbs down…). */
   scaleLow: Record<SurveyKind, string>;
   /** Anchor label for the highest value of the scale (NPS 10, CSAT 5, CES 7). */
   scaleHigh: Record<SurveyKind, string>;
-  /** Per-value labels: CSAT 1–5 and CES 1–7, lowest first. */
+  /**
+   * Per-value labels, lowest first: CSAT 1–5, CES 1–7, stars 1–5 (naming the number of stars),
+   * smileys 1–5 (the face's text name), thumbs 0–1 (down, up), PMF 1–3 (not, somewhat, very
+   * disappointed). They are the accessible names of the email buttons and page options.
+   */
   scoreLabels: {
     csat: [string, string, string, string, string];
     ces: [string, string, string, string, string, string, string];
+    stars: [string, string, string, string, string];
+    smileys: [string, string, string, string, string];
+    thumbs: [string, string];
+    pmf: [string, string, string];
   };
 
   // --- Email -------------------------------------------------------------------------------
@@ -33,6 +42,8 @@ export interface Messages {
   emailIntro: string;
   /** Why the recipient got this email. Placeholders: `{company}`. */
   emailFooter: string;
+  /** The same for an employee survey (eNPS). Placeholders: `{company}`. */
+  emailFooterEmployee: string;
   unsubscribeLink: string;
   /** Prepended to the subject of reminder emails; includes its trailing space. */
   reminderSubjectPrefix: string;

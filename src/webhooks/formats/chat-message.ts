@@ -1,4 +1,6 @@
 import type { ChatPlatform, SurveyKind } from '../../../db/schema';
+import { familyOf, KIND_DISPLAY, SCALES } from '../../surveys/scales';
+import { answerText } from '../../surveys/texts';
 
 /** What a chat alert says, before it is shaped for Slack or Teams. */
 export interface ChatAlertContent {
@@ -12,8 +14,6 @@ export interface ChatAlertContent {
   test?: boolean;
 }
 
-const SCALE_MAX: Record<SurveyKind, number> = { nps: 10, csat: 5, ces: 7 };
-const KIND_LABEL: Record<SurveyKind, string> = { nps: 'NPS', csat: 'CSAT', ces: 'CES' };
 // NOTE: chat messages stay short; the full comment is one click away in the dashboard.
 const COMMENT_MAX = 2_000;
 
@@ -22,9 +22,14 @@ function npsCategory(score: number): string {
 }
 
 export function headline(c: ChatAlertContent): string {
-  const band = c.kind === 'nps' ? ` (${npsCategory(c.score)})` : '';
+  const band = familyOf(c.kind) === 'nps' ? ` (${npsCategory(c.score)})` : '';
   const prefix = c.test ? '[Test] ' : '';
-  return `${prefix}${KIND_LABEL[c.kind]} ${c.score}/${SCALE_MAX[c.kind]}${band} on ${c.surveyName}`;
+  // Stars, smileys, thumbs and PMF answers read by name: "Thumbs up 0 · Thumbs down".
+  const answer =
+    answerText(c.kind, c.score) === String(c.score)
+      ? `${c.score}/${SCALES[c.kind].max}`
+      : answerText(c.kind, c.score);
+  return `${prefix}${KIND_DISPLAY[c.kind].name} ${answer}${band} on ${c.surveyName}`;
 }
 
 function clip(text: string): string {
