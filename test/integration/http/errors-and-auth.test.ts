@@ -158,7 +158,7 @@ describe('malformed, oversized and hostile input', () => {
     const res = await request(world.app)
       .post('/api/surveys')
       .set(bearer(adminKey))
-      .send({ kind: 'stars', name: '', trigger: { eventType: 'bad type!', delaySeconds: -1 } })
+      .send({ kind: 'hearts', name: '', trigger: { eventType: 'bad type!', delaySeconds: -1 } })
       .expect(400);
     const fields = res.body.error.details.map((d: { field: string }) => d.field);
     expect(fields).toEqual(
