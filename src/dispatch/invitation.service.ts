@@ -7,8 +7,7 @@ import { renderInvitationEmail } from '../surveys/email';
 import { resolveLocale } from '../surveys/i18n';
 import { randomUUID } from 'node:crypto';
 import {
-  claimInvitation,
-  findInvitationForSend,
+  claimInvitationForSend,
   findInvitationStatus,
   markInvitation,
   markInvitationHanded,
@@ -66,7 +65,11 @@ export class TransientSendError extends Error {
   override name = 'TransientSendError';
 }
 
-export type SendRow = Awaited<ReturnType<typeof findInvitationForSend>>;
+/** What a send reads along with its claim: the invitation, its survey, workspace and contact. */
+export type SendRow = Omit<
+  NonNullable<Awaited<ReturnType<typeof claimInvitationForSend>>>,
+  'message_id'
+>;
 
 /** Reasons, checked again at send time, for which an invitation must not go out any more. */
 export function sendTimeBlock(row: SendRow): string | null {
@@ -291,17 +294,16 @@ export async function deliverInvitation(
 ): Promise<DeliveryOutcome> {
   const { db, clock } = deps;
   const token = newToken();
-  const claimed = await claimInvitation(
+  const row = await claimInvitationForSend(
     db,
     workspaceId,
     invitationId,
     hashToken(token),
     clock.now(),
   );
-  if (!claimed) {
+  if (!row) {
     return 'already_handled';
   }
-  const row = await findInvitationForSend(db, invitationId);
   const now = clock.now();
   const giveUpAt = row.send_at.getTime() + deps.giveUpHours * 3_600_000;
   if ((row.expires_at && row.expires_at <= now) || giveUpAt <= now.getTime()) {
@@ -315,7 +317,7 @@ export async function deliverInvitation(
   }
   const email = renderFor(deps, row, invitationId, token);
   return sendClaimed(deps, row, workspaceId, email, attempt, {
-    messageId: claimed.message_id,
+    messageId: row.message_id,
     handed: (messageId) =>
       markInvitationHanded(db, invitationId, hashToken(token), messageId, clock.now()),
     failed: (trx, status, lastError) =>

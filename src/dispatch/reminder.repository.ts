@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database, Invitation } from '../../db/schema';
+import { CLAIMED_COLUMNS, SEND_COLUMNS } from './invitation.repository';
 
 // A reminder lives on its invitation's row (reminder_status, reminder_claimed_at, …); these are
 // its statements, as invitation.repository holds the first send's.
@@ -23,20 +24,32 @@ export async function markReminderHanded(
   return result.numUpdatedRows > 0n;
 }
 
-/** Claims a scheduled reminder (reminder_status scheduled → sending); one caller wins. */
-export async function claimReminder(
+/**
+ * Claims a scheduled reminder (reminder_status scheduled → sending; one caller wins) and reads
+ * everything its send needs, in one statement, as claimInvitationForSend does.
+ */
+export async function claimReminderForSend(
   db: Kysely<Database>,
   workspaceId: string,
   id: string,
   now: Date,
-): Promise<Invitation | undefined> {
+) {
   return db
-    .updateTable('invitations')
-    .set({ reminder_status: 'sending', reminder_claimed_at: now })
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id)
-    .where('reminder_status', '=', 'scheduled')
-    .returningAll()
+    .with('claimed', (q) =>
+      q
+        .updateTable('invitations')
+        .set({ reminder_status: 'sending', reminder_claimed_at: now })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .where('reminder_status', '=', 'scheduled')
+        .returning([...CLAIMED_COLUMNS, 'reminder_claimed_at']),
+    )
+    .selectFrom('claimed')
+    .innerJoin('surveys', 'surveys.id', 'claimed.survey_id')
+    .innerJoin('workspaces', 'workspaces.id', 'claimed.workspace_id')
+    .leftJoin('contacts', 'contacts.id', 'claimed.contact_id')
+    .select(SEND_COLUMNS)
+    .select('claimed.reminder_claimed_at')
     .executeTakeFirst();
 }
 

@@ -28,8 +28,12 @@ afterAll(async () => {
   await world.close();
 });
 
-/** Today's count; issue 11's goal is ≤ 3 per delivered mail. */
-const BUDGET = { delivered: 4 };
+/**
+ * Issue 11's goal, ≤ 3 per delivered mail, met: the claim with the read of everything the send
+ * needs, the hand-off once the server accepted the envelope, and the outcome. (It was 4, with
+ * the read after the claim.) The hand-off cannot join the claim: it must come after the envelope.
+ */
+const BUDGET = { delivered: 3 };
 
 const deps = () => ({ ...world.ctx, publicUrl: world.ctx.config.PUBLIC_URL, giveUpHours: 72 });
 
