@@ -216,8 +216,25 @@ export async function claimInvitationForSend(
 /**
  * Marks the claimed invitation as handed to SMTP, with the Message-ID it goes out with. Only
  * the claim that minted `tokenHash` may: if the claim lapsed and another worker took the row,
- * this changes nothing and the caller must not send.
+ * this changes nothing and the caller must not send. Unexecuted, for the hand-off lane.
  */
+export function invitationHandedUpdate(
+  db: Kysely<Database>,
+  id: string,
+  tokenHash: string,
+  messageId: string,
+  now: Date,
+) {
+  return db
+    .updateTable('invitations')
+    .set({ handed_at: now, message_id: messageId })
+    .where('id', '=', id)
+    .where('status', '=', 'sending')
+    .where('token_hash', '=', tokenHash)
+    .where('handed_at', 'is', null);
+}
+
+/** invitationHandedUpdate, executed: whether this claim still held the row. */
 export async function markInvitationHanded(
   db: Kysely<Database>,
   id: string,
@@ -225,15 +242,26 @@ export async function markInvitationHanded(
   messageId: string,
   now: Date,
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('invitations')
-    .set({ handed_at: now, message_id: messageId })
-    .where('id', '=', id)
-    .where('status', '=', 'sending')
-    .where('token_hash', '=', tokenHash)
-    .where('handed_at', 'is', null)
-    .executeTakeFirst();
+  const result = await invitationHandedUpdate(db, id, tokenHash, messageId, now).executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+type InvitationMarks = Partial<
+  Pick<Invitation, 'status' | 'sent_at' | 'message_id' | 'last_error' | 'skip_reason' | 'handed_at'>
+>;
+
+/** Moves the invitation on if it is in `from` (a status or statuses); unexecuted. */
+export function invitationUpdate(
+  db: Kysely<Database>,
+  id: string,
+  from: Invitation['status'] | readonly Invitation['status'][],
+  values: InvitationMarks,
+) {
+  return db
+    .updateTable('invitations')
+    .set(values)
+    .where('id', '=', id)
+    .where('status', 'in', typeof from === 'string' ? [from] : from);
 }
 
 export async function markInvitation(
@@ -241,19 +269,9 @@ export async function markInvitation(
   id: string,
   /** The status (or statuses) the row must be in for the change to apply. */
   from: Invitation['status'] | readonly Invitation['status'][],
-  values: Partial<
-    Pick<
-      Invitation,
-      'status' | 'sent_at' | 'message_id' | 'last_error' | 'skip_reason' | 'handed_at'
-    >
-  >,
+  values: InvitationMarks,
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('invitations')
-    .set(values)
-    .where('id', '=', id)
-    .where('status', 'in', typeof from === 'string' ? [from] : from)
-    .executeTakeFirst();
+  const result = await invitationUpdate(db, id, from, values).executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 

@@ -6,22 +6,15 @@ import { CLAIMED_COLUMNS, SEND_COLUMNS } from './invitation.repository';
 // A reminder lives on its invitation's row (reminder_status, reminder_claimed_at, …); these are
 // its statements, as invitation.repository holds the first send's.
 
-/** As markInvitationHanded, for the reminder claimed at `claimedAt`. */
-export async function markReminderHanded(
-  db: Kysely<Database>,
-  id: string,
-  claimedAt: Date,
-  now: Date,
-): Promise<boolean> {
-  const result = await db
+/** As invitationHandedUpdate, for the reminder claimed at `claimedAt`; unexecuted. */
+export function reminderHandedUpdate(db: Kysely<Database>, id: string, claimedAt: Date, now: Date) {
+  return db
     .updateTable('invitations')
     .set({ reminder_handed_at: now })
     .where('id', '=', id)
     .where('reminder_status', '=', 'sending')
     .where('reminder_claimed_at', '=', claimedAt)
-    .where('reminder_handed_at', 'is', null)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+    .where('reminder_handed_at', 'is', null);
 }
 
 /**
@@ -53,28 +46,39 @@ export async function claimReminderForSend(
     .executeTakeFirst();
 }
 
-export async function markReminder(
+type ReminderMarks = Partial<
+  Pick<
+    Invitation,
+    | 'reminder_status'
+    | 'reminder_sent_at'
+    | 'reminder_skip_reason'
+    | 'last_error'
+    | 'reminder_handed_at'
+  >
+>;
+
+/** Moves the reminder on if its status is one of `from`; unexecuted. */
+export function reminderUpdate(
   db: Kysely<Database>,
   id: string,
-  values: Partial<
-    Pick<
-      Invitation,
-      | 'reminder_status'
-      | 'reminder_sent_at'
-      | 'reminder_skip_reason'
-      | 'last_error'
-      | 'reminder_handed_at'
-    >
-  >,
-  /** The reminder statuses the row must be in for the change to apply. */
+  values: ReminderMarks,
   from: readonly NonNullable<Invitation['reminder_status']>[] = ['sending'],
-): Promise<void> {
-  await db
+) {
+  return db
     .updateTable('invitations')
     .set(values)
     .where('id', '=', id)
-    .where('reminder_status', 'in', from)
-    .execute();
+    .where('reminder_status', 'in', from);
+}
+
+export async function markReminder(
+  db: Kysely<Database>,
+  id: string,
+  values: ReminderMarks,
+  /** The reminder statuses the row must be in for the change to apply. */
+  from: readonly NonNullable<Invitation['reminder_status']>[] = ['sending'],
+): Promise<void> {
+  await reminderUpdate(db, id, values, from).execute();
 }
 
 /**

@@ -6,7 +6,8 @@ import {
   claimReminderForSend,
   lockDueReminders,
   markReminder,
-  markReminderHanded,
+  reminderHandedUpdate,
+  reminderUpdate,
   markReminderScheduled,
 } from './reminder.repository';
 import type { AttemptInfo, DeliveryDeps, DeliveryOutcome } from './invitation.service';
@@ -82,14 +83,27 @@ export async function deliverReminder(
   const email = renderFor(deps, row, invitationId, token, true);
   const claimedAt = row.reminder_claimed_at!;
   return sendClaimed(deps, row, workspaceId, email, attempt, {
-    handed: () => markReminderHanded(db, invitationId, claimedAt, clock.now()),
+    handed: () => ({
+      db,
+      invitationId,
+      query: () => reminderHandedUpdate(db, invitationId, claimedAt, clock.now()),
+    }),
     failed: (trx, status, lastError) =>
       markReminder(trx, invitationId, {
         reminder_status: status,
         last_error: lastError,
         reminder_handed_at: null,
       }),
-    sent: (_sent, at) =>
-      markReminder(db, invitationId, { reminder_status: 'sent', reminder_sent_at: at }, SENT_FROM),
+    sent: () => ({
+      db,
+      invitationId,
+      query: () =>
+        reminderUpdate(
+          db,
+          invitationId,
+          { reminder_status: 'sent', reminder_sent_at: clock.now() },
+          SENT_FROM,
+        ),
+    }),
   });
 }
