@@ -1,5 +1,5 @@
 /**
- * `npm run bench:delivery [-- --mails N] [--rounds N] [--scale]`: delivery beside its bare
+ * `npm run bench:delivery [-- --mails N] [--rounds N] [--scale] [--note TEXT]`: delivery beside its bare
  * stack, in the same run and the same process, rounds alternating:
  *   - bare: a BullMQ Queue (addBulk of N jobs) and a Worker (concurrency 5) whose jobs each
  *     send one mail through nodemailer with `pool: true` (maxConnections 5);
@@ -46,6 +46,8 @@ const SCALE = process.argv.includes('--scale');
 const MAILS = Number(arg('mails') ?? process.env.BENCH_MAILS ?? (SCALE ? 500 : 1000));
 const ROUNDS = Number(arg('rounds') ?? 3);
 const LATENCY_MS = Number(process.env.BENCH_SMTP_LATENCY_MS ?? 0);
+/** Said in the section's title beside the date: what the figures were taken after. */
+const NOTE = arg('note');
 /** Time for freshly started BullMQ workers to connect before the clock starts. */
 const SETTLE_MS = 1000;
 
@@ -349,7 +351,7 @@ function report(results: { a: number[]; b: number[]; notSent: number }, on: stri
   const range = (xs: number[]) => `${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}`;
   const a = median(results.a);
   const b = median(results.b);
-  const date = new Date().toISOString().slice(0, 10);
+  const date = [new Date().toISOString().slice(0, 10), NOTE].filter(Boolean).join(', ');
   const latency = `the sink answers each message's data after ${LATENCY_MS} ms`;
   const text = SCALE
     ? `## Delivery scale-out: one worker process against two (${date})
