@@ -13,12 +13,12 @@
  * and written to BENCHMARKS.md with the machine and date.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import express from 'express';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
@@ -35,6 +35,7 @@ import { hashToken, newToken } from '../src/platform/tokens';
 import { importDelightedCsv } from '../src/delighted/import/delighted-import.service';
 import { createSurvey, launchSurvey } from '../src/surveys/survey.service';
 import { createWorkspace } from '../src/workspaces/workspace.service';
+import { arg, log, machine, median, prependToBenchmarks } from './support';
 
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/glas_bench';
 const SCHEMA = 'bench_writes';
@@ -43,12 +44,6 @@ const EVENTS_PER_ROUND = Number(process.env.BENCH_EVENTS ?? 2000);
 const BATCHES_PER_ROUND = Number(process.env.BENCH_BATCHES ?? 3);
 const FORMS_PER_ROUND = Number(process.env.BENCH_FORMS ?? 1000);
 const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
-const log = (msg: string) => process.stderr.write(`${msg}\n`);
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 const ONLY = new Set((arg('only') ?? 'events,batch,form,import').split(','));
 const ROUNDS = Number(arg('rounds') ?? 3);
 
@@ -156,8 +151,6 @@ async function listen(app: express.Express): Promise<{ port: number; close(): Pr
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 interface Row {
   path: string;
@@ -395,9 +388,9 @@ async function main() {
   await glas.close();
   await bare.close();
   await barePool.end();
-  const { rows: pg } = await sql<{ v: string }>`select version() as v`.execute(db);
+  const on = await machine(db as Kysely<unknown>);
   await ctx.close();
-  report(rows, pg[0]?.v.split(' on ')[0] ?? 'PostgreSQL');
+  report(rows, on);
 }
 
 /** One pass over a file: rows/s, no latency figures (p99 is the whole pass). */
@@ -466,7 +459,7 @@ async function sentInvitations(
   return tokens;
 }
 
-function report(rows: Row[], pgVersion: string) {
+function report(rows: Row[], on: string) {
   const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
   const lines = rows.map((r) => {
     const g = median(r.glas.map((x) => x.perSecond));
@@ -480,18 +473,14 @@ function report(rows: Row[], pgVersion: string) {
   const date = new Date().toISOString().slice(0, 10);
   const text = `## Write paths beside their bare stack (${date})
 
-\`npm run bench:writes\` on ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${pgVersion}. Glas and the bare stack run in the same process and the same run, rounds alternating; each figure is the median of ${ROUNDS} rounds. Ratios are Glas ÷ bare.
+\`npm run bench:writes\` on ${on}. Glas and the bare stack run in the same process and the same run, rounds alternating; each figure is the median of ${ROUNDS} rounds. Ratios are Glas ÷ bare.
 
 | path | Glas | bare stack | ratio | goal (issue 11) | non-2xx |
 | --- | --- | --- | --- | --- | --- |
 ${lines.join('\n')}
 `;
   process.stdout.write(`\n${text}`);
-  const file = path.join(__dirname, '..', 'BENCHMARKS.md');
-  const head =
-    "# Benchmarks\n\nNumbers from `npm run bench` on this project's machines; newest first. Never timed assertions in tests.\n\n";
-  const previous = existsSync(file) ? readFileSync(file, 'utf8').replace(head, '') : '';
-  writeFileSync(file, `${head}${text}\n${previous}`);
+  prependToBenchmarks(text);
 }
 
 main().catch((err: unknown) => {

@@ -143,37 +143,98 @@ export async function countInvitations(
   return query.groupBy(['status', 'skip_reason']).execute();
 }
 
+/** The invitation's own columns a send needs, as the claim's UPDATE returns them. */
+export const CLAIMED_COLUMNS = [
+  'id',
+  'survey_id',
+  'workspace_id',
+  'contact_id',
+  'locale',
+  'expires_at',
+  'send_at',
+  'answered_at',
+  'text_overrides',
+] as const;
+
+/** Everything a send needs: the claimed row with its survey, workspace and contact. */
+export const SEND_COLUMNS = [
+  'claimed.locale',
+  'claimed.expires_at',
+  'claimed.send_at',
+  'claimed.answered_at',
+  'claimed.text_overrides',
+  'surveys.kind',
+  'surveys.status as survey_status',
+  'surveys.texts',
+  'workspaces.name as workspace_name',
+  'workspaces.company_name',
+  'workspaces.default_locale',
+  'contacts.id as contact_id',
+  'contacts.email',
+  'contacts.name',
+  'contacts.unsubscribed_at',
+  'contacts.bounced_at',
+] as const;
+
 /**
- * Claims a scheduled invitation for sending (the idempotency guard for the send job):
- * only one caller gets the row back; everyone else sees it already taken.
+ * Claims a scheduled invitation for sending (the idempotency guard for the send job) and
+ * reads everything the send needs, in one statement: only one caller gets the row back;
+ * everyone else sees it already taken. The invitation's columns come from the UPDATE's
+ * RETURNING (the row as claimed), the survey, workspace and contact from their joins.
  */
-export async function claimInvitation(
+export async function claimInvitationForSend(
   db: Kysely<Database>,
   workspaceId: string,
   id: string,
   tokenHash: string,
   now: Date,
-): Promise<Invitation | undefined> {
+) {
   return db
-    .updateTable('invitations')
-    .set((eb) => ({
-      status: 'sending',
-      claimed_at: now,
-      token_hash: tokenHash,
-      attempts: eb('attempts', '+', 1),
-    }))
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id)
-    .where('status', '=', 'scheduled')
-    .returningAll()
+    .with('claimed', (q) =>
+      q
+        .updateTable('invitations')
+        .set((eb) => ({
+          status: 'sending',
+          claimed_at: now,
+          token_hash: tokenHash,
+          attempts: eb('attempts', '+', 1),
+        }))
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .where('status', '=', 'scheduled')
+        .returning([...CLAIMED_COLUMNS, 'message_id']),
+    )
+    .selectFrom('claimed')
+    .innerJoin('surveys', 'surveys.id', 'claimed.survey_id')
+    .innerJoin('workspaces', 'workspaces.id', 'claimed.workspace_id')
+    .leftJoin('contacts', 'contacts.id', 'claimed.contact_id')
+    .select(SEND_COLUMNS)
+    .select('claimed.message_id')
     .executeTakeFirst();
 }
 
 /**
  * Marks the claimed invitation as handed to SMTP, with the Message-ID it goes out with. Only
  * the claim that minted `tokenHash` may: if the claim lapsed and another worker took the row,
- * this changes nothing and the caller must not send.
+ * this changes nothing and the caller must not send. Unexecuted, for the hand-off lane.
  */
+export function invitationHandedUpdate(
+  db: Kysely<Database>,
+  id: string,
+  tokenHash: string,
+  messageId: string,
+  now: Date,
+) {
+  return db
+    .updateTable('invitations')
+    .set({ handed_at: now, message_id: messageId })
+    .where('id', '=', id)
+    .where('status', '=', 'sending')
+    .where('token_hash', '=', tokenHash)
+    .where('handed_at', 'is', null);
+}
+
+/** invitationHandedUpdate, executed: whether this claim still held the row. */
 export async function markInvitationHanded(
   db: Kysely<Database>,
   id: string,
@@ -181,15 +242,26 @@ export async function markInvitationHanded(
   messageId: string,
   now: Date,
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('invitations')
-    .set({ handed_at: now, message_id: messageId })
-    .where('id', '=', id)
-    .where('status', '=', 'sending')
-    .where('token_hash', '=', tokenHash)
-    .where('handed_at', 'is', null)
-    .executeTakeFirst();
+  const result = await invitationHandedUpdate(db, id, tokenHash, messageId, now).executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+type InvitationMarks = Partial<
+  Pick<Invitation, 'status' | 'sent_at' | 'message_id' | 'last_error' | 'skip_reason' | 'handed_at'>
+>;
+
+/** Moves the invitation on if it is in `from` (a status or statuses); unexecuted. */
+export function invitationUpdate(
+  db: Kysely<Database>,
+  id: string,
+  from: Invitation['status'] | readonly Invitation['status'][],
+  values: InvitationMarks,
+) {
+  return db
+    .updateTable('invitations')
+    .set(values)
+    .where('id', '=', id)
+    .where('status', 'in', typeof from === 'string' ? [from] : from);
 }
 
 export async function markInvitation(
@@ -197,19 +269,9 @@ export async function markInvitation(
   id: string,
   /** The status (or statuses) the row must be in for the change to apply. */
   from: Invitation['status'] | readonly Invitation['status'][],
-  values: Partial<
-    Pick<
-      Invitation,
-      'status' | 'sent_at' | 'message_id' | 'last_error' | 'skip_reason' | 'handed_at'
-    >
-  >,
+  values: InvitationMarks,
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('invitations')
-    .set(values)
-    .where('id', '=', id)
-    .where('status', 'in', typeof from === 'string' ? [from] : from)
-    .executeTakeFirst();
+  const result = await invitationUpdate(db, id, from, values).executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 
@@ -297,35 +359,6 @@ export async function findInvitationByTokenHash(db: Kysely<Database>, tokenHash:
       ]),
     )
     .executeTakeFirst();
-}
-
-/** Everything a send needs, read after the claim: the invitation, its survey, workspace and contact. */
-export async function findInvitationForSend(db: Kysely<Database>, invitationId: string) {
-  return db
-    .selectFrom('invitations')
-    .innerJoin('surveys', 'surveys.id', 'invitations.survey_id')
-    .innerJoin('workspaces', 'workspaces.id', 'invitations.workspace_id')
-    .leftJoin('contacts', 'contacts.id', 'invitations.contact_id')
-    .select([
-      'invitations.locale',
-      'invitations.expires_at',
-      'invitations.send_at',
-      'invitations.answered_at',
-      'invitations.text_overrides',
-      'surveys.kind',
-      'surveys.status as survey_status',
-      'surveys.texts',
-      'workspaces.name as workspace_name',
-      'workspaces.company_name',
-      'workspaces.default_locale',
-      'contacts.id as contact_id',
-      'contacts.email',
-      'contacts.name',
-      'contacts.unsubscribed_at',
-      'contacts.bounced_at',
-    ])
-    .where('invitations.id', '=', invitationId)
-    .executeTakeFirstOrThrow();
 }
 
 /**

@@ -7,11 +7,11 @@ import { renderInvitationEmail } from '../surveys/email';
 import { resolveLocale } from '../surveys/i18n';
 import { randomUUID } from 'node:crypto';
 import {
-  claimInvitation,
-  findInvitationForSend,
+  claimInvitationForSend,
   findInvitationStatus,
+  invitationHandedUpdate,
+  invitationUpdate,
   markInvitation,
-  markInvitationHanded,
   rescheduleUnknownSend,
 } from './invitation.repository';
 import { ConflictError, NotFoundError } from '../errors';
@@ -25,7 +25,8 @@ import {
 } from './reconcile.repository';
 import type { Mailer, OutgoingMail, SentMail } from '../platform/mailer';
 import { isTransientMailError } from '../platform/mailer';
-import { isConnectionError } from '../platform/connection-errors';
+import { handOffLane } from './handoff-lane';
+import type { MarkWrite } from './handoff-lane';
 import { withTextOverrides } from '../surveys/text-overrides';
 import { hashToken, newToken } from '../platform/tokens';
 
@@ -66,7 +67,11 @@ export class TransientSendError extends Error {
   override name = 'TransientSendError';
 }
 
-export type SendRow = Awaited<ReturnType<typeof findInvitationForSend>>;
+/** What a send reads along with its claim: the invitation, its survey, workspace and contact. */
+export type SendRow = Omit<
+  NonNullable<Awaited<ReturnType<typeof claimInvitationForSend>>>,
+  'message_id'
+>;
 
 /** Reasons, checked again at send time, for which an invitation must not go out any more. */
 export function sendTimeBlock(row: SendRow): string | null {
@@ -140,7 +145,7 @@ export interface SendMarks {
    * message data; false when this claim lapsed and another worker holds the row (then
    * nothing is transmitted).
    */
-  handed(messageId: string): Promise<boolean>;
+  handed(messageId: string): MarkWrite;
   /** The Message-ID of an earlier hand-off of the same mail (an operator's resend). */
   messageId?: string | null;
   /** `scheduled` to retry, `failed` after the last attempt, `bounced` on a permanent error. */
@@ -149,8 +154,8 @@ export interface SendMarks {
     status: 'scheduled' | 'failed' | 'bounced',
     lastError: string,
   ): Promise<unknown>;
-  /** The server accepted the mail at `at`. */
-  sent(sent: SentMail, at: Date): Promise<unknown>;
+  /** The server accepted the mail (recorded with the time the statement runs). */
+  sent(sent: SentMail): MarkWrite;
 }
 
 /**
@@ -169,6 +174,7 @@ export async function sendClaimed(
   marks: SendMarks,
 ): Promise<'sent' | 'failed' | 'bounced' | 'already_handled' | 'send_unknown'> {
   const { db, clock } = deps;
+  const lane = handOffLane;
   // Our own Message-ID, stored at hand-off: an operator resending a send_unknown reuses it,
   // and receivers drop a second copy with the same id.
   const messageId = marks.messageId ?? `<${randomUUID()}@${messageIdDomain(deps.publicUrl)}>`;
@@ -176,15 +182,20 @@ export async function sendClaimed(
   // envelope: a worker that dies before, while connecting say, leaves a claim that lapses.
   let lapsed = false;
   let handed = false;
-  // One send at a time per process between hand-off and its recorded outcome: the envelopes
-  // of concurrent sends still overlap, but a process that dies leaves at most one send whose
-  // fate is unknown.
-  let release: (() => void) | undefined;
+  // The send failed (the connection dropped, say) while this one still waited for its turn.
+  let ended = false;
+  // One send at a time per process between hand-off and its recorded outcome (the lane): the
+  // envelopes of concurrent sends still overlap, but a process that dies leaves at most one
+  // send whose fate is unknown.
   const beforeTransmit = async () => {
-    release = await handOffTurn();
-    if (!(await marks.handed(messageId))) {
+    if (!(await lane.enter(marks.handed(messageId)))) {
       lapsed = true;
       throw new Error('claim lapsed: another worker holds this send');
+    }
+    if (ended) {
+      // Nobody transmits this any more; the failure path has put the row back.
+      lane.leave();
+      throw new Error('send ended before its hand-off turn');
     }
     handed = true;
   };
@@ -198,7 +209,10 @@ export async function sendClaimed(
       ...mail,
     });
   } catch (err) {
-    release?.();
+    ended = true;
+    if (handed) {
+      lane.leave();
+    }
     if (lapsed) {
       // Nothing was transmitted, and the row is another worker's now.
       return 'already_handled';
@@ -225,25 +239,8 @@ export async function sendClaimed(
   }
   // NOTE: the server has the mail now. If recording it fails for good, the row stays
   // `sending` and the reconciler makes it `send_unknown`; it is never put back to `scheduled`.
-  try {
-    await recordAccepted(() => marks.sent(sent, clock.now()));
-  } finally {
-    release?.();
-  }
+  await lane.leaveAccepted(marks.sent(sent));
   return 'sent';
-}
-
-let handOffQueue: Promise<void> = Promise.resolve();
-
-/** Waits for this process's hand-off turn; the returned function ends it (call it once). */
-function handOffTurn(): Promise<() => void> {
-  let end!: () => void;
-  const ended = new Promise<void>((resolve) => {
-    end = resolve;
-  });
-  const turn = handOffQueue.then(() => end);
-  handOffQueue = handOffQueue.then(() => ended);
-  return turn;
 }
 
 /**
@@ -251,30 +248,6 @@ function handOffTurn(): Promise<() => void> {
  * long outage let the reconciler give up on it meanwhile (this worker knows better).
  */
 export const SENT_FROM = ['sending', 'send_unknown'] as const;
-
-/** How long a worker keeps trying to record a mail the server accepted while Postgres is away. */
-const RECORD_ACCEPTED_RETRY_MS = 5 * 60_000;
-
-/**
- * This worker knows the server accepted the mail, so losing that to a Postgres outage would
- * make a known outcome ambiguous: the write is retried with backoff while the connection is
- * away (up to RECORD_ACCEPTED_RETRY_MS). Only a worker that dies in between leaves a
- * `send_unknown`. Errors that are not about the connection are not retried.
- */
-async function recordAccepted(write: () => Promise<unknown>, limitMs = RECORD_ACCEPTED_RETRY_MS) {
-  const deadline = Date.now() + limitMs;
-  for (let delay = 100; ; delay = Math.min(delay * 2, 5_000)) {
-    try {
-      await write();
-      return;
-    } catch (err) {
-      if (!isConnectionError(err) || Date.now() + delay > deadline) {
-        throw err;
-      }
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
-}
 
 /**
  * Sends one invitation at most once. The row is claimed (`scheduled → sending`) before any
@@ -291,17 +264,16 @@ export async function deliverInvitation(
 ): Promise<DeliveryOutcome> {
   const { db, clock } = deps;
   const token = newToken();
-  const claimed = await claimInvitation(
+  const row = await claimInvitationForSend(
     db,
     workspaceId,
     invitationId,
     hashToken(token),
     clock.now(),
   );
-  if (!claimed) {
+  if (!row) {
     return 'already_handled';
   }
-  const row = await findInvitationForSend(db, invitationId);
   const now = clock.now();
   const giveUpAt = row.send_at.getTime() + deps.giveUpHours * 3_600_000;
   if ((row.expires_at && row.expires_at <= now) || giveUpAt <= now.getTime()) {
@@ -315,9 +287,13 @@ export async function deliverInvitation(
   }
   const email = renderFor(deps, row, invitationId, token);
   return sendClaimed(deps, row, workspaceId, email, attempt, {
-    messageId: claimed.message_id,
-    handed: (messageId) =>
-      markInvitationHanded(db, invitationId, hashToken(token), messageId, clock.now()),
+    messageId: row.message_id,
+    handed: (messageId) => ({
+      db,
+      invitationId,
+      query: () =>
+        invitationHandedUpdate(db, invitationId, hashToken(token), messageId, clock.now()),
+    }),
     failed: (trx, status, lastError) =>
       markInvitation(trx, invitationId, 'sending', {
         status,
@@ -325,12 +301,16 @@ export async function deliverInvitation(
         // The server refused it: nothing was delivered, so it is no longer "maybe sent".
         handed_at: null,
       }),
-    sent: (sent, at) =>
-      markInvitation(db, invitationId, SENT_FROM, {
-        status: 'sent',
-        sent_at: at,
-        message_id: sent.messageId,
-      }),
+    sent: (sent) => ({
+      db,
+      invitationId,
+      query: () =>
+        invitationUpdate(db, invitationId, SENT_FROM, {
+          status: 'sent',
+          sent_at: clock.now(),
+          message_id: sent.messageId,
+        }),
+    }),
   });
 }
 

@@ -1,67 +1,84 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database, Invitation } from '../../db/schema';
+import { CLAIMED_COLUMNS, SEND_COLUMNS } from './invitation.repository';
 
 // A reminder lives on its invitation's row (reminder_status, reminder_claimed_at, …); these are
 // its statements, as invitation.repository holds the first send's.
 
-/** As markInvitationHanded, for the reminder claimed at `claimedAt`. */
-export async function markReminderHanded(
-  db: Kysely<Database>,
-  id: string,
-  claimedAt: Date,
-  now: Date,
-): Promise<boolean> {
-  const result = await db
+/** As invitationHandedUpdate, for the reminder claimed at `claimedAt`; unexecuted. */
+export function reminderHandedUpdate(db: Kysely<Database>, id: string, claimedAt: Date, now: Date) {
+  return db
     .updateTable('invitations')
     .set({ reminder_handed_at: now })
     .where('id', '=', id)
     .where('reminder_status', '=', 'sending')
     .where('reminder_claimed_at', '=', claimedAt)
-    .where('reminder_handed_at', 'is', null)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+    .where('reminder_handed_at', 'is', null);
 }
 
-/** Claims a scheduled reminder (reminder_status scheduled → sending); one caller wins. */
-export async function claimReminder(
+/**
+ * Claims a scheduled reminder (reminder_status scheduled → sending; one caller wins) and reads
+ * everything its send needs, in one statement, as claimInvitationForSend does.
+ */
+export async function claimReminderForSend(
   db: Kysely<Database>,
   workspaceId: string,
   id: string,
   now: Date,
-): Promise<Invitation | undefined> {
+) {
+  return db
+    .with('claimed', (q) =>
+      q
+        .updateTable('invitations')
+        .set({ reminder_status: 'sending', reminder_claimed_at: now })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .where('reminder_status', '=', 'scheduled')
+        .returning([...CLAIMED_COLUMNS, 'reminder_claimed_at']),
+    )
+    .selectFrom('claimed')
+    .innerJoin('surveys', 'surveys.id', 'claimed.survey_id')
+    .innerJoin('workspaces', 'workspaces.id', 'claimed.workspace_id')
+    .leftJoin('contacts', 'contacts.id', 'claimed.contact_id')
+    .select(SEND_COLUMNS)
+    .select('claimed.reminder_claimed_at')
+    .executeTakeFirst();
+}
+
+type ReminderMarks = Partial<
+  Pick<
+    Invitation,
+    | 'reminder_status'
+    | 'reminder_sent_at'
+    | 'reminder_skip_reason'
+    | 'last_error'
+    | 'reminder_handed_at'
+  >
+>;
+
+/** Moves the reminder on if its status is one of `from`; unexecuted. */
+export function reminderUpdate(
+  db: Kysely<Database>,
+  id: string,
+  values: ReminderMarks,
+  from: readonly NonNullable<Invitation['reminder_status']>[] = ['sending'],
+) {
   return db
     .updateTable('invitations')
-    .set({ reminder_status: 'sending', reminder_claimed_at: now })
-    .where('workspace_id', '=', workspaceId)
+    .set(values)
     .where('id', '=', id)
-    .where('reminder_status', '=', 'scheduled')
-    .returningAll()
-    .executeTakeFirst();
+    .where('reminder_status', 'in', from);
 }
 
 export async function markReminder(
   db: Kysely<Database>,
   id: string,
-  values: Partial<
-    Pick<
-      Invitation,
-      | 'reminder_status'
-      | 'reminder_sent_at'
-      | 'reminder_skip_reason'
-      | 'last_error'
-      | 'reminder_handed_at'
-    >
-  >,
+  values: ReminderMarks,
   /** The reminder statuses the row must be in for the change to apply. */
   from: readonly NonNullable<Invitation['reminder_status']>[] = ['sending'],
 ): Promise<void> {
-  await db
-    .updateTable('invitations')
-    .set(values)
-    .where('id', '=', id)
-    .where('reminder_status', 'in', from)
-    .execute();
+  await reminderUpdate(db, id, values, from).execute();
 }
 
 /**

@@ -1,16 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { Clock } from '../clock';
+import { insertInvitationToken, insertOutboxRow } from './invitation.repository';
 import {
-  findInvitationForSend,
-  insertInvitationToken,
-  insertOutboxRow,
-} from './invitation.repository';
-import {
-  claimReminder,
+  claimReminderForSend,
   lockDueReminders,
   markReminder,
-  markReminderHanded,
+  reminderHandedUpdate,
+  reminderUpdate,
   markReminderScheduled,
 } from './reminder.repository';
 import type { AttemptInfo, DeliveryDeps, DeliveryOutcome } from './invitation.service';
@@ -61,11 +58,10 @@ export async function deliverReminder(
   attempt: AttemptInfo = { finalAttempt: false },
 ): Promise<DeliveryOutcome> {
   const { db, clock } = deps;
-  const claimed = await claimReminder(db, workspaceId, invitationId, clock.now());
-  if (!claimed) {
+  const row = await claimReminderForSend(db, workspaceId, invitationId, clock.now());
+  if (!row) {
     return 'already_handled';
   }
-  const row = await findInvitationForSend(db, invitationId);
   const blocked =
     (row.answered_at ? 'answered' : null) ??
     (row.expires_at && row.expires_at <= clock.now() ? 'expired' : null) ??
@@ -85,16 +81,29 @@ export async function deliverReminder(
     now: clock.now(),
   });
   const email = renderFor(deps, row, invitationId, token, true);
-  const claimedAt = claimed.reminder_claimed_at!;
+  const claimedAt = row.reminder_claimed_at!;
   return sendClaimed(deps, row, workspaceId, email, attempt, {
-    handed: () => markReminderHanded(db, invitationId, claimedAt, clock.now()),
+    handed: () => ({
+      db,
+      invitationId,
+      query: () => reminderHandedUpdate(db, invitationId, claimedAt, clock.now()),
+    }),
     failed: (trx, status, lastError) =>
       markReminder(trx, invitationId, {
         reminder_status: status,
         last_error: lastError,
         reminder_handed_at: null,
       }),
-    sent: (_sent, at) =>
-      markReminder(db, invitationId, { reminder_status: 'sent', reminder_sent_at: at }, SENT_FROM),
+    sent: () => ({
+      db,
+      invitationId,
+      query: () =>
+        reminderUpdate(
+          db,
+          invitationId,
+          { reminder_status: 'sent', reminder_sent_at: clock.now() },
+          SENT_FROM,
+        ),
+    }),
   });
 }
