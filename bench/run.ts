@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: the scoring benchmark. Loads BENCH_ROWS responses (default 10,000,000,
- * two years, 20 segment values) into a private schema of the `glas_bench` database by SQL,
+ * `npm run bench:metrics` (or `npm run bench -- --only metrics`): the scoring benchmark.
+ * Loads BENCH_ROWS responses (default 10,000,000, two years, 20 segment values) into a private
+ * schema of the `glas_bench` database by SQL,
  * then measures, in one run:
  *   - the baseline: a raw SQL scan computing monthly NPS per segment;
  *   - the metrics endpoint's p50/p95 for the same question, over HTTP;
