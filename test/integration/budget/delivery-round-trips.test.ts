@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import { Client } from 'pg';
 import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
 import { deliverInvitation } from '../../../src/dispatch/invitation.service';
@@ -7,27 +6,22 @@ import { createSmtpMailer } from '../../../src/platform/mailer';
 import { bearer, buildSurvey, buildWorkspace } from '../../support/factories';
 import { createTestWorld } from '../../support/test-context';
 import type { TestWorld } from '../../support/test-context';
+import { countStatements } from '../../support/statement-counter';
+import type { StatementCounter } from '../../support/statement-counter';
 
 // The statements one delivered mail costs in Postgres (README, "Performance": a round trip is
 // ~0.2 ms of CPU before any work), counted at the pg driver as round-trips.test.ts does: one
 // invitation sent through deliverInvitation to the world's real SMTP server.
 
 let world: TestWorld;
-let statements: string[] = [];
-const original = Client.prototype.query;
+let counter: StatementCounter;
 
 beforeAll(async () => {
   world = await createTestWorld();
-  // A counter in front of the real driver: every statement still goes to the real Postgres.
-  Client.prototype.query = function (this: Client, ...args: unknown[]) {
-    const first = args[0];
-    const text = typeof first === 'string' ? first : (first as { text?: string })?.text;
-    statements.push(String(text ?? '').slice(0, 80));
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof Client.prototype.query;
+  counter = countStatements();
 });
 afterAll(async () => {
-  Client.prototype.query = original;
+  counter.restore();
   await world.close();
 });
 
@@ -56,10 +50,10 @@ describe('round-trip budget of delivery', () => {
     const warm = await scheduled('warm-delivery@example.com');
     expect(await deliverInvitation(deps(), warm.workspaceId, warm.id)).toBe('sent');
     const inv = await scheduled('budget-delivery@example.com');
-    statements = [];
-    const outcome = await deliverInvitation(deps(), inv.workspaceId, inv.id);
-    const seen = statements;
-    statements = [];
+    let outcome: string | undefined;
+    const seen = await counter.counted(async () => {
+      outcome = await deliverInvitation(deps(), inv.workspaceId, inv.id);
+    });
     expect(outcome).toBe('sent');
     expect({ count: seen.length, seen }).toEqual({ count: BUDGET.delivered, seen });
     const mails = await world.smtp.waitForMails(2);
@@ -87,13 +81,13 @@ describe('round-trip budget of delivery', () => {
       expect(await deliverInvitation(slow, warm.workspaceId, warm.id)).toBe('sent');
       const a = await scheduled('first-at-once@example.com');
       const b = await scheduled('second-at-once@example.com');
-      statements = [];
-      const outcomes = await Promise.all([
-        deliverInvitation(slow, a.workspaceId, a.id),
-        deliverInvitation(slow, b.workspaceId, b.id),
-      ]);
-      const seen = statements;
-      statements = [];
+      let outcomes: string[] = [];
+      const seen = await counter.counted(async () => {
+        outcomes = await Promise.all([
+          deliverInvitation(slow, a.workspaceId, a.id),
+          deliverInvitation(slow, b.workspaceId, b.id),
+        ]);
+      });
       expect(outcomes).toEqual(['sent', 'sent']);
       // Two claims, the first hand-off, the first's outcome with the second's hand-off, the second's outcome.
       expect({ count: seen.length, seen }).toEqual({ count: BUDGET.twoAtOnce, seen });

@@ -1,9 +1,10 @@
-import { Client } from 'pg';
 import request from 'supertest';
 import { buildSentInvitation } from '../../support/collector-factories';
 import { bearer, buildSurvey, buildWorkspace } from '../../support/factories';
 import { createTestWorld } from '../../support/test-context';
 import type { TestWorld } from '../../support/test-context';
+import { countStatements } from '../../support/statement-counter';
+import type { StatementCounter } from '../../support/statement-counter';
 
 // Round trips are the cost unit of the write paths (README, "Performance"): each statement costs
 // ~0.2 ms of CPU before any work. These budgets count the statements a request sends to
@@ -11,21 +12,14 @@ import type { TestWorld } from '../../support/test-context';
 // change that adds a round trip to a hot path fails here, not in a benchmark weeks later.
 
 let world: TestWorld;
-let statements: string[] = [];
-const original = Client.prototype.query;
+let counter: StatementCounter;
 
 beforeAll(async () => {
   world = await createTestWorld();
-  // A counter in front of the real driver: every statement still goes to the real Postgres.
-  Client.prototype.query = function (this: Client, ...args: unknown[]) {
-    const first = args[0];
-    const text = typeof first === 'string' ? first : (first as { text?: string })?.text;
-    statements.push(String(text ?? '').slice(0, 80));
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof Client.prototype.query;
+  counter = countStatements();
 });
 afterAll(async () => {
-  Client.prototype.query = original;
+  counter.restore();
   await world.close();
 });
 
@@ -38,13 +32,7 @@ afterAll(async () => {
 // the follow-up case in the same transaction (begin, the answer, the rules, the case, commit).
 const BUDGET = { event: 3, batch: 4, formPost: 2, detractorFormPost: 6 };
 
-async function counted(fn: () => Promise<unknown>): Promise<string[]> {
-  statements = [];
-  await fn();
-  const seen = statements;
-  statements = [];
-  return seen;
-}
+const counted = (fn: () => Promise<unknown>) => counter.counted(fn);
 
 describe('round-trip budgets', () => {
   it('POST /api/events: one event inviting to one survey', async () => {
