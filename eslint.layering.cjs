@@ -11,7 +11,7 @@ const LADDER = [
   ['webhooks'],
   ['contacts'],
   ['dispatch', 'collector', 'followups', 'analytics', 'bounces'],
-  ['reports', 'delighted'],
+  ['reports', 'delighted', 'helpdesk'],
   // The demo workspace plays history through the services of every room below it.
   ['demo'],
   ['jobs'],

@@ -7,6 +7,7 @@ import type { ContactsTable } from './contacts';
 import type { DailySendCountsTable } from './daily-send-counts';
 import type { DevMailboxTable } from './dev-mailbox';
 import type { EventsTable } from './events';
+import type { HelpdeskSourcesTable } from './helpdesk-sources';
 import type { FollowupCasesTable } from './followup-cases';
 import type { FollowupNotesTable } from './followup-notes';
 import type { FollowupRulesTable } from './followup-rules';
@@ -66,6 +67,7 @@ export interface Database {
   bounce_events: BounceEventsTable;
   chat_alert_rules: ChatAlertRulesTable;
   chat_alert_deliveries: ChatAlertDeliveriesTable;
+  helpdesk_sources: HelpdeskSourcesTable;
 }
 
 export type Workspace = Selectable<WorkspacesTable>;
@@ -97,6 +99,7 @@ export type { WebhookEvent, WebhookFormat } from './webhooks';
 export type { AutopilotPlatform } from './autopilot';
 export type { BounceProvider } from './bounce-sources';
 export type { ChatPlatform } from './chat-alerts';
+export type { HelpdeskProvider } from './helpdesk-sources';
 export type { DeliveryStatus } from './webhook-deliveries';
 export type { FollowupStatus } from './followup-cases';
 export type { ReportKind, ReportTrigger } from './reports';

@@ -27,6 +27,7 @@ import { responseRoutes } from './routes/response.routes';
 import { surveyRoutes } from './routes/survey.routes';
 import { webhookRoutes } from './routes/webhook.routes';
 import { bounceIntakeRoutes, bounceSourceRoutes } from './routes/bounce-source.routes';
+import { helpdeskIntakeRoutes, helpdeskSourceRoutes } from './routes/helpdesk-source.routes';
 import { chatAlertRoutes } from './routes/chat-alert.routes';
 import { actionRoutes } from './routes/action.routes';
 import { reportPageRoutes, reportRoutes } from './routes/report.routes';
@@ -107,6 +108,7 @@ export function createApp(ctx: AppContext): Express {
 
   app.use('/dashboard', dashboardRoutes(ctx));
   app.use('/inbound/bounces', bounceIntakeRoutes(ctx));
+  app.use('/inbound/helpdesk', helpdeskIntakeRoutes(ctx));
 
   const api = express.Router();
   api.use(
@@ -143,6 +145,7 @@ export function createApp(ctx: AppContext): Express {
   api.use('/unsubscribes', suppressionRoutes(ctx, 'unsubscribed'));
   api.use('/bounces', suppressionRoutes(ctx, 'bounced'));
   api.use('/bounce-sources', bounceSourceRoutes(ctx));
+  api.use('/helpdesk-sources', helpdeskSourceRoutes(ctx));
   api.use('/delighted', delightedSettingsRoutes(ctx));
   app.use('/api', api);
   app.use('/v1', v1Routes(ctx));

@@ -11,6 +11,7 @@ import { registerResponsePaths } from './routes/response.routes';
 import { registerSurveyPaths } from './routes/survey.routes';
 import { registerWebhookPaths } from './routes/webhook.routes';
 import { registerBounceSourcePaths } from './routes/bounce-source.routes';
+import { registerHelpdeskSourcePaths } from './routes/helpdesk-source.routes';
 import { registerChatAlertPaths } from './routes/chat-alert.routes';
 import { registerActionPaths } from './routes/action.routes';
 import { registerReportPaths } from './routes/report.routes';
@@ -36,6 +37,7 @@ export function buildOpenApiDocument() {
   registerInvitationPaths(registry);
   registerSuppressionPaths(registry);
   registerBounceSourcePaths(registry);
+  registerHelpdeskSourcePaths(registry);
   registerImportPaths(registry);
   registerWorkspacePaths(registry);
   registerReportPaths(registry);

@@ -1,0 +1,407 @@
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { bearer, buildSurvey, buildWorkspace } from '../../support/factories';
+import {
+  chatwootResolved,
+  freshdeskResolved,
+  zammadClosed,
+  zammadHeaders,
+  zendeskHeaders,
+  zendeskSolved,
+} from '../../support/helpdesk-fixtures';
+import { createTestWorld } from '../../support/test-context';
+import type { TestWorld } from '../../support/test-context';
+
+let world: TestWorld;
+beforeAll(async () => {
+  world = await createTestWorld();
+});
+afterAll(async () => {
+  await world.close();
+});
+
+const addr = () => `customer-${randomBytes(4).toString('hex')}@example.com`;
+const pathOf = (url: string | undefined) => new URL(url ?? 'http://x/').pathname;
+const ZENDESK_SECRET = 'dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ';
+
+/** A workspace with a survey on `eventType` and a configured source for `provider`. */
+async function setup(provider: string, body: object = {}, eventType = 'ticket.solved') {
+  const { workspace, adminKey } = await buildWorkspace(world.ctx.db);
+  const survey = await buildSurvey(world.ctx.db, workspace.id, { eventType });
+  const res = await request(world.app)
+    .put(`/api/helpdesk-sources/${provider}`)
+    .set(bearer(adminKey))
+    .send(body);
+  expect(res.status).toBe(201);
+  return { workspace, adminKey, survey, source: res.body as Record<string, string> };
+}
+
+async function eventsOf(workspaceId: string) {
+  return world.ctx.db
+    .selectFrom('events')
+    .innerJoin('contacts', 'contacts.id', 'events.contact_id')
+    .select([
+      'events.type',
+      'events.properties',
+      'events.idempotency_key',
+      'contacts.email',
+      'contacts.name',
+      'contacts.locale',
+    ])
+    .where('events.workspace_id', '=', workspaceId)
+    .execute();
+}
+
+const invitationCount = async (workspaceId: string) =>
+  Number(
+    (
+      await world.ctx.db
+        .selectFrom('invitations')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('workspace_id', '=', workspaceId)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+describe('PUT /api/helpdesk-sources/:provider', () => {
+  it('lists sources without their secrets and removes one', async () => {
+    const { adminKey, source } = await setup('chatwoot');
+    expect(source.urlWithToken).toMatch(new RegExp(`^${source.url}/[A-Za-z0-9_-]{32}$`));
+
+    const list = await request(world.app).get('/api/helpdesk-sources').set(bearer(adminKey));
+    const gone = await request(world.app)
+      .delete('/api/helpdesk-sources/chatwoot')
+      .set(bearer(adminKey));
+    const again = await request(world.app)
+      .delete('/api/helpdesk-sources/chatwoot')
+      .set(bearer(adminKey));
+
+    expect(list.body.data).toEqual([
+      expect.objectContaining({
+        provider: 'chatwoot',
+        url: source.url,
+        eventType: 'ticket.solved',
+      }),
+    ]);
+    expect(JSON.stringify(list.body)).not.toContain(pathOf(source.urlWithToken).split('/').pop());
+    expect(gone.status).toBe(204);
+    expect(again.status).toBe(404);
+  });
+
+  it('rejects a short Zendesk secret and a bad event type with 400 naming the field', async () => {
+    const { adminKey } = await buildWorkspace(world.ctx.db);
+    const short = await request(world.app)
+      .put('/api/helpdesk-sources/zendesk')
+      .set(bearer(adminKey))
+      .send({ signingSecret: 'short' });
+    const badType = await request(world.app)
+      .put('/api/helpdesk-sources/zammad')
+      .set(bearer(adminKey))
+      .send({ eventType: 'ticket solved!' });
+    const unknown = await request(world.app)
+      .put('/api/helpdesk-sources/kayako')
+      .set(bearer(adminKey))
+      .send({});
+
+    expect(short.status).toBe(400);
+    expect(short.body.error.details).toEqual([expect.objectContaining({ field: 'signingSecret' })]);
+    expect(badType.status).toBe(400);
+    expect(badType.body.error.details).toEqual([expect.objectContaining({ field: 'eventType' })]);
+    expect(unknown.status).toBe(400);
+  });
+});
+
+describe('POST /inbound/helpdesk/zendesk', () => {
+  it('turns a solved ticket into one event that invites the requester, once', async () => {
+    const { workspace, source } = await setup('zendesk', { signingSecret: ZENDESK_SECRET });
+    const email = addr();
+    const body = zendeskSolved(email);
+    const post = () =>
+      request(world.app)
+        .post(pathOf(source.url))
+        .set(zendeskHeaders(body, ZENDESK_SECRET))
+        .send(body);
+
+    const first = await post();
+    const again = await post();
+
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ accepted: true, invitations: 1, duplicate: false });
+    expect(again.status).toBe(202);
+    expect(again.body).toMatchObject({
+      accepted: false,
+      duplicate: true,
+      eventId: first.body.eventId,
+    });
+    expect(await eventsOf(workspace.id)).toEqual([
+      {
+        type: 'ticket.solved',
+        properties: {
+          ticketId: '35436',
+          agent: 'Sally Agent',
+          team: 'Support',
+          channel: 'Web Form',
+        },
+        idempotency_key: 'zendesk-35436',
+        email,
+        name: 'Jane Requester',
+        locale: 'en-US',
+      },
+    ]);
+    expect(await invitationCount(workspace.id)).toBe(1);
+  });
+
+  it('counts the same ticket solved again with another agent as a duplicate', async () => {
+    const { workspace, source } = await setup('zendesk', { signingSecret: ZENDESK_SECRET });
+    const email = addr();
+    const first = zendeskSolved(email, '901');
+    const second = first.replace('Sally Agent', 'Bob Agent');
+    for (const body of [first, second]) {
+      const res = await request(world.app)
+        .post(pathOf(source.url))
+        .set(zendeskHeaders(body, ZENDESK_SECRET))
+        .send(body);
+      expect(res.status).toBe(202);
+    }
+    expect(await eventsOf(workspace.id)).toHaveLength(1);
+  });
+
+  it('answers 401 and stores nothing when unsigned, wrongly signed or tampered with', async () => {
+    const { workspace, source } = await setup('zendesk', { signingSecret: ZENDESK_SECRET });
+    const body = zendeskSolved(addr());
+    const signed = zendeskHeaders(body, ZENDESK_SECRET);
+
+    const none = await request(world.app).post(pathOf(source.url)).type('json').send(body);
+    const wrongKey = await request(world.app)
+      .post(pathOf(source.url))
+      .set(zendeskHeaders(body, 'another-secret-of-enough-length'))
+      .send(body);
+    const tampered = await request(world.app)
+      .post(pathOf(source.url))
+      .set(signed)
+      .send(body.replace('Solved', 'Closed'));
+    const otherTimestamp = await request(world.app)
+      .post(pathOf(source.url))
+      .set({ ...signed, 'X-Zendesk-Webhook-Signature-Timestamp': '2026-06-15T12:00:01Z' })
+      .send(body);
+
+    for (const res of [none, wrongKey, tampered, otherTimestamp]) {
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('invalid_signature');
+    }
+    expect(await eventsOf(workspace.id)).toEqual([]);
+  });
+
+  it('answers 400 naming what is missing, and ignores a ticket not yet solved', async () => {
+    const { workspace, source } = await setup('zendesk', { signingSecret: ZENDESK_SECRET });
+    const noEmail = JSON.stringify({ ticket: { id: '7', status: 'Solved', requester: {} } });
+    const notJson = 'ticket=7';
+    const open = zendeskSolved(addr(), '8', 'Open');
+    const send = (body: string) =>
+      request(world.app)
+        .post(pathOf(source.url))
+        .set(zendeskHeaders(body, ZENDESK_SECRET))
+        .send(body);
+
+    const missing = await send(noEmail);
+    const garbled = await send(notJson);
+    const notSolved = await send(open);
+
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.details).toEqual([
+      expect.objectContaining({ field: 'ticket.requester.email' }),
+    ]);
+    expect(garbled.status).toBe(400);
+    expect(garbled.body.error.details).toEqual([expect.objectContaining({ field: 'body' })]);
+    expect(notSolved.status).toBe(202);
+    expect(notSolved.body).toMatchObject({ accepted: false, ignored: 'status Open' });
+    expect(await eventsOf(workspace.id)).toEqual([]);
+  });
+
+  it('answers 404 for an unknown source and for another provider’s source id', async () => {
+    const { source } = await setup('zammad');
+    const body = zendeskSolved(addr());
+    const id = pathOf(source.url).split('/').pop()!;
+
+    const unknown = await request(world.app)
+      .post('/inbound/helpdesk/zendesk/00000000-0000-4000-8000-000000000000')
+      .set(zendeskHeaders(body, ZENDESK_SECRET))
+      .send(body);
+    const crossed = await request(world.app)
+      .post(`/inbound/helpdesk/zendesk/${id}`)
+      .set(zendeskHeaders(body, ZENDESK_SECRET))
+      .send(body);
+
+    expect(unknown.status).toBe(404);
+    expect(crossed.status).toBe(404);
+  });
+});
+
+describe('POST /inbound/helpdesk/chatwoot', () => {
+  it('turns conversation_resolved into an event on the configured type and ignores others', async () => {
+    const { workspace, source } = await setup(
+      'chatwoot',
+      { eventType: 'chat.resolved' },
+      'chat.resolved',
+    );
+    const email = addr();
+    const post = (body: string) =>
+      request(world.app).post(pathOf(source.urlWithToken)).type('json').send(body);
+
+    const resolved = await post(chatwootResolved(email, 10));
+    const repeat = await post(chatwootResolved(email, 10));
+    const created = await post(chatwootResolved(email, 11, 'conversation_created'));
+
+    expect(resolved.status).toBe(202);
+    expect(resolved.body).toMatchObject({ accepted: true, invitations: 1 });
+    expect(repeat.body).toMatchObject({ duplicate: true });
+    expect(created.body).toMatchObject({ accepted: false, ignored: 'event conversation_created' });
+    expect(await eventsOf(workspace.id)).toEqual([
+      {
+        type: 'chat.resolved',
+        properties: { ticketId: '10', agent: 'John', team: 'billing', channel: 'WebWidget' },
+        idempotency_key: 'chatwoot-10',
+        email,
+        name: 'jane',
+        locale: 'fr',
+      },
+    ]);
+  });
+
+  it('answers 401 without the URL token or with a wrong one, 400 without the sender email', async () => {
+    const { workspace, source } = await setup('chatwoot');
+    const body = chatwootResolved(addr());
+    const noEmail = JSON.stringify({ ...JSON.parse(body), meta: { sender: { email: null } } });
+
+    const bare = await request(world.app).post(pathOf(source.url)).type('json').send(body);
+    const wrong = await request(world.app)
+      .post(`${pathOf(source.url)}/not-the-token`)
+      .type('json')
+      .send(body);
+    const missing = await request(world.app)
+      .post(pathOf(source.urlWithToken))
+      .type('json')
+      .send(noEmail);
+
+    expect(bare.status).toBe(401);
+    expect(wrong.status).toBe(401);
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.details).toEqual([
+      expect.objectContaining({ field: 'meta.sender.email' }),
+    ]);
+    expect(await eventsOf(workspace.id)).toEqual([]);
+  });
+});
+
+describe('POST /inbound/helpdesk/zammad', () => {
+  it('turns a closed ticket into one event for the customer, checked by X-Hub-Signature', async () => {
+    const { workspace, source } = await setup('zammad');
+    const email = addr();
+    const body = zammadClosed(email);
+    const post = () =>
+      request(world.app)
+        .post(pathOf(source.url))
+        .set(zammadHeaders(body, source.signatureToken!))
+        .send(body);
+
+    const first = await post();
+    const again = await post();
+    const open = zammadClosed(email, 82, 'open');
+    const notClosed = await request(world.app)
+      .post(pathOf(source.url))
+      .set(zammadHeaders(open, source.signatureToken!))
+      .send(open);
+
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ accepted: true, invitations: 1 });
+    expect(again.body).toMatchObject({ duplicate: true });
+    expect(notClosed.body).toMatchObject({ ignored: 'state open' });
+    expect(await eventsOf(workspace.id)).toEqual([
+      {
+        type: 'ticket.solved',
+        properties: {
+          ticketId: '10081',
+          agent: 'Emma Taylor',
+          team: 'Service Desk',
+          channel: 'phone',
+        },
+        idempotency_key: 'zammad-81',
+        email,
+        name: 'Emily Adams',
+        locale: null,
+      },
+    ]);
+  });
+
+  it('answers 401 and stores nothing when unsigned or signed with another token', async () => {
+    const { workspace, source } = await setup('zammad');
+    const body = zammadClosed(addr());
+
+    const none = await request(world.app).post(pathOf(source.url)).type('json').send(body);
+    const wrong = await request(world.app)
+      .post(pathOf(source.url))
+      .set(zammadHeaders(body, 'some-other-token'))
+      .send(body);
+
+    expect(none.status).toBe(401);
+    expect(wrong.status).toBe(401);
+    expect(await eventsOf(workspace.id)).toEqual([]);
+  });
+
+  it('a replaced source has a new token: the old one stops working', async () => {
+    const { adminKey, source } = await setup('zammad');
+    const replaced = await request(world.app)
+      .put('/api/helpdesk-sources/zammad')
+      .set(bearer(adminKey))
+      .send({});
+    const body = zammadClosed(addr());
+
+    const old = await request(world.app)
+      .post(pathOf(source.url))
+      .set(zammadHeaders(body, source.signatureToken!))
+      .send(body);
+
+    expect(replaced.status).toBe(200);
+    expect(replaced.body.url).toBe(source.url);
+    expect(old.status).toBe(401);
+  });
+});
+
+describe('POST /inbound/helpdesk/freshdesk', () => {
+  it('turns a resolved ticket into one event, with the token in the URL', async () => {
+    const { workspace, source } = await setup('freshdesk');
+    const email = addr();
+    const post = (body: string) =>
+      request(world.app).post(pathOf(source.urlWithToken)).type('json').send(body);
+
+    const first = await post(freshdeskResolved(email));
+    const again = await post(freshdeskResolved(email));
+    const pending = await post(freshdeskResolved(email, 3, 'Pending'));
+    const unsigned = await request(world.app)
+      .post(pathOf(source.url))
+      .type('json')
+      .send(freshdeskResolved(email, 4));
+    const missing = await post(JSON.stringify({ freshdesk_webhook: { ticket_id: 5 } }));
+
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ accepted: true, invitations: 1 });
+    expect(again.body).toMatchObject({ duplicate: true });
+    expect(pending.body).toMatchObject({ ignored: 'status Pending' });
+    expect(unsigned.status).toBe(401);
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.details.map((d: { field: string }) => d.field)).toEqual([
+      'freshdesk_webhook.ticket_status',
+      'freshdesk_webhook.ticket_contact_email',
+    ]);
+    expect(await eventsOf(workspace.id)).toEqual([
+      {
+        type: 'ticket.solved',
+        properties: { ticketId: '2', agent: 'Rachel Agent', team: 'Billing', channel: 'Email' },
+        idempotency_key: 'freshdesk-2',
+        email,
+        name: 'Emily Garcia',
+        locale: null,
+      },
+    ]);
+  });
+});
