@@ -11,6 +11,7 @@ import { findHelpdeskSourceForIntake } from './helpdesk-source.repository';
 import { HELPDESK_SECRET_PURPOSE, URL_TOKEN_PROVIDERS } from './helpdesk-source.service';
 import { parseChatwootCall } from './providers/chatwoot';
 import { parseFreshdeskCall } from './providers/freshdesk';
+import { INTERCOM_SIGNATURE_HEADER, intercomSigned, parseIntercomCall } from './providers/intercom';
 import { parseZammadCall, ZAMMAD_SIGNATURE_HEADER, zammadSigned } from './providers/zammad';
 import {
   parseZendeskCall,
@@ -70,11 +71,15 @@ function verifyAndParse(secret: string, provider: HelpdeskProvider, call: Helpde
         throw new HelpdeskSignatureError('The Zammad X-Hub-Signature does not verify.');
       }
       return parseZammadCall(json(call.body));
+    case 'intercom':
+      if (!intercomSigned(call.body, call.headers[INTERCOM_SIGNATURE_HEADER], secret)) {
+        throw new HelpdeskSignatureError('The Intercom X-Hub-Signature does not verify.');
+      }
+      return parseIntercomCall(json(call.body));
     case 'chatwoot':
       return parseChatwootCall(json(call.body));
     case 'freshdesk':
       return parseFreshdeskCall(json(call.body));
-    case 'intercom':
     case 'hubspot':
     case 'freescout':
       throw new NotFoundError('helpdesk_source_not_found', 'No such helpdesk source.');

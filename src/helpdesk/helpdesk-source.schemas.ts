@@ -4,8 +4,14 @@ import { eventTypeSchema } from '../surveys/survey.schemas';
 const isoDate = z.iso.datetime({ offset: true });
 const noControl = (s: string) => ![...s].some((c) => c.charCodeAt(0) < 32 || c === '\x7f');
 
-/** The helpdesks Glas takes solved tickets from (Intercom, HubSpot and FreeScout are to come). */
-export const helpdeskProviderSchema = z.enum(['zendesk', 'chatwoot', 'zammad', 'freshdesk']);
+/** The helpdesks Glas takes solved tickets from (HubSpot and FreeScout are to come). */
+export const helpdeskProviderSchema = z.enum([
+  'zendesk',
+  'chatwoot',
+  'zammad',
+  'freshdesk',
+  'intercom',
+]);
 export type HelpdeskProviderName = z.infer<typeof helpdeskProviderSchema>;
 export const helpdeskProviderParamsSchema = z.strictObject({ provider: helpdeskProviderSchema });
 export const helpdeskIntakeParamsSchema = z.strictObject({
@@ -19,7 +25,7 @@ const eventType = eventTypeSchema
   .optional()
   .describe(`The event type a solved ticket becomes (default ${DEFAULT_HELPDESK_EVENT_TYPE})`);
 
-/** What each helpdesk needs; Glas makes the token or signature key for all but Zendesk. */
+/** What each helpdesk needs; Glas makes the token or signature key for all but Zendesk and Intercom. */
 export const configureHelpdeskSourceBodySchemas = {
   zendesk: z.strictObject({
     signingSecret: z
@@ -33,15 +39,30 @@ export const configureHelpdeskSourceBodySchemas = {
       ),
     eventType,
   }),
+  intercom: z.strictObject({
+    clientSecret: z
+      .string()
+      .trim()
+      .min(16)
+      .max(200)
+      .refine(noControl, 'must not contain control characters')
+      .describe("The app's client secret (Intercom Developer Hub → your app → Basic information)"),
+    eventType,
+  }),
   zammad: z.strictObject({ eventType }),
   chatwoot: z.strictObject({ eventType }),
   freshdesk: z.strictObject({ eventType }),
 } as const;
 export const configureHelpdeskSourceBodySchema = z.union([
   configureHelpdeskSourceBodySchemas.zendesk,
+  configureHelpdeskSourceBodySchemas.intercom,
   configureHelpdeskSourceBodySchemas.chatwoot,
 ]);
-export type ConfigureHelpdeskSourceBody = { signingSecret?: string; eventType?: string };
+export type ConfigureHelpdeskSourceBody = {
+  signingSecret?: string;
+  clientSecret?: string;
+  eventType?: string;
+};
 
 export const helpdeskSourceDtoSchema = z.object({
   provider: z.string(),

@@ -22,6 +22,9 @@ export const HELPDESK_SECRET_PURPOSE = 'helpdesk-source';
 /** Helpdesks that cannot sign: their calls prove themselves with a token in the URL. */
 export const URL_TOKEN_PROVIDERS: readonly HelpdeskProvider[] = ['chatwoot', 'freshdesk'];
 
+/** Helpdesks that make their own signing secret; the others sign with one Glas makes. */
+const PROVIDER_SECRET: readonly HelpdeskProvider[] = ['zendesk', 'intercom'];
+
 export interface HelpdeskSourceConfig {
   GLAS_SECRET: string;
   PUBLIC_URL: string;
@@ -55,8 +58,10 @@ export async function configureHelpdeskSource(
   provider: HelpdeskProvider,
   body: ConfigureHelpdeskSourceBody,
 ): Promise<{ source: ConfiguredHelpdeskSourceDto; created: boolean }> {
-  const made = provider === 'zendesk' ? undefined : randomBytes(24).toString('base64url');
-  const plain = made ?? body.signingSecret ?? '';
+  const made = PROVIDER_SECRET.includes(provider)
+    ? undefined
+    : randomBytes(24).toString('base64url');
+  const plain = made ?? body.signingSecret ?? body.clientSecret ?? '';
   const row = await upsertHelpdeskSource(db, {
     workspaceId,
     provider,

@@ -251,3 +251,82 @@ export function freshdeskResolved(email: string, id = 2, status = 'Resolved') {
     },
   });
 }
+
+/**
+ * Intercom's conversation.admin.closed notification: the notification_event envelope and the
+ * conversation model of https://developers.intercom.com/docs/references/webhooks/webhook-models
+ * (API 2.x; ids as Intercom's examples show them).
+ */
+export function intercomClosed(email: string, id = '147', topic = 'conversation.admin.closed') {
+  return JSON.stringify({
+    type: 'notification_event',
+    app_id: 'ooo2uqj2',
+    data: {
+      type: 'notification_event_data',
+      item: {
+        type: 'conversation',
+        id,
+        created_at: 1539897198,
+        updated_at: 1540393270,
+        source: {
+          type: 'conversation',
+          id: '403918316',
+          delivered_as: 'customer_initiated',
+          subject: '',
+          body: '<p>Hi, my order has not arrived</p>',
+          author: { type: 'user', id: '5310d8e7598c9a0b24000002', name: 'Joe Bloggs', email },
+          attachments: [],
+          url: null,
+        },
+        contacts: {
+          type: 'contact.list',
+          contacts: [{ type: 'contact', id: '5310d8e7598c9a0b24000002', external_id: '25' }],
+        },
+        admin_assignee_id: 814860,
+        team_assignee_id: 5017691,
+        open: false,
+        state: 'closed',
+        read: true,
+        conversation_parts: {
+          type: 'conversation_part.list',
+          conversation_parts: [
+            {
+              type: 'conversation_part',
+              id: '4412',
+              part_type: 'close',
+              body: '<p>Glad we could help!</p>',
+              created_at: 1540393270,
+              author: {
+                type: 'admin',
+                id: '814860',
+                name: 'Mark Admin',
+                email: 'mark@example.com',
+              },
+            },
+          ],
+          total_count: 1,
+        },
+      },
+    },
+    links: {},
+    id: 'notif_ccd8a4d0-f965-11e3-a367-c779cae3e1b3',
+    topic,
+    delivery_status: 'pending',
+    delivery_attempts: 1,
+    delivered_at: 0,
+    first_sent_at: 1540393270,
+    created_at: 1540393270,
+    self: null,
+  });
+}
+
+/**
+ * Intercom's X-Hub-Signature: sha1=<hex HMAC-SHA1(client secret, body)>
+ * (https://developers.intercom.com/docs/references/webhooks/webhook-models, "Signed notifications").
+ */
+export function intercomHeaders(body: string, clientSecret: string) {
+  return {
+    'X-Hub-Signature': `sha1=${createHmac('sha1', clientSecret).update(body).digest('hex')}`,
+    'Content-Type': 'application/json',
+  };
+}

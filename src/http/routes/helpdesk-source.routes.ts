@@ -117,7 +117,7 @@ export function registerHelpdeskSourcePaths(registry: OpenAPIRegistry): void {
     method: 'put',
     path: '/api/helpdesk-sources/{provider}',
     summary:
-      'Set or replace a helpdesk source (zendesk: signingSecret; all: optional eventType, default ticket.solved)',
+      'Set or replace a helpdesk source (zendesk: signingSecret, intercom: clientSecret; all: optional eventType, default ticket.solved)',
     request: {
       params: helpdeskProviderParamsSchema,
       body: { content: json(configureHelpdeskSourceBodySchema) },
@@ -139,7 +139,7 @@ export function registerHelpdeskSourcePaths(registry: OpenAPIRegistry): void {
     method: 'post',
     path: '/inbound/helpdesk/{provider}/{sourceId}/{token}',
     summary:
-      'A helpdesk’s solved-ticket webhook (Zendesk and Zammad signatures; Chatwoot and Freshdesk: the token in the URL, absent for the others)',
+      'A helpdesk’s solved-ticket webhook (Zendesk, Zammad and Intercom signatures; Chatwoot and Freshdesk: the token in the URL, absent for the others)',
     security: [],
     request: { params: helpdeskIntakeParamsSchema },
     responses: {

@@ -4,6 +4,8 @@ import { bearer, buildSurvey, buildWorkspace } from '../../support/factories';
 import {
   chatwootResolved,
   freshdeskResolved,
+  intercomClosed,
+  intercomHeaders,
   zammadClosed,
   zammadHeaders,
   zendeskHeaders,
@@ -403,5 +405,74 @@ describe('POST /inbound/helpdesk/freshdesk', () => {
         locale: null,
       },
     ]);
+  });
+});
+
+describe('POST /inbound/helpdesk/intercom', () => {
+  const CLIENT_SECRET = 'f0e1d2c3-b4a5-4687-9a8b-7c6d5e4f3a2b';
+
+  it('turns conversation.admin.closed into one event and ignores the ping', async () => {
+    const { workspace, source } = await setup('intercom', { clientSecret: CLIENT_SECRET });
+    const email = addr();
+    const send = (body: string) =>
+      request(world.app)
+        .post(pathOf(source.url))
+        .set(intercomHeaders(body, CLIENT_SECRET))
+        .send(body);
+
+    const first = await send(intercomClosed(email));
+    const again = await send(intercomClosed(email));
+    const ping = await send(intercomClosed(email, '148', 'ping'));
+
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ accepted: true, invitations: 1 });
+    expect(again.body).toMatchObject({ duplicate: true });
+    expect(ping.body).toMatchObject({ ignored: 'topic ping' });
+    expect(await eventsOf(workspace.id)).toEqual([
+      {
+        type: 'ticket.solved',
+        properties: {
+          ticketId: '147',
+          agent: 'Mark Admin',
+          team: '5017691',
+          channel: 'conversation',
+        },
+        idempotency_key: 'intercom-147',
+        email,
+        name: 'Joe Bloggs',
+        locale: null,
+      },
+    ]);
+  });
+
+  it('answers 401 unsigned or wrongly signed, 400 naming a missing author email', async () => {
+    const { workspace, source } = await setup('intercom', { clientSecret: CLIENT_SECRET });
+    const body = intercomClosed(addr());
+    const parsed = JSON.parse(body);
+    delete parsed.data.item.source.author.email;
+    const noEmail = JSON.stringify(parsed);
+
+    const none = await request(world.app).post(pathOf(source.url)).type('json').send(body);
+    const wrong = await request(world.app)
+      .post(pathOf(source.url))
+      .set(intercomHeaders(body, 'not-the-client-secret'))
+      .send(body);
+    const missing = await request(world.app)
+      .post(pathOf(source.url))
+      .set(intercomHeaders(noEmail, CLIENT_SECRET))
+      .send(noEmail);
+    const noSecret = await request(world.app)
+      .put('/api/helpdesk-sources/intercom')
+      .set(bearer((await buildWorkspace(world.ctx.db)).adminKey))
+      .send({});
+
+    expect(none.status).toBe(401);
+    expect(wrong.status).toBe(401);
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.details).toEqual([
+      expect.objectContaining({ field: 'data.item.source.author.email' }),
+    ]);
+    expect(noSecret.status).toBe(400);
+    expect(await eventsOf(workspace.id)).toEqual([]);
   });
 });
