@@ -11,6 +11,12 @@ import { findHelpdeskSourceForIntake } from './helpdesk-source.repository';
 import { HELPDESK_SECRET_PURPOSE, URL_TOKEN_PROVIDERS } from './helpdesk-source.service';
 import { parseChatwootCall } from './providers/chatwoot';
 import { parseFreshdeskCall } from './providers/freshdesk';
+import {
+  HUBSPOT_SIGNATURE_HEADER,
+  HUBSPOT_TIMESTAMP_HEADER,
+  hubspotSigned,
+  parseHubspotCall,
+} from './providers/hubspot';
 import { INTERCOM_SIGNATURE_HEADER, intercomSigned, parseIntercomCall } from './providers/intercom';
 import { parseZammadCall, ZAMMAD_SIGNATURE_HEADER, zammadSigned } from './providers/zammad';
 import {
@@ -24,6 +30,9 @@ import { HelpdeskSignatureError, parseHelpdeskBody, sameSecret } from './solved-
 
 /** A helpdesk's call as it arrived: lower-cased headers, the exact body, the URL's token. */
 export interface HelpdeskCall {
+  method: string;
+  /** The public URL the helpdesk called (HubSpot signs it): PUBLIC_URL + the request path. */
+  url: string;
   headers: Record<string, string | undefined>;
   body: Buffer;
   token?: string;
@@ -47,7 +56,7 @@ function json(body: Buffer): unknown {
 }
 
 /** Checks the call the helpdesk's way (401 before anything is read), then reads it. */
-function verifyAndParse(secret: string, provider: HelpdeskProvider, call: HelpdeskCall) {
+function verifyAndParse(secret: string, provider: HelpdeskProvider, call: HelpdeskCall, now: Date) {
   if (URL_TOKEN_PROVIDERS.includes(provider)) {
     if (!call.token || !sameSecret(call.token, secret)) {
       throw new HelpdeskSignatureError(`${provider} calls must use the URL with its token.`);
@@ -80,7 +89,25 @@ function verifyAndParse(secret: string, provider: HelpdeskProvider, call: Helpde
       return parseChatwootCall(json(call.body));
     case 'freshdesk':
       return parseFreshdeskCall(json(call.body));
-    case 'hubspot':
+    case 'hubspot': {
+      const signed = hubspotSigned(
+        {
+          method: call.method,
+          url: call.url,
+          body: call.body,
+          signature: call.headers[HUBSPOT_SIGNATURE_HEADER],
+          timestamp: call.headers[HUBSPOT_TIMESTAMP_HEADER],
+        },
+        secret,
+        now,
+      );
+      if (!signed) {
+        throw new HelpdeskSignatureError(
+          'The HubSpot X-HubSpot-Signature-v3 does not verify or is over five minutes old.',
+        );
+      }
+      return parseHubspotCall(json(call.body));
+    }
     case 'freescout':
       throw new NotFoundError('helpdesk_source_not_found', 'No such helpdesk source.');
   }
@@ -117,7 +144,7 @@ export async function receiveHelpdeskCall(
     throw new NotFoundError('helpdesk_source_not_found', 'No such helpdesk source.');
   }
   const secret = openSecret(deps.config.GLAS_SECRET, HELPDESK_SECRET_PURPOSE, source.secret);
-  const parsed: ParsedTicketCall = verifyAndParse(secret, provider, call);
+  const parsed: ParsedTicketCall = verifyAndParse(secret, provider, call, deps.clock.now());
   if ('ignored' in parsed) {
     return { accepted: false, invitations: 0, duplicate: false, ignored: parsed.ignored };
   }

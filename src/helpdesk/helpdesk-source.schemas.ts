@@ -4,13 +4,14 @@ import { eventTypeSchema } from '../surveys/survey.schemas';
 const isoDate = z.iso.datetime({ offset: true });
 const noControl = (s: string) => ![...s].some((c) => c.charCodeAt(0) < 32 || c === '\x7f');
 
-/** The helpdesks Glas takes solved tickets from (HubSpot and FreeScout are to come). */
+/** The helpdesks Glas takes solved tickets from (FreeScout is to come). */
 export const helpdeskProviderSchema = z.enum([
   'zendesk',
   'chatwoot',
   'zammad',
   'freshdesk',
   'intercom',
+  'hubspot',
 ]);
 export type HelpdeskProviderName = z.infer<typeof helpdeskProviderSchema>;
 export const helpdeskProviderParamsSchema = z.strictObject({ provider: helpdeskProviderSchema });
@@ -25,7 +26,7 @@ const eventType = eventTypeSchema
   .optional()
   .describe(`The event type a solved ticket becomes (default ${DEFAULT_HELPDESK_EVENT_TYPE})`);
 
-/** What each helpdesk needs; Glas makes the token or signature key for all but Zendesk and Intercom. */
+/** What each helpdesk needs; Glas makes the token or signature key for all but Zendesk, Intercom and HubSpot. */
 export const configureHelpdeskSourceBodySchemas = {
   zendesk: z.strictObject({
     signingSecret: z
@@ -47,6 +48,16 @@ export const configureHelpdeskSourceBodySchemas = {
       .max(200)
       .refine(noControl, 'must not contain control characters')
       .describe("The app's client secret (Intercom Developer Hub → your app → Basic information)"),
+    eventType,
+  }),
+  hubspot: z.strictObject({
+    clientSecret: z
+      .string()
+      .trim()
+      .min(16)
+      .max(200)
+      .refine(noControl, 'must not contain control characters')
+      .describe("The HubSpot app's client secret (the app whose ID the workflow action names)"),
     eventType,
   }),
   zammad: z.strictObject({ eventType }),

@@ -23,7 +23,7 @@ export const HELPDESK_SECRET_PURPOSE = 'helpdesk-source';
 export const URL_TOKEN_PROVIDERS: readonly HelpdeskProvider[] = ['chatwoot', 'freshdesk'];
 
 /** Helpdesks that make their own signing secret; the others sign with one Glas makes. */
-const PROVIDER_SECRET: readonly HelpdeskProvider[] = ['zendesk', 'intercom'];
+const PROVIDER_SECRET: readonly HelpdeskProvider[] = ['zendesk', 'intercom', 'hubspot'];
 
 export interface HelpdeskSourceConfig {
   GLAS_SECRET: string;

@@ -330,3 +330,37 @@ export function intercomHeaders(body: string, clientSecret: string) {
     'Content-Type': 'application/json',
   };
 }
+
+/**
+ * A HubSpot ticket workflow's "Send a webhook" body with "Customize request body", keyed as
+ * docs/integrations/hubspot.md asks; the values are HubSpot's ticket and contact properties
+ * (https://knowledge.hubspot.com/workflows/how-do-i-use-webhooks-with-hubspot-workflows).
+ */
+export function hubspotClosed(email: string, ticketId = '1234567890') {
+  return JSON.stringify({
+    ticketId,
+    email,
+    firstName: 'Brian',
+    lastName: 'Halligan',
+    language: 'de',
+    owner: 'Dharmesh Shah',
+    team: 'Tier 2',
+    channel: 'EMAIL',
+  });
+}
+
+/**
+ * HubSpot's v3 signature: base64(HMAC-SHA256(client secret, method + URL + body + timestamp))
+ * in X-HubSpot-Signature-v3, the timestamp (ms) in X-HubSpot-Request-Timestamp
+ * (https://developers.hubspot.com/docs/guides/apps/authentication/validating-requests).
+ */
+export function hubspotHeaders(url: string, body: string, clientSecret: string, at: Date) {
+  const timestamp = String(at.getTime());
+  return {
+    'X-HubSpot-Signature-v3': createHmac('sha256', clientSecret)
+      .update(`POST${url}${body}${timestamp}`)
+      .digest('base64'),
+    'X-HubSpot-Request-Timestamp': timestamp,
+    'Content-Type': 'application/json',
+  };
+}

@@ -89,6 +89,8 @@ export function helpdeskIntakeRoutes(ctx: AppContext): Router {
       const { provider, sourceId, token } = parse(helpdeskIntakeParamsSchema, req.params, 'params');
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const result = await receiveHelpdeskCall(ctx, provider, sourceId, {
+        method: req.method,
+        url: ctx.config.PUBLIC_URL + req.originalUrl,
         headers: headersOf(req),
         body,
         ...(token ? { token } : {}),
@@ -117,7 +119,7 @@ export function registerHelpdeskSourcePaths(registry: OpenAPIRegistry): void {
     method: 'put',
     path: '/api/helpdesk-sources/{provider}',
     summary:
-      'Set or replace a helpdesk source (zendesk: signingSecret, intercom: clientSecret; all: optional eventType, default ticket.solved)',
+      'Set or replace a helpdesk source (zendesk: signingSecret, intercom and hubspot: clientSecret; all: optional eventType, default ticket.solved)',
     request: {
       params: helpdeskProviderParamsSchema,
       body: { content: json(configureHelpdeskSourceBodySchema) },
@@ -139,7 +141,7 @@ export function registerHelpdeskSourcePaths(registry: OpenAPIRegistry): void {
     method: 'post',
     path: '/inbound/helpdesk/{provider}/{sourceId}/{token}',
     summary:
-      'A helpdesk’s solved-ticket webhook (Zendesk, Zammad and Intercom signatures; Chatwoot and Freshdesk: the token in the URL, absent for the others)',
+      'A helpdesk’s solved-ticket webhook (Zendesk, Zammad, Intercom and HubSpot signatures; Chatwoot and Freshdesk: the token in the URL, absent for the others)',
     security: [],
     request: { params: helpdeskIntakeParamsSchema },
     responses: {

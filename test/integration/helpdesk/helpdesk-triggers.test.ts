@@ -4,6 +4,8 @@ import { bearer, buildSurvey, buildWorkspace } from '../../support/factories';
 import {
   chatwootResolved,
   freshdeskResolved,
+  hubspotClosed,
+  hubspotHeaders,
   intercomClosed,
   intercomHeaders,
   zammadClosed,
@@ -474,5 +476,78 @@ describe('POST /inbound/helpdesk/intercom', () => {
     ]);
     expect(noSecret.status).toBe(400);
     expect(await eventsOf(workspace.id)).toEqual([]);
+  });
+});
+
+describe('POST /inbound/helpdesk/hubspot', () => {
+  const CLIENT_SECRET = 'yyyyyyyy-yyyy-4yyy-8yyy-yyyyyyyyyyyy';
+
+  it('turns a workflow webhook into one event, checked by the v3 signature', async () => {
+    const { workspace, source } = await setup('hubspot', { clientSecret: CLIENT_SECRET });
+    const email = addr();
+    const body = hubspotClosed(email);
+    const now = world.ctx.clock.now();
+    const post = () =>
+      request(world.app)
+        .post(pathOf(source.url))
+        .set(hubspotHeaders(source.url!, body, CLIENT_SECRET, now))
+        .send(body);
+
+    const first = await post();
+    const again = await post();
+
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ accepted: true, invitations: 1 });
+    expect(again.body).toMatchObject({ duplicate: true });
+    expect(await eventsOf(workspace.id)).toEqual([
+      {
+        type: 'ticket.solved',
+        properties: {
+          ticketId: '1234567890',
+          agent: 'Dharmesh Shah',
+          team: 'Tier 2',
+          channel: 'EMAIL',
+        },
+        idempotency_key: 'hubspot-1234567890',
+        email,
+        name: 'Brian Halligan',
+        locale: 'de',
+      },
+    ]);
+  });
+
+  it('answers 401 when unsigned, signed for another URL, wrongly signed or stale', async () => {
+    const { workspace, source } = await setup('hubspot', { clientSecret: CLIENT_SECRET });
+    const body = hubspotClosed(addr());
+    const now = world.ctx.clock.now();
+    const stale = new Date(now.getTime() - 6 * 60_000);
+    const send = (headers: Record<string, string>) =>
+      request(world.app).post(pathOf(source.url)).set(headers).send(body);
+
+    const results = [
+      await request(world.app).post(pathOf(source.url)).type('json').send(body),
+      await send(hubspotHeaders(`${source.url}x`, body, CLIENT_SECRET, now)),
+      await send(hubspotHeaders(source.url!, body, 'another-client-secret', now)),
+      await send(hubspotHeaders(source.url!, body, CLIENT_SECRET, stale)),
+    ];
+
+    expect(results.map((r) => r.status)).toEqual([401, 401, 401, 401]);
+    expect(await eventsOf(workspace.id)).toEqual([]);
+  });
+
+  it('answers 400 naming the missing ticket id and email', async () => {
+    const { source } = await setup('hubspot', { clientSecret: CLIENT_SECRET });
+    const body = JSON.stringify({ firstName: 'Brian' });
+
+    const res = await request(world.app)
+      .post(pathOf(source.url))
+      .set(hubspotHeaders(source.url!, body, CLIENT_SECRET, world.ctx.clock.now()))
+      .send(body);
+
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.map((d: { field: string }) => d.field)).toEqual([
+      'ticketId',
+      'email',
+    ]);
   });
 });
