@@ -4,6 +4,7 @@ import type { ApiKeysTable } from './api-keys';
 import type { BounceEventsTable, BounceSourcesTable } from './bounce-sources';
 import type { ChatAlertDeliveriesTable, ChatAlertRulesTable } from './chat-alerts';
 import type { ContactsTable } from './contacts';
+import type { MetricAlertEpisodesTable, MetricAlertRulesTable } from './metric-alerts';
 import type { DailySendCountsTable } from './daily-send-counts';
 import type { DevMailboxTable } from './dev-mailbox';
 import type { EventsTable } from './events';
@@ -66,6 +67,8 @@ export interface Database {
   bounce_events: BounceEventsTable;
   chat_alert_rules: ChatAlertRulesTable;
   chat_alert_deliveries: ChatAlertDeliveriesTable;
+  metric_alert_rules: MetricAlertRulesTable;
+  metric_alert_episodes: MetricAlertEpisodesTable;
 }
 
 export type Workspace = Selectable<WorkspacesTable>;
@@ -97,6 +100,7 @@ export type { WebhookEvent, WebhookFormat } from './webhooks';
 export type { AutopilotPlatform } from './autopilot';
 export type { BounceProvider } from './bounce-sources';
 export type { ChatPlatform } from './chat-alerts';
+export type { MetricAlertChannel, MetricAlertCondition, VolumeLimitMethod } from './metric-alerts';
 export type { DeliveryStatus } from './webhook-deliveries';
 export type { FollowupStatus } from './followup-cases';
 export type { ReportKind, ReportTrigger } from './reports';

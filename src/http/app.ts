@@ -28,6 +28,7 @@ import { surveyRoutes } from './routes/survey.routes';
 import { webhookRoutes } from './routes/webhook.routes';
 import { bounceIntakeRoutes, bounceSourceRoutes } from './routes/bounce-source.routes';
 import { chatAlertRoutes } from './routes/chat-alert.routes';
+import { metricAlertRoutes } from './routes/metric-alert.routes';
 import { actionRoutes } from './routes/action.routes';
 import { reportPageRoutes, reportRoutes } from './routes/report.routes';
 import { workspaceRoutes } from './routes/workspace.routes';
@@ -137,6 +138,7 @@ export function createApp(ctx: AppContext): Express {
   api.use('/responses', responseRoutes(ctx));
   api.use('/webhooks', webhookRoutes(ctx));
   api.use('/chat-alerts', chatAlertRoutes(ctx));
+  api.use('/metric-alerts', metricAlertRoutes(ctx));
   api.use('/followups', followupRoutes(ctx));
   api.use('/contacts', contactRoutes(ctx));
   api.use('/invitations', invitationRoutes(ctx));

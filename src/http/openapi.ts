@@ -12,6 +12,7 @@ import { registerSurveyPaths } from './routes/survey.routes';
 import { registerWebhookPaths } from './routes/webhook.routes';
 import { registerBounceSourcePaths } from './routes/bounce-source.routes';
 import { registerChatAlertPaths } from './routes/chat-alert.routes';
+import { registerMetricAlertPaths } from './routes/metric-alert.routes';
 import { registerActionPaths } from './routes/action.routes';
 import { registerReportPaths } from './routes/report.routes';
 import { registerWorkspacePaths } from './routes/workspace.routes';
@@ -31,6 +32,7 @@ export function buildOpenApiDocument() {
   registerResponsePaths(registry);
   registerWebhookPaths(registry);
   registerChatAlertPaths(registry);
+  registerMetricAlertPaths(registry);
   registerFollowupPaths(registry);
   registerContactPaths(registry);
   registerInvitationPaths(registry);
