@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, JsonObject } from '../../db/schema';
 import type { Clock } from '../clock';
+import type { Logger } from '../logger';
 import type { Mailer } from '../platform/mailer';
 import { renderTemplate } from '../surveys/render';
 import { queueChatNotice } from '../webhooks/chat-alert.service';
@@ -22,8 +23,11 @@ export interface MetricAlertDeps {
   db: Kysely<Database>;
   clock: Clock;
   mailer: Mailer;
+  logger: Pick<Logger, 'warn'>;
   publicUrl: string;
 }
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 const CONDITION_TEXT = {
   below_threshold: 'score below its threshold',
@@ -101,28 +105,35 @@ async function applyVerdict(
 
 /**
  * Emails still owed, after their episode's change committed: a failed send stays owed and
- * the next tick tries again.
+ * the next tick tries again. NOTE: a crash between the send and its mark sends it twice.
  */
-async function sendOwedEmails(deps: MetricAlertDeps): Promise<number> {
+async function sendOwedEmails(deps: MetricAlertDeps): Promise<{ sent: number; failed: number }> {
   let sent = 0;
+  let failed = 0;
   for (const e of await findUnsentEmails(deps.db)) {
     const recovered = e.alert_sent_at !== null;
     const detail = recovered ? (e.closed_detail ?? {}) : e.opened_detail;
     const subject = titleOf(e.name, recovered);
     const lines = describe(e, detail);
     const url = `${deps.publicUrl}/dashboard/settings/metric-alerts`;
-    await deps.mailer.send({
-      workspaceId: e.workspace_id,
-      to: e.email!,
-      subject,
-      text: [subject, '', ...lines, '', url, ''].join('\n'),
-      html: renderTemplate('./metric-alert', { subject, lines, url }),
-      headers: { 'X-Glas-Metric-Alert': e.rule_id, 'Auto-Submitted': 'auto-generated' },
-    });
+    try {
+      await deps.mailer.send({
+        workspaceId: e.workspace_id,
+        to: e.email!,
+        subject,
+        text: [subject, '', ...lines, '', url, ''].join('\n'),
+        html: renderTemplate('./metric-alert', { subject, lines, url }),
+        headers: { 'X-Glas-Metric-Alert': e.rule_id, 'Auto-Submitted': 'auto-generated' },
+      });
+    } catch (err) {
+      failed += 1;
+      deps.logger.warn({ ruleId: e.rule_id, err: messageOf(err) }, 'metric alert email failed');
+      continue;
+    }
     await markEmailSent(deps.db, e.id, recovered ? 'recovery' : 'alert', deps.clock.now());
     sent += 1;
   }
-  return sent;
+  return { sent, failed };
 }
 
 /** The scheduled tick: judges every rule at the clock's now, then sends the emails owed. */
@@ -131,11 +142,25 @@ export async function evaluateMetricAlerts(deps: MetricAlertDeps) {
   let opened = 0;
   let closed = 0;
   const rules = await findRulesToEvaluate(deps.db);
+  let errors = 0;
   for (const rule of rules) {
-    const change = await applyVerdict(deps, rule, await judgeRule(deps.db, rule, now), now);
-    opened += change === 'opened' ? 1 : 0;
-    closed += change === 'closed' ? 1 : 0;
+    // One rule that cannot be judged must not silence the others.
+    try {
+      const change = await applyVerdict(deps, rule, await judgeRule(deps.db, rule, now), now);
+      opened += change === 'opened' ? 1 : 0;
+      closed += change === 'closed' ? 1 : 0;
+    } catch (err) {
+      errors += 1;
+      deps.logger.warn({ ruleId: rule.id, err: messageOf(err) }, 'metric alert not evaluated');
+    }
   }
-  const emailed = await sendOwedEmails(deps);
-  return { evaluated: rules.length, opened, closed, emailed };
+  const emails = await sendOwedEmails(deps);
+  return {
+    evaluated: rules.length,
+    opened,
+    closed,
+    errors,
+    emailed: emails.sent,
+    emailFailed: emails.failed,
+  };
 }

@@ -56,15 +56,18 @@ afterAll(async () => {
 });
 
 /** One scheduled tick, through the real maintenance queue and worker. */
-async function tick(): Promise<{ opened: number; closed: number; emailed: number }> {
+interface TickResult {
+  opened: number;
+  closed: number;
+  emailed: number;
+  emailFailed: number;
+}
+
+async function tick(): Promise<TickResult> {
   const job = await world.ctx.queues
     .get('maintenance')
     .add('metric-alerts', { task: 'metric-alerts' });
-  return (await job.waitUntilFinished(events, 15_000)) as {
-    opened: number;
-    closed: number;
-    emailed: number;
-  };
+  return (await job.waitUntilFinished(events, 15_000)) as TickResult;
 }
 
 /** `scores` answers, counted, each at `at` minus a minute per answer. */
@@ -203,6 +206,78 @@ describe('metric alerts', () => {
     const shown = await rule(adminKey, id);
     expect(shown.episodes).toHaveLength(2);
     expect(shown.state).toBe('alerting');
+  });
+
+  it('retries an alert email the mail server refused at the next tick, and sends it once', async () => {
+    const { workspace, adminKey } = await buildWorkspace(world.ctx.db);
+    const survey = await buildSurvey(world.ctx.db, workspace.id, { kind: 'csat' });
+    await request(world.app)
+      .post('/api/metric-alerts')
+      .set(bearer(adminKey))
+      .send({
+        name: 'CSAT under 80 %',
+        surveyId: survey.id,
+        condition: 'below_threshold',
+        windowDays: 7,
+        threshold: 80,
+        minResponses: 10,
+        channel: 'email',
+        email: 'flaky@example.com',
+      })
+      .expect(201);
+    const mine = () => world.smtp.inbox.filter((m) => m.to.includes('flaky@example.com'));
+    // 60 % satisfied (4–5 of 1–5).
+    await answers(workspace.id, survey.id, new Date(nowMs - DAY), [...many(6, 5), ...many(4, 2)]);
+
+    world.smtp.setPolicy((address) => (address === 'flaky@example.com' ? 451 : undefined));
+    try {
+      expect(await tick()).toMatchObject({ opened: 1, emailFailed: 1 });
+    } finally {
+      world.smtp.setPolicy(undefined);
+    }
+    expect(mine()).toHaveLength(0);
+    expect(await tick()).toMatchObject({ opened: 0, emailed: 1, emailFailed: 0 });
+    expect(await tick()).toMatchObject({ emailed: 0 });
+    expect(mine().map((m) => m.parsed.subject)).toEqual(['Metric alert: CSAT under 80 %']);
+    expect(mine()[0]!.parsed.text).toContain('score: 60');
+  });
+
+  it('compares a day with the same weekday of the past weeks when asked', async () => {
+    const { workspace, adminKey } = await buildWorkspace(world.ctx.db);
+    const survey = await buildSurvey(world.ctx.db, workspace.id, { kind: 'nps' });
+    // Busy on this weekday (40), quiet on the others (5): today's 12 is low only for the weekday.
+    for (let d = 1; d <= 56; d++) {
+      const at = new Date(nowMs - d * DAY - 60_000);
+      await answers(workspace.id, survey.id, at, many(d % 7 === 0 ? 40 + (d % 3) : 5, 9));
+    }
+    await answers(workspace.id, survey.id, new Date(nowMs - 60_000), many(12, 9));
+    const make = async (sameWeekday: boolean) =>
+      (
+        await request(world.app)
+          .post('/api/metric-alerts')
+          .set(bearer(adminKey))
+          .send({
+            name: `Volume ${String(sameWeekday)}`,
+            surveyId: survey.id,
+            condition: 'low_volume',
+            windowDays: 1,
+            sameWeekday,
+            limitMethod: 'poisson',
+            channel: 'email',
+            email: 'volume@example.com',
+          })
+          .expect(201)
+      ).body.id as string;
+    const weekday = await make(true);
+    const allDays = await make(false);
+
+    await tick();
+
+    expect(await rule(adminKey, weekday)).toMatchObject({
+      state: 'alerting',
+      lastResult: { responses: 12, baselineMean: 41.1 },
+    });
+    expect((await rule(adminKey, allDays)).state).toBe('ok');
   });
 
   it('the drop rule fires on a significant drop, not on a small noisy dip', async () => {
