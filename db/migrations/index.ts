@@ -20,6 +20,7 @@ import * as chatAlerts from './20261204T200000_chat_alerts';
 import * as setupTokens from './20261204T210000_setup_tokens';
 import * as moreSurveyKinds from './20261204T220000_more_survey_kinds';
 import * as helpdeskSources from './20261204T233000_helpdesk_sources';
+import * as metricAlerts from './20261204T230000_metric_alerts';
 
 // NOTE: append-only. A migration that has shipped is never edited; add a new one.
 export const migrations: Record<string, Migration> = {
@@ -43,5 +44,6 @@ export const migrations: Record<string, Migration> = {
   '20261204T200000_chat_alerts': chatAlerts,
   '20261204T210000_setup_tokens': setupTokens,
   '20261204T220000_more_survey_kinds': moreSurveyKinds,
+  '20261204T230000_metric_alerts': metricAlerts,
   '20261204T233000_helpdesk_sources': helpdeskSources,
 };

@@ -4,6 +4,7 @@ import type { ApiKeysTable } from './api-keys';
 import type { BounceEventsTable, BounceSourcesTable } from './bounce-sources';
 import type { ChatAlertDeliveriesTable, ChatAlertRulesTable } from './chat-alerts';
 import type { ContactsTable } from './contacts';
+import type { MetricAlertEpisodesTable, MetricAlertRulesTable } from './metric-alerts';
 import type { DailySendCountsTable } from './daily-send-counts';
 import type { DevMailboxTable } from './dev-mailbox';
 import type { EventsTable } from './events';
@@ -68,6 +69,8 @@ export interface Database {
   chat_alert_rules: ChatAlertRulesTable;
   chat_alert_deliveries: ChatAlertDeliveriesTable;
   helpdesk_sources: HelpdeskSourcesTable;
+  metric_alert_rules: MetricAlertRulesTable;
+  metric_alert_episodes: MetricAlertEpisodesTable;
 }
 
 export type Workspace = Selectable<WorkspacesTable>;
@@ -100,6 +103,7 @@ export type { AutopilotPlatform } from './autopilot';
 export type { BounceProvider } from './bounce-sources';
 export type { ChatPlatform } from './chat-alerts';
 export type { HelpdeskProvider } from './helpdesk-sources';
+export type { MetricAlertChannel, MetricAlertCondition, VolumeLimitMethod } from './metric-alerts';
 export type { DeliveryStatus } from './webhook-deliveries';
 export type { FollowupStatus } from './followup-cases';
 export type { ReportKind, ReportTrigger } from './reports';

@@ -29,6 +29,7 @@ import { webhookRoutes } from './routes/webhook.routes';
 import { bounceIntakeRoutes, bounceSourceRoutes } from './routes/bounce-source.routes';
 import { helpdeskIntakeRoutes, helpdeskSourceRoutes } from './routes/helpdesk-source.routes';
 import { chatAlertRoutes } from './routes/chat-alert.routes';
+import { metricAlertRoutes } from './routes/metric-alert.routes';
 import { actionRoutes } from './routes/action.routes';
 import { reportPageRoutes, reportRoutes } from './routes/report.routes';
 import { workspaceRoutes } from './routes/workspace.routes';
@@ -139,6 +140,7 @@ export function createApp(ctx: AppContext): Express {
   api.use('/responses', responseRoutes(ctx));
   api.use('/webhooks', webhookRoutes(ctx));
   api.use('/chat-alerts', chatAlertRoutes(ctx));
+  api.use('/metric-alerts', metricAlertRoutes(ctx));
   api.use('/followups', followupRoutes(ctx));
   api.use('/contacts', contactRoutes(ctx));
   api.use('/invitations', invitationRoutes(ctx));

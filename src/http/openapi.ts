@@ -13,6 +13,7 @@ import { registerWebhookPaths } from './routes/webhook.routes';
 import { registerBounceSourcePaths } from './routes/bounce-source.routes';
 import { registerHelpdeskSourcePaths } from './routes/helpdesk-source.routes';
 import { registerChatAlertPaths } from './routes/chat-alert.routes';
+import { registerMetricAlertPaths } from './routes/metric-alert.routes';
 import { registerActionPaths } from './routes/action.routes';
 import { registerReportPaths } from './routes/report.routes';
 import { registerWorkspacePaths } from './routes/workspace.routes';
@@ -32,6 +33,7 @@ export function buildOpenApiDocument() {
   registerResponsePaths(registry);
   registerWebhookPaths(registry);
   registerChatAlertPaths(registry);
+  registerMetricAlertPaths(registry);
   registerFollowupPaths(registry);
   registerContactPaths(registry);
   registerInvitationPaths(registry);

@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
 import type { AppContext } from '../context';
+import { evaluateMetricAlerts } from '../analytics/metric-alert-evaluation.service';
 import { runAutopilot } from '../delighted/autopilot.service';
 import { reconcileInvitations } from '../dispatch/invitation.service';
 import { applyRetention } from '../contacts/retention.service';
@@ -58,6 +59,11 @@ export async function maintenanceJob(ctx: AppContext, job: Job<JobPayloads['main
     case 'autopilot': {
       const result = await runAutopilot(ctx);
       ctx.logger.info(result, 'autopilot survey requests created');
+      return result;
+    }
+    case 'metric-alerts': {
+      const result = await evaluateMetricAlerts({ ...ctx, publicUrl: ctx.config.PUBLIC_URL });
+      ctx.logger.info(result, 'metric alerts evaluated');
       return result;
     }
     case 'report-tick': {

@@ -21,7 +21,8 @@ export type MaintenanceTask =
   | 'retention'
   | 'purge-sessions'
   | 'report-tick'
-  | 'autopilot';
+  | 'autopilot'
+  | 'metric-alerts';
 
 export const QUEUE_NAMES: readonly QueueName[] = [
   'send-invitation',

@@ -35,6 +35,8 @@ export const SCHEDULES: readonly Schedule[] = [
   { id: 'report-tick', pattern: '*/15 * * * *', task: 'report-tick', intervalSeconds: 900 },
   // Delighted Autopilot: survey requests for memberships that fell due.
   { id: 'autopilot', pattern: '*/5 * * * *', task: 'autopilot', intervalSeconds: 300 },
+  // Metric alerts: score thresholds, significant drops and low volume, with their recoveries.
+  { id: 'metric-alerts', pattern: '*/15 * * * *', task: 'metric-alerts', intervalSeconds: 900 },
 ];
 
 /**

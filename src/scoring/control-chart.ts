@@ -101,3 +101,40 @@ export function npsControlChart(
     return { n, npsPoints: value, limits, outsideLimits, runSignal: run >= runLength };
   });
 }
+
+/** `sigma`: mean − sigmas·s of the baseline counts; `poisson`: the c-chart's mean − sigmas·√mean. */
+export type CountLimitMethod = 'sigma' | 'poisson';
+
+/** The lower control limit for a count, e.g. a day's responses. */
+export interface CountLowerLimit {
+  /** Mean of the baseline counts (the centre line). */
+  readonly mean: number;
+  /** Sample SD for `sigma`, √mean for `poisson`. */
+  readonly sigma: number;
+  /** mean − sigmas·sigma, not clipped: below 0 no count can fall under it. */
+  readonly lower: number;
+}
+
+/**
+ * Lower control limit for counts per period (responses per day). `sigma` is the individuals
+ * chart built on the sample SD of the baseline; `poisson` is the c-chart, whose variance equals
+ * its mean (Montgomery, "Introduction to Statistical Quality Control", §7.3). Null with fewer
+ * than two baseline periods.
+ */
+export function countLowerLimit(
+  baseline: readonly number[],
+  options: { method?: CountLimitMethod; sigmas?: number } = {},
+): CountLowerLimit | null {
+  const sigmas = options.sigmas ?? 3;
+  assertPositive(sigmas, 'sigmas');
+  baseline.forEach((c) => assertCount(c, 'baseline count'));
+  if (baseline.length < 2) {
+    return null;
+  }
+  const mean = baseline.reduce((a, b) => a + b, 0) / baseline.length;
+  const sigma =
+    options.method === 'poisson'
+      ? Math.sqrt(mean)
+      : Math.sqrt(baseline.reduce((a, c) => a + (c - mean) ** 2, 0) / (baseline.length - 1));
+  return { mean, sigma, lower: mean - sigmas * sigma };
+}

@@ -103,6 +103,8 @@ export async function insertChatAlertDelivery(
     responseId: string | null;
     payload: JsonObject;
     now: Date;
+    /** Default: a delivery without a response is a test. */
+    test?: boolean;
   },
 ) {
   const row = await db
@@ -111,7 +113,7 @@ export async function insertChatAlertDelivery(
       workspace_id: v.workspaceId,
       rule_id: v.ruleId,
       response_id: v.responseId,
-      is_test: v.responseId === null,
+      is_test: v.test ?? v.responseId === null,
       payload: JSON.stringify(v.payload),
       created_at: v.now,
       updated_at: v.now,

@@ -22,6 +22,8 @@ import {
   recordChatAlertAttempt,
 } from './chat-alert.repository';
 import { chatMessage } from './formats/chat-message';
+import type { ChatNotice } from './formats/notice-message';
+import { noticeMessage } from './formats/notice-message';
 import type { ChatAlertContent } from './formats/chat-message';
 import type { WebhookConfig } from './webhook.service';
 import { DeliveryFailedError, checkUrl, postToUrl } from './webhook.service';
@@ -102,6 +104,41 @@ async function requireRule(db: Kysely<Database>, workspaceId: string, id: string
     throw new NotFoundError('chat_alert_rule_not_found', 'No such chat alert rule.');
   }
   return rule;
+}
+
+/** Throws 404 unless the workspace has this chat alert rule (a channel other features post to). */
+export async function assertChatAlertRule(
+  db: Kysely<Database>,
+  workspaceId: string,
+  id: string,
+): Promise<void> {
+  await requireRule(db, workspaceId, id);
+}
+
+/**
+ * Inside the caller's transaction: a notice (not about one answer) through the rule's channel,
+ * with its outbox row, delivered and logged like an answer's alert. False when the rule is gone.
+ */
+export async function queueChatNotice(
+  trx: Kysely<Database>,
+  workspaceId: string,
+  ruleId: string,
+  notice: ChatNotice,
+  now: Date,
+): Promise<boolean> {
+  const rule = await findChatAlertRule(trx, workspaceId, ruleId);
+  if (!rule) {
+    return false;
+  }
+  await insertChatAlertDelivery(trx, {
+    workspaceId,
+    ruleId,
+    responseId: null,
+    payload: noticeMessage(rule.platform, notice),
+    now,
+    test: false,
+  });
+  return true;
 }
 
 export async function removeChatAlertRule(db: Kysely<Database>, workspaceId: string, id: string) {

@@ -8,6 +8,7 @@ import { AppError } from '../../errors';
 import { toAppError } from '../errors';
 import { adminPages } from './admin.pages';
 import { alertPages } from './alert.pages';
+import { metricAlertPages } from './metric-alert.pages';
 import { authPages } from './auth.pages';
 import { DASHBOARD_JS } from './client-script';
 import {
@@ -100,6 +101,7 @@ export function createDashboard(ctx: AppContext): Dashboard {
   reportPages(ctx, r);
   adminPages(ctx, r);
   alertPages(ctx, r);
+  metricAlertPages(ctx, r);
 
   router.use(() => {
     throw new AppError(404, 'not_found', 'There is no such page.');
