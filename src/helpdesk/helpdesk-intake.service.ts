@@ -10,6 +10,12 @@ import type { HelpdeskIntakeResult } from './helpdesk-source.schemas';
 import { findHelpdeskSourceForIntake } from './helpdesk-source.repository';
 import { HELPDESK_SECRET_PURPOSE, URL_TOKEN_PROVIDERS } from './helpdesk-source.service';
 import { parseChatwootCall } from './providers/chatwoot';
+import {
+  FREESCOUT_EVENT_HEADER,
+  FREESCOUT_SIGNATURE_HEADER,
+  freescoutSigned,
+  parseFreescoutCall,
+} from './providers/freescout';
 import { parseFreshdeskCall } from './providers/freshdesk';
 import {
   HUBSPOT_SIGNATURE_HEADER,
@@ -109,7 +115,10 @@ function verifyAndParse(secret: string, provider: HelpdeskProvider, call: Helpde
       return parseHubspotCall(json(call.body));
     }
     case 'freescout':
-      throw new NotFoundError('helpdesk_source_not_found', 'No such helpdesk source.');
+      if (!freescoutSigned(call.body, call.headers[FREESCOUT_SIGNATURE_HEADER], secret)) {
+        throw new HelpdeskSignatureError('The FreeScout X-FreeScout-Signature does not verify.');
+      }
+      return parseFreescoutCall(call.headers[FREESCOUT_EVENT_HEADER], json(call.body));
   }
 }
 

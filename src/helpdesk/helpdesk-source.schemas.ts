@@ -4,7 +4,7 @@ import { eventTypeSchema } from '../surveys/survey.schemas';
 const isoDate = z.iso.datetime({ offset: true });
 const noControl = (s: string) => ![...s].some((c) => c.charCodeAt(0) < 32 || c === '\x7f');
 
-/** The helpdesks Glas takes solved tickets from (FreeScout is to come). */
+/** The helpdesks Glas takes solved tickets from. */
 export const helpdeskProviderSchema = z.enum([
   'zendesk',
   'chatwoot',
@@ -12,6 +12,7 @@ export const helpdeskProviderSchema = z.enum([
   'freshdesk',
   'intercom',
   'hubspot',
+  'freescout',
 ]);
 export type HelpdeskProviderName = z.infer<typeof helpdeskProviderSchema>;
 export const helpdeskProviderParamsSchema = z.strictObject({ provider: helpdeskProviderSchema });
@@ -60,6 +61,16 @@ export const configureHelpdeskSourceBodySchemas = {
       .describe("The HubSpot app's client secret (the app whose ID the workflow action names)"),
     eventType,
   }),
+  freescout: z.strictObject({
+    signingKey: z
+      .string()
+      .trim()
+      .regex(/^[0-9a-f]{32}$/, 'must be the 32 hex digits of md5(APP_KEY . "webhook_key")')
+      .describe(
+        'The install\'s webhook signing key: md5(APP_KEY . "webhook_key") (docs/integrations/freescout.md)',
+      ),
+    eventType,
+  }),
   zammad: z.strictObject({ eventType }),
   chatwoot: z.strictObject({ eventType }),
   freshdesk: z.strictObject({ eventType }),
@@ -71,6 +82,7 @@ export const configureHelpdeskSourceBodySchema = z.union([
 ]);
 export type ConfigureHelpdeskSourceBody = {
   signingSecret?: string;
+  signingKey?: string;
   clientSecret?: string;
   eventType?: string;
 };

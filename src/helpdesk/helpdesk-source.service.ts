@@ -23,7 +23,12 @@ export const HELPDESK_SECRET_PURPOSE = 'helpdesk-source';
 export const URL_TOKEN_PROVIDERS: readonly HelpdeskProvider[] = ['chatwoot', 'freshdesk'];
 
 /** Helpdesks that make their own signing secret; the others sign with one Glas makes. */
-const PROVIDER_SECRET: readonly HelpdeskProvider[] = ['zendesk', 'intercom', 'hubspot'];
+const PROVIDER_SECRET: readonly HelpdeskProvider[] = [
+  'zendesk',
+  'intercom',
+  'hubspot',
+  'freescout',
+];
 
 export interface HelpdeskSourceConfig {
   GLAS_SECRET: string;
@@ -61,7 +66,7 @@ export async function configureHelpdeskSource(
   const made = PROVIDER_SECRET.includes(provider)
     ? undefined
     : randomBytes(24).toString('base64url');
-  const plain = made ?? body.signingSecret ?? body.clientSecret ?? '';
+  const plain = made ?? body.signingSecret ?? body.clientSecret ?? body.signingKey ?? '';
   const row = await upsertHelpdeskSource(db, {
     workspaceId,
     provider,

@@ -364,3 +364,41 @@ export function hubspotHeaders(url: string, body: string, clientSecret: string, 
     'Content-Type': 'application/json',
   };
 }
+
+/**
+ * FreeScout's Conversation object as the API & Webhooks module posts it for `convo.status`,
+ * after the example on https://freescout.net/module/api-webhooks/ (fields Glas reads kept,
+ * the threads left out).
+ */
+export function freescoutClosed(email: string, id = 1, status = 'closed') {
+  return JSON.stringify({
+    id,
+    number: id + 2,
+    threadsCount: 2,
+    type: 'email',
+    folderId: 11,
+    status,
+    state: 'published',
+    subject: 'Refund',
+    preview: 'Could you please refund my recent payment...',
+    mailboxId: 15,
+    assignee: { id: 9, type: 'user', first: 'John', last: 'Doe', email: 'johndoe@example.org' },
+    createdBy: { id: 11, type: 'customer', first: 'Mark', last: 'Morrison', email },
+    createdAt: '2020-07-23T12:34:12Z',
+    updatedAt: '2020-07-24T20:18:33Z',
+    closedAt: '2020-07-24T20:18:33Z',
+    customer: { id: 11, type: 'customer', firstName: 'Mark', lastName: 'Morrison', email },
+  });
+}
+
+/**
+ * FreeScout's headers: X-FreeScout-Event and X-FreeScout-Signature = base64 of HMAC-SHA1 of
+ * the body with md5(APP_KEY . "webhook_key") (Modules/ApiWebhooks/Entities/Webhook.php).
+ */
+export function freescoutHeaders(body: string, key: string, event = 'convo.status') {
+  return {
+    'Content-Type': 'application/json',
+    'X-FreeScout-Event': event,
+    'X-FreeScout-Signature': createHmac('sha1', key).update(body).digest('base64'),
+  };
+}

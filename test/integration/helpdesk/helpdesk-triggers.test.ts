@@ -1,8 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { bearer, buildSurvey, buildWorkspace } from '../../support/factories';
 import {
   chatwootResolved,
+  freescoutClosed,
+  freescoutHeaders,
   freshdeskResolved,
   hubspotClosed,
   hubspotHeaders,
@@ -293,6 +295,76 @@ describe('POST /inbound/helpdesk/chatwoot', () => {
     expect(missing.body.error.details).toEqual([
       expect.objectContaining({ field: 'meta.sender.email' }),
     ]);
+    expect(await eventsOf(workspace.id)).toEqual([]);
+  });
+});
+
+describe('POST /inbound/helpdesk/freescout', () => {
+  // md5(APP_KEY . "webhook_key") of a FreeScout install, as its admin computes it.
+  const KEY = createHash('md5')
+    .update('base64:c2VjcmV0LWFwcC1rZXktZm9yLXRlc3Rz' + 'webhook_key')
+    .digest('hex');
+
+  it('turns a closed conversation into one event for the customer, checked by its signature', async () => {
+    const { workspace, source } = await setup('freescout', { signingKey: KEY });
+    const email = addr();
+    const body = freescoutClosed(email);
+    const post = () =>
+      request(world.app).post(pathOf(source.url)).set(freescoutHeaders(body, KEY)).send(body);
+
+    const first = await post();
+    const again = await post();
+    const active = freescoutClosed(email, 2, 'active');
+    const notClosed = await request(world.app)
+      .post(pathOf(source.url))
+      .set(freescoutHeaders(active, KEY))
+      .send(active);
+    const other = await request(world.app)
+      .post(pathOf(source.url))
+      .set(freescoutHeaders(body, KEY, 'convo.note.created'))
+      .send(body);
+
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ accepted: true, invitations: 1 });
+    expect(again.body).toMatchObject({ duplicate: true });
+    expect(notClosed.body).toMatchObject({ ignored: 'status active' });
+    expect(other.body).toMatchObject({ ignored: 'event convo.note.created' });
+    expect(await eventsOf(workspace.id)).toEqual([
+      {
+        type: 'ticket.solved',
+        properties: { ticketId: '3', agent: 'John Doe', team: 'mailbox 15', channel: 'email' },
+        idempotency_key: 'freescout-1',
+        email,
+        name: 'Mark Morrison',
+        locale: null,
+      },
+    ]);
+  });
+
+  it('answers 401 when signed with another key, 400 naming a missing customer, and refuses a key that is not md5 hex', async () => {
+    const { workspace, adminKey, source } = await setup('freescout', { signingKey: KEY });
+    const body = freescoutClosed(addr());
+    const wrong = await request(world.app)
+      .post(pathOf(source.url))
+      .set(freescoutHeaders(body, 'f'.repeat(32)))
+      .send(body);
+    const unsigned = await request(world.app).post(pathOf(source.url)).type('json').send(body);
+    const noCustomer = JSON.stringify({ id: 5, status: 'closed' });
+    const missing = await request(world.app)
+      .post(pathOf(source.url))
+      .set(freescoutHeaders(noCustomer, KEY))
+      .send(noCustomer);
+    const badKey = await request(world.app)
+      .put('/api/helpdesk-sources/freescout')
+      .set(bearer(adminKey))
+      .send({ signingKey: 'not-a-key' });
+
+    expect(wrong.status).toBe(401);
+    expect(unsigned.status).toBe(401);
+    expect(missing.status).toBe(400);
+    expect(JSON.stringify(missing.body.error.details)).toContain('customer');
+    expect(badKey.status).toBe(400);
+    expect(badKey.body.error.details[0].field).toBe('signingKey');
     expect(await eventsOf(workspace.id)).toEqual([]);
   });
 });
