@@ -19,6 +19,7 @@ import * as bounceSources from './20261204T190000_bounce_sources';
 import * as chatAlerts from './20261204T200000_chat_alerts';
 import * as setupTokens from './20261204T210000_setup_tokens';
 import * as moreSurveyKinds from './20261204T220000_more_survey_kinds';
+import * as additionalQuestions from './20261205T000000_additional_questions';
 
 // NOTE: append-only. A migration that has shipped is never edited; add a new one.
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '20261204T200000_chat_alerts': chatAlerts,
   '20261204T210000_setup_tokens': setupTokens,
   '20261204T220000_more_survey_kinds': moreSurveyKinds,
+  '20261205T000000_additional_questions': additionalQuestions,
 };

@@ -18,6 +18,7 @@ import type { OutboxTable } from './outbox';
 import type { ReportDeliveriesTable } from './report-deliveries';
 import type { ReportsTable } from './reports';
 import type { CountedResponsesView, ResponsesTable } from './responses';
+import type { ResponseAnswersTable } from './response-answers';
 import type { ResponseRollupsTable, RollupDeltasTable } from './rollups';
 import type { ScheduleRunsTable } from './schedule-runs';
 import type { SuppressedEmailsTable } from './suppressed-emails';
@@ -40,6 +41,7 @@ export interface Database {
   outbox: OutboxTable;
   responses: ResponsesTable;
   counted_responses: CountedResponsesView;
+  response_answers: ResponseAnswersTable;
   response_rollups: ResponseRollupsTable;
   rollup_deltas: RollupDeltasTable;
   link_fetches: LinkFetchesTable;

@@ -23,6 +23,8 @@ import {
 } from './response.repository';
 import type { ResponseRow } from './response.repository';
 import { hashToken } from '../platform/tokens';
+import { storedQuestions } from '../surveys/questions';
+import type { AnswerValue, Question, StoredAnswer } from '../surveys/questions';
 
 export class SurveyGoneError extends AppError {
   override name = 'SurveyGoneError';
@@ -51,7 +53,14 @@ export interface OpenInvitation {
   kind: SurveyKind;
   locale: Locale;
   texts: ResolvedTexts;
-  response: { score: number; comment: string | null } | null;
+  response: {
+    score: number;
+    comment: string | null;
+    /** The additional answers so far, by question id. */
+    answers: Record<string, AnswerValue>;
+  } | null;
+  /** The survey's additional questions, current version. */
+  questions: Question[];
   /** The answer counts (confirmed by the page or a review), not only a click in the email. */
   confirmed: boolean;
   /** Whether the workspace has webhooks or chat alerts: a change may announce something. */
@@ -93,7 +102,14 @@ export async function openInvitation(
       return resolveTexts(row.kind, o.texts, locale, o.company);
     })(),
     response:
-      row.answer_score === null ? null : { score: row.answer_score, comment: row.answer_comment },
+      row.answer_score === null
+        ? null
+        : {
+            score: row.answer_score,
+            comment: row.answer_comment,
+            answers: (row.answer_values ?? {}) as Record<string, AnswerValue>,
+          },
+    questions: storedQuestions(row.questions),
     confirmed: row.answer_status === 'counted',
     hasSubscribers: Boolean(row.has_subscribers),
   };
@@ -290,7 +306,12 @@ export async function recordHoneypot(deps: CollectorDeps, open: OpenInvitation):
 export async function recordAnswer(
   deps: CollectorDeps,
   open: OpenInvitation,
-  answer: { score: number; comment?: string | undefined },
+  answer: {
+    score: number;
+    comment?: string | undefined;
+    /** The additional answers, already parsed; undefined keeps the stored ones. */
+    answers?: StoredAnswer[] | undefined;
+  },
 ): Promise<ResponseRow | undefined> {
   const comment = answer.comment === undefined ? undefined : answer.comment.trim() || null;
   const store = (db: Kysely<Database>) =>
@@ -300,6 +321,7 @@ export async function recordAnswer(
       contactId: open.contactId,
       score: answer.score,
       comment,
+      answers: answer.answers,
       locale: open.locale,
       now: deps.clock.now(),
     });

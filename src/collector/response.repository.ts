@@ -86,6 +86,8 @@ export async function storeFormAnswer(
     score: number;
     /** undefined keeps the stored comment. */
     comment: string | null | undefined;
+    /** The additional answers replacing the stored ones; undefined keeps them. */
+    answers?: readonly object[] | undefined;
     locale: string;
     now: Date;
   },
@@ -93,7 +95,7 @@ export async function storeFormAnswer(
   const { rows } = await sql<ResponseRow>`
     select * from glas_record_form_answer(${a.workspaceId}, ${a.invitationId}, ${a.surveyId},
       ${a.contactId}, ${a.score}, ${a.comment === undefined}, ${a.comment ?? null}, ${a.locale},
-      ${a.now})`.execute(db);
+      ${a.now}, ${a.answers === undefined ? null : JSON.stringify(a.answers)}::jsonb)`.execute(db);
   const after = rows[rows.length - 1];
   if (!after) {
     throw new Error('form answer stored nothing');

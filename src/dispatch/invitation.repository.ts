@@ -321,6 +321,7 @@ export async function findInvitationByTokenHash(db: Kysely<Database>, tokenHash:
       'surveys.kind',
       'surveys.status as survey_status',
       'surveys.texts',
+      'surveys.questions',
       'workspaces.company_name',
       'workspaces.name as workspace_name',
       // The answer so far, and whether anything (a webhook, a chat alert rule) subscribes to
@@ -328,6 +329,19 @@ export async function findInvitationByTokenHash(db: Kysely<Database>, tokenHash:
       'responses.score as answer_score',
       'responses.comment as answer_comment',
       'responses.status as answer_status',
+      // The additional answers so far, so the page shows them again.
+      eb
+        .selectFrom('response_answers')
+        .select(
+          sql<Record<
+            string,
+            unknown
+          > | null>`jsonb_object_agg(response_answers.question_id, response_answers.value)`.as(
+            'answers',
+          ),
+        )
+        .whereRef('response_answers.response_id', '=', 'responses.id')
+        .as('answer_values'),
       eb
         .or([
           eb.exists(

@@ -1,0 +1,305 @@
+import request from 'supertest';
+import { format, messagesFor } from '../../../src/surveys/i18n';
+import type { Locale } from '../../../src/surveys/i18n';
+import { buildSentInvitation } from '../../support/collector-factories';
+import { bearer, buildWorkspace } from '../../support/factories';
+import { createTestWorld } from '../../support/test-context';
+import type { TestWorld } from '../../support/test-context';
+
+/**
+ * Issue 15's additional questions end to end: defined (and versioned) through the survey API,
+ * answered on the real survey page in one form without JavaScript, stored per response, and
+ * shown by the response API. Bad answers re-render the page in the person's language and store
+ * nothing.
+ */
+
+type AnswerMessage =
+  'answerNotAnOption' | 'answerTooManyChoices' | 'answerOutOfScale' | 'answerHidden';
+
+let world: TestWorld;
+
+beforeAll(async () => {
+  world = await createTestWorld();
+});
+afterAll(async () => {
+  await world.close();
+});
+
+const QUESTIONS = [
+  {
+    id: 'reason',
+    type: 'single_choice',
+    text: 'What mattered most?',
+    options: [
+      { id: 'speed', text: 'Speed' },
+      { id: 'price', text: 'Price' },
+    ],
+  },
+  {
+    id: 'fix',
+    type: 'multiple_choice',
+    text: 'What should we fix?',
+    options: [
+      { id: 'docs', text: 'Docs' },
+      { id: 'ui', text: 'UI' },
+      { id: 'api', text: 'API' },
+    ],
+    maxChoices: 2,
+    condition: { maxScore: 6 },
+  },
+  { id: 'ease', type: 'scale_5', text: 'How easy was it?' },
+  { id: 'likely', type: 'scale_10', text: 'Would you come back?' },
+  { id: 'more', type: 'free_text', text: 'Anything else?' },
+];
+
+async function setup(locale = 'en') {
+  const { workspace, adminKey } = await buildWorkspace(world.ctx.db);
+  const created = await request(world.app)
+    .post('/api/surveys')
+    .set(bearer(adminKey))
+    .send({
+      kind: 'nps',
+      name: 'With questions',
+      trigger: { eventType: 'ticket.solved' },
+      questions: QUESTIONS,
+    })
+    .expect(201);
+  const survey = created.body as { id: string; questions: { id: string; version: number }[] };
+  const sent = await buildSentInvitation(world.ctx.db, {
+    workspaceId: workspace.id,
+    surveyId: survey.id,
+    locale,
+  });
+  return { ...sent, survey, adminKey };
+}
+
+const form = (pairs: [string, string][]) => new URLSearchParams(pairs).toString();
+
+async function storedAnswers(invitationId: string) {
+  return world.ctx.db
+    .selectFrom('response_answers as a')
+    .innerJoin('responses as r', 'r.id', 'a.response_id')
+    .select(['a.question_id', 'a.question_version', 'a.value', 'a.question'])
+    .where('r.invitation_id', '=', invitationId)
+    .orderBy('a.position')
+    .execute();
+}
+
+describe('survey API: questions', () => {
+  it('versions each question: an edit raises only the changed ones', async () => {
+    const { survey, adminKey } = await setup();
+    expect(survey.questions.map((q) => [q.id, q.version])).toEqual(QUESTIONS.map((q) => [q.id, 1]));
+    const edited = QUESTIONS.map((q) =>
+      q.id === 'reason' ? { ...q, text: 'What mattered most to you?' } : q,
+    );
+    const res = await request(world.app)
+      .patch(`/api/surveys/${survey.id}`)
+      .set(bearer(adminKey))
+      .send({ questions: [...edited, { type: 'free_text', text: 'A new one' }] })
+      .expect(200);
+    const qs = res.body.questions as { id: string; version: number; text: string }[];
+    expect(qs.slice(0, 5).map((q) => [q.id, q.version])).toEqual([
+      ['reason', 2],
+      ['fix', 1],
+      ['ease', 1],
+      ['likely', 1],
+      ['more', 1],
+    ]);
+    expect(qs[5]).toMatchObject({ version: 1, text: 'A new one' });
+    expect(qs[5]!.id).toMatch(/^q_/);
+  });
+
+  it.each([
+    [
+      { questions: Array.from({ length: 11 }, () => ({ type: 'free_text', text: 'x' })) },
+      'questions',
+    ],
+    [{ questions: [{ type: 'single_choice', text: 'x' }] }, 'questions.0.options'],
+    [
+      {
+        questions: [
+          {
+            type: 'multiple_choice',
+            text: 'x',
+            options: [{ text: 'a' }, { text: 'b' }],
+            maxChoices: 3,
+          },
+        ],
+      },
+      'questions.0.maxChoices',
+    ],
+    [
+      { questions: [{ type: 'free_text', text: 'x', condition: { minScore: 11 } }] },
+      'questions.0.condition.minScore',
+    ],
+  ])('refuses a bad question list with the field named (%#)', async (patch, field) => {
+    const { survey, adminKey } = await setup();
+    const res = await request(world.app)
+      .patch(`/api/surveys/${survey.id}`)
+      .set(bearer(adminKey))
+      .send(patch)
+      .expect(400);
+    expect(JSON.stringify(res.body)).toContain(`"${field}"`);
+  });
+});
+
+describe('survey page: questions after the score', () => {
+  it('shows the questions for the score, stores the answers, keeps them on return and on change', async () => {
+    const { token, invitation, adminKey } = await setup();
+    const first = await request(world.app).get(`/s/${token}/3`).expect(200);
+    // A detractor sees the detractor-only question; no script is needed for any of it.
+    expect(first.text).toContain('What should we fix?');
+    expect(first.text).not.toContain('<script');
+    expect(first.text).toContain('name="a.fix" value="docs"');
+    await request(world.app)
+      .post(`/s/${token}/3`)
+      .type('form')
+      .send(
+        form([
+          ['score', '3'],
+          ['comment', 'Slow'],
+          ['answers', '1'],
+          ['a.reason', 'speed'],
+          ['a.fix', 'docs'],
+          ['a.fix', 'api'],
+          ['a.ease', '2'],
+          ['a.likely', '0'],
+          ['a.more', '=HYPERLINK("x")'],
+        ]),
+      )
+      .expect(200);
+    expect((await storedAnswers(invitation.id)).map((a) => [a.question_id, a.value])).toEqual([
+      ['reason', 'speed'],
+      ['fix', ['docs', 'api']],
+      ['ease', 2],
+      ['likely', 0],
+      ['more', '=HYPERLINK("x")'],
+    ]);
+    // Coming back shows what was given.
+    const again = await request(world.app).get(`/s/${token}`).expect(200);
+    expect(again.text).toMatch(/name="a.fix" value="api" checked/);
+    expect(again.text).toMatch(/name="a.reason" value="speed" checked/);
+    // Changing the answers replaces them; a promoter no longer gets the detractor question.
+    await request(world.app)
+      .post(`/s/${token}`)
+      .type('form')
+      .send(
+        form([
+          ['score', '9'],
+          ['answers', '1'],
+          ['a.reason', 'price'],
+        ]),
+      )
+      .expect(200);
+    expect((await storedAnswers(invitation.id)).map((a) => [a.question_id, a.value])).toEqual([
+      ['reason', 'price'],
+    ]);
+    const list = await request(world.app).get('/api/responses').set(bearer(adminKey)).expect(200);
+    expect(list.body.data[0].answers).toEqual([
+      {
+        questionId: 'reason',
+        questionVersion: 1,
+        type: 'single_choice',
+        question: 'What mattered most?',
+        value: { id: 'price', text: 'Price' },
+      },
+    ]);
+  });
+
+  it('keeps the question text an answer was given with after the question is edited', async () => {
+    const { token, survey, adminKey } = await setup();
+    await request(world.app)
+      .post(`/s/${token}`)
+      .type('form')
+      .send(
+        form([
+          ['score', '8'],
+          ['answers', '1'],
+          ['a.reason', 'speed'],
+        ]),
+      )
+      .expect(200);
+    await request(world.app)
+      .patch(`/api/surveys/${survey.id}`)
+      .set(bearer(adminKey))
+      .send({
+        questions: [
+          {
+            id: 'reason',
+            type: 'single_choice',
+            text: 'Why did you choose us?',
+            options: [
+              { id: 'speed', text: 'Fast replies' },
+              { id: 'other', text: 'Other' },
+            ],
+          },
+        ],
+      })
+      .expect(200);
+    const list = await request(world.app).get('/api/responses').set(bearer(adminKey)).expect(200);
+    expect(list.body.data[0].answers[0]).toEqual({
+      questionId: 'reason',
+      questionVersion: 1,
+      type: 'single_choice',
+      question: 'What mattered most?',
+      value: { id: 'speed', text: 'Speed' },
+    });
+  });
+
+  it.each([
+    ['en', [['a.reason', 'nope']], 'answerNotAnOption', {}],
+    [
+      'hr',
+      [
+        ['a.fix', 'docs'],
+        ['a.fix', 'ui'],
+        ['a.fix', 'api'],
+      ],
+      'answerTooManyChoices',
+      { max: 2 },
+    ],
+    ['vi', [['a.ease', '6']], 'answerOutOfScale', {}],
+    [
+      'sr-Cyrl',
+      [
+        ['a.reason', 'speed'],
+        ['a.fix', 'docs'],
+      ],
+      'answerHidden',
+      {},
+      '9',
+    ],
+  ] as [Locale, string[][], AnswerMessage, Record<string, number>, string?][])(
+    "a bad answer (%s, %s) re-renders the page in the person's language and stores nothing",
+    async (locale, fields, message, extra, score = '3') => {
+      const { token, invitation } = await setup(locale);
+      const res = await request(world.app)
+        .post(`/s/${token}`)
+        .type('form')
+        .send(
+          form([
+            ['score', score],
+            ['comment', 'kept'],
+            ['answers', '1'],
+            ...fields.map((f) => [...f] as [string, string]),
+          ]),
+        )
+        .expect(400);
+      const q = QUESTIONS.find((x) => `a.${x.id}` === fields[fields.length - 1]![0])!;
+      const expected = format(messagesFor(locale)[message], { question: q.text, ...extra })
+        .replace(/&/g, '&amp;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+      expect(res.text).toContain(expected);
+      expect(res.text).toContain('>kept</textarea>');
+      // Nothing half-stored: neither the score, the comment nor any answer.
+      expect(await storedAnswers(invitation.id)).toEqual([]);
+      const rows = await world.ctx.db
+        .selectFrom('responses')
+        .selectAll()
+        .where('invitation_id', '=', invitation.id)
+        .execute();
+      expect(rows).toEqual([]);
+    },
+  );
+});
