@@ -58,6 +58,8 @@ export interface OpenInvitation {
     comment: string | null;
     /** The additional answers so far, by question id. */
     answers: Record<string, AnswerValue>;
+    /** The same answers with their questions as asked. */
+    stored: StoredAnswer[];
   } | null;
   /** The survey's additional questions, current version. */
   questions: Question[];
@@ -107,7 +109,13 @@ export async function openInvitation(
         : {
             score: row.answer_score,
             comment: row.answer_comment,
-            answers: (row.answer_values ?? {}) as Record<string, AnswerValue>,
+            answers: Object.fromEntries(
+              ((row.answers ?? []) as unknown as StoredAnswer[]).map((a) => [
+                a.questionId,
+                a.value,
+              ]),
+            ),
+            stored: (row.answers ?? []) as unknown as StoredAnswer[],
           },
     questions: storedQuestions(row.questions),
     confirmed: row.answer_status === 'counted',
@@ -330,10 +338,20 @@ export async function recordAnswer(
   if (!open.hasSubscribers && !isLowScore(open.kind, answer.score)) {
     return (await store(deps.db)).after;
   }
+  const before = open.response?.stored ?? [];
+  const answers = answer.answers ?? before;
   return deps.db.transaction().execute(async (trx) => {
-    const { before, after } = await store(trx);
-    await applyResponseEffects(trx, deps, open.kind, before, after, open.hasSubscribers);
-    return after;
+    const stored = await store(trx);
+    await applyResponseEffects(
+      trx,
+      deps,
+      open.kind,
+      stored.before,
+      stored.after,
+      open.hasSubscribers,
+      { answers, changed: JSON.stringify(answers) !== JSON.stringify(before) },
+    );
+    return stored.after;
   });
 }
 

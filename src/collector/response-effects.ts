@@ -8,6 +8,7 @@ import { publishResponseChange } from '../webhooks/publish.service';
 import type { ResponseRow } from './response.repository';
 import { updateResponse } from './response.repository';
 import { toResponseDto } from './response.schemas';
+import type { StoredAnswer } from '../surveys/questions';
 
 export interface EffectDeps {
   clock: Clock;
@@ -47,6 +48,8 @@ export async function applyResponseEffects(
    * nothing to announce to.
    */
   subscribers = true,
+  /** The additional answers after the change (announced with it), and whether they changed. */
+  additional?: { answers: StoredAnswer[]; changed: boolean },
 ): Promise<void> {
   const now = deps.clock.now();
   const publicUrl = deps.config.PUBLIC_URL ?? '';
@@ -59,14 +62,26 @@ export async function applyResponseEffects(
       row = await updateResponse(trx, row.workspace_id, row.id, { announced_at: now });
     }
     if (subscribers) {
-      const dto = toResponseDto({ ...row, survey_kind: kind });
-      await publishResponseChange(trx, 'created', { row, kind, dto }, publicUrl, now);
+      const dto = toResponseDto({ ...row, survey_kind: kind, answers: additional?.answers });
+      await publishResponseChange(
+        trx,
+        'created',
+        { row, kind, dto, answers: additional?.answers },
+        publicUrl,
+        now,
+      );
     }
     news = true;
-  } else if (row.announced_at !== null && changed(before, row)) {
+  } else if (row.announced_at !== null && (changed(before, row) || additional?.changed)) {
     if (subscribers) {
-      const dto = toResponseDto({ ...row, survey_kind: kind });
-      await publishResponseChange(trx, 'updated', { row, kind, dto }, publicUrl, now);
+      const dto = toResponseDto({ ...row, survey_kind: kind, answers: additional?.answers });
+      await publishResponseChange(
+        trx,
+        'updated',
+        { row, kind, dto, answers: additional?.answers },
+        publicUrl,
+        now,
+      );
     }
     news = true;
   }

@@ -26,6 +26,7 @@ import type {
   ResponseDto,
 } from './response.schemas';
 import { isValidScore, scaleHint } from '../surveys/scales';
+import { answerText, toAnswerDto } from '../surveys/questions';
 
 export interface ResponseDeps extends EffectDeps {
   db: Kysely<Database>;
@@ -213,6 +214,7 @@ const CSV_COLUMNS = [
   'contact_name',
   'segment',
   'external_id',
+  'additional_answers',
 ] as const;
 
 /**
@@ -260,6 +262,11 @@ function csvRow(row: ResponseListRow): string {
     contact_name: row.contact_name,
     segment: row.segment,
     external_id: row.external_id,
+    // One line per answer, "question: answer", in the order asked; csvCell keeps it formula-safe.
+    additional_answers: (row.answers ?? [])
+      .map(toAnswerDto)
+      .map((a) => `${a.question}: ${answerText(a)}`)
+      .join('\n'),
   };
   return `${CSV_COLUMNS.map((c) => csvCell(values[c])).join(',')}\r\n`;
 }

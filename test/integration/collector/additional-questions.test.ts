@@ -19,7 +19,7 @@ type AnswerMessage =
 let world: TestWorld;
 
 beforeAll(async () => {
-  world = await createTestWorld();
+  world = await createTestWorld({ env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' } });
 });
 afterAll(async () => {
   await world.close();
@@ -302,4 +302,94 @@ describe('survey page: questions after the score', () => {
       expect(rows).toEqual([]);
     },
   );
+});
+
+describe('answers in the CSV export and webhooks', () => {
+  it('exports the answers formula-safe and announces them in both webhook formats', async () => {
+    const { token, survey, adminKey } = await setup();
+    for (const [format, events] of [
+      ['glas', ['response.created', 'response.updated']],
+      ['delighted', ['survey_response.created', 'survey_response.updated']],
+    ] as const) {
+      await request(world.app)
+        .post('/api/webhooks')
+        .set(bearer(adminKey))
+        .send({ url: `http://127.0.0.1:9/${format}`, format, events })
+        .expect(201);
+    }
+    await request(world.app)
+      .post(`/s/${token}`)
+      .type('form')
+      .send(
+        form([
+          ['score', '2'],
+          ['answers', '1'],
+          ['a.fix', 'ui'],
+          ['a.fix', 'docs'],
+          ['a.more', '=1+1'],
+        ]),
+      )
+      .expect(200);
+    // The same answers again change nothing; a new answer is an update.
+    await request(world.app)
+      .post(`/s/${token}`)
+      .type('form')
+      .send(
+        form([
+          ['score', '2'],
+          ['answers', '1'],
+          ['a.fix', 'ui'],
+          ['a.more', '=1+1'],
+        ]),
+      )
+      .expect(200);
+    const deliveries = await world.ctx.db
+      .selectFrom('webhook_deliveries')
+      .select(['event', 'payload'])
+      .orderBy('created_at')
+      .orderBy('event')
+      .execute();
+    const byEvent = Object.fromEntries(deliveries.map((d) => [d.event, d.payload])) as Record<
+      string,
+      any // eslint-disable-line @typescript-eslint/no-explicit-any
+    >;
+    expect(Object.keys(byEvent).sort()).toEqual([
+      'response.created',
+      'response.updated',
+      'survey_response.created',
+      'survey_response.updated',
+    ]);
+    expect(byEvent['response.created'].data.answers).toEqual([
+      {
+        questionId: 'fix',
+        questionVersion: 1,
+        type: 'multiple_choice',
+        question: 'What should we fix?',
+        value: [
+          { id: 'ui', text: 'UI' },
+          { id: 'docs', text: 'Docs' },
+        ],
+      },
+      {
+        questionId: 'more',
+        questionVersion: 1,
+        type: 'free_text',
+        question: 'Anything else?',
+        value: '=1+1',
+      },
+    ]);
+    const updated = byEvent['survey_response.updated'].event_data.additional_answers;
+    expect(updated[0]).toMatchObject({
+      value: { select_many: [{ id: 'ui', text: 'UI' }], select_one: null },
+      question: { id: 'fix', type: 'select_many', text: 'What should we fix?' },
+    });
+
+    const csv = await request(world.app)
+      .get(`/api/responses/export.csv?surveyId=${survey.id}`)
+      .set(bearer(adminKey))
+      .expect(200);
+    const [header, line] = csv.text.replace(/^\uFEFF/, '').split('\r\n');
+    expect(header!.split(',').at(-1)).toBe('additional_answers');
+    expect(line!.endsWith(',"What should we fix?: UI\nAnything else?: =1+1"')).toBe(true);
+  });
 });
