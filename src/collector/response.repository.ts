@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Kysely, Updateable } from 'kysely';
 import type { Database, JsonObject, Response, SurveyKind } from '../../db/schema';
 import type { ResponsesTable } from '../../db/schema/responses';
+import type { StoredAnswer } from '../surveys/questions';
 
 export type ResponseRow = Response;
 
@@ -211,6 +212,47 @@ export async function findSurveyKinds(
     .where('id', 'in', surveyIds)
     .execute();
   return new Map(rows.map((r) => [r.id, r.kind]));
+}
+
+/** The current additional questions of these surveys, by survey id. */
+export async function findSurveyQuestions(
+  db: Kysely<Database>,
+  workspaceId: string,
+  surveyIds: string[],
+): Promise<Map<string, unknown>> {
+  if (surveyIds.length === 0) {
+    return new Map();
+  }
+  const rows = await db
+    .selectFrom('surveys')
+    .select(['id', 'questions'])
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', surveyIds)
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.questions]));
+}
+
+/** Stores the additional answers of responses just written (in the writer's transaction). */
+export async function insertResponseAnswers(
+  db: Kysely<Database>,
+  workspaceId: string,
+  rows: { responseId: string; answers: StoredAnswer[]; at: Date }[],
+): Promise<void> {
+  const values = rows.flatMap((r) =>
+    r.answers.map((a, i) => ({
+      workspace_id: workspaceId,
+      response_id: r.responseId,
+      question_id: a.questionId,
+      position: i + 1,
+      question_version: a.questionVersion,
+      question: JSON.stringify(a.question),
+      value: JSON.stringify(a.value),
+      created_at: r.at,
+    })),
+  );
+  if (values.length > 0) {
+    await db.insertInto('response_answers').values(values).execute();
+  }
 }
 
 export async function findContactIdsByEmail(

@@ -160,6 +160,16 @@ export const importResponseSchema = z.strictObject({
     .refine((r) => Object.keys(r).length <= 20, 'at most 20 properties')
     .optional(),
   externalId: z.string().min(1).max(200).optional(),
+  answers: z
+    .record(
+      z.string().min(1).max(40),
+      z.union([z.string().max(2000), z.number(), z.array(z.string().max(40)).max(10)]),
+    )
+    .optional()
+    .describe(
+      "answers to the survey's additional questions by question id: an option id (single " +
+        'choice), option ids (multiple choice), a number (scale) or a text (free text)',
+    ),
 });
 
 export const importResponsesBodySchema = z.strictObject({

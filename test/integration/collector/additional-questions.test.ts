@@ -393,3 +393,60 @@ describe('answers in the CSV export and webhooks', () => {
     expect(line!.endsWith(',"What should we fix?: UI\nAnything else?: =1+1"')).toBe(true);
   });
 });
+
+describe('response API: answers on import', () => {
+  it('refuses a bad answer with the field named and stores nothing; a good import keeps them', async () => {
+    const { survey, adminKey } = await setup();
+    const base = { surveyId: survey.id, createdAt: '2026-01-02T03:04:05Z' };
+    const bad = await request(world.app)
+      .post('/api/responses')
+      .set(bearer(adminKey))
+      .send({
+        responses: [
+          { ...base, score: 9, answers: { reason: 'speed' } },
+          { ...base, score: 3, answers: { reason: 'nope' } },
+          { ...base, score: 3, answers: { fix: ['docs', 'ui', 'api'] } },
+          { ...base, score: 9, answers: { fix: ['docs'] } },
+          { ...base, score: 9, answers: { ghost: 'x' } },
+        ],
+      })
+      .expect(400);
+    const fields = JSON.stringify(bad.body);
+    for (const field of [
+      'responses.1.answers.reason',
+      'responses.2.answers.fix',
+      'responses.3.answers.fix',
+      'responses.4.answers.ghost',
+    ]) {
+      expect(fields).toContain(`"${field}"`);
+    }
+    expect(fields).not.toContain('responses.0.');
+    const none = await request(world.app).get('/api/responses').set(bearer(adminKey)).expect(200);
+    expect(none.body.data).toEqual([]);
+
+    await request(world.app)
+      .post('/api/responses')
+      .set(bearer(adminKey))
+      .send({
+        responses: [
+          { ...base, score: 9, externalId: 'x1', answers: { reason: 'speed', ease: 5 } },
+          { ...base, score: 2, answers: { fix: ['ui'], more: 'Too slow' } },
+        ],
+      })
+      .expect(201);
+    const list = await request(world.app).get('/api/responses').set(bearer(adminKey)).expect(200);
+    const byScore = new Map(
+      (
+        list.body.data as { score: number; answers: { questionId: string; value: unknown }[] }[]
+      ).map((r) => [r.score, r.answers.map((a) => [a.questionId, a.value])]),
+    );
+    expect(byScore.get(9)).toEqual([
+      ['reason', { id: 'speed', text: 'Speed' }],
+      ['ease', 5],
+    ]);
+    expect(byScore.get(2)).toEqual([
+      ['fix', [{ id: 'ui', text: 'UI' }]],
+      ['more', 'Too slow'],
+    ]);
+  });
+});
