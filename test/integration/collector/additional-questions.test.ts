@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { applyRetention } from '../../../src/contacts/retention.service';
 import { format, messagesFor } from '../../../src/surveys/i18n';
 import type { Locale } from '../../../src/surveys/i18n';
 import { buildSentInvitation } from '../../support/collector-factories';
@@ -448,5 +449,37 @@ describe('response API: answers on import', () => {
       ['fix', [{ id: 'ui', text: 'UI' }]],
       ['more', 'Too slow'],
     ]);
+  });
+});
+
+describe('retention', () => {
+  it('drops old free-text answers with the comments and keeps choices and scales', async () => {
+    const { survey, adminKey } = await setup();
+    await request(world.app)
+      .patch('/api/workspace')
+      .set(bearer(adminKey))
+      .send({ retentionMonths: 12 })
+      .expect(200);
+    const answers = { reason: 'speed', ease: 4, more: 'My name is Ana' };
+    await request(world.app)
+      .post('/api/responses')
+      .set(bearer(adminKey))
+      .send({
+        responses: [
+          { surveyId: survey.id, score: 9, createdAt: '2020-01-01T00:00:00Z', answers },
+          { surveyId: survey.id, score: 8, createdAt: new Date().toISOString(), answers },
+        ],
+      })
+      .expect(201);
+    await applyRetention(world.ctx.db, world.ctx.clock, world.ctx.hashEmail);
+    const list = await request(world.app).get('/api/responses').set(bearer(adminKey)).expect(200);
+    const byScore = new Map(
+      (list.body.data as { score: number; answers: { questionId: string }[] }[]).map((r) => [
+        r.score,
+        r.answers.map((a) => a.questionId),
+      ]),
+    );
+    expect(byScore.get(9)).toEqual(['reason', 'ease']);
+    expect(byScore.get(8)).toEqual(['reason', 'ease', 'more']);
   });
 });
