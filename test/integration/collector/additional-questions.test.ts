@@ -3,6 +3,7 @@ import { applyRetention } from '../../../src/contacts/retention.service';
 import { format, messagesFor } from '../../../src/surveys/i18n';
 import type { Locale } from '../../../src/surveys/i18n';
 import { buildSentInvitation } from '../../support/collector-factories';
+import { buildUser, signIn } from '../../support/dashboard-factories';
 import { bearer, buildWorkspace } from '../../support/factories';
 import { createTestWorld } from '../../support/test-context';
 import type { TestWorld } from '../../support/test-context';
@@ -71,7 +72,7 @@ async function setup(locale = 'en') {
     surveyId: survey.id,
     locale,
   });
-  return { ...sent, survey, adminKey };
+  return { ...sent, survey, adminKey, workspace };
 }
 
 const form = (pairs: [string, string][]) => new URLSearchParams(pairs).toString();
@@ -481,5 +482,37 @@ describe('retention', () => {
     );
     expect(byScore.get(9)).toEqual(['reason', 'ease']);
     expect(byScore.get(8)).toEqual(['reason', 'ease', 'more']);
+  });
+});
+
+describe('dashboard response detail', () => {
+  it('shows each answer under the question as it was asked', async () => {
+    const { token, survey, adminKey, workspace } = await setup();
+    await request(world.app)
+      .post(`/s/${token}/4`)
+      .type('form')
+      .send(
+        form([
+          ['score', '4'],
+          ['answers', '1'],
+          ['a.fix', 'ui'],
+          ['a.fix', 'api'],
+          ['a.more', '<b>hi</b>'],
+        ]),
+      )
+      .expect(200);
+    await request(world.app)
+      .patch(`/api/surveys/${survey.id}`)
+      .set(bearer(adminKey))
+      .send({ questions: [{ id: 'fix', type: 'free_text', text: 'Renamed' }] })
+      .expect(200);
+    const list = await request(world.app).get('/api/responses').set(bearer(adminKey)).expect(200);
+    const user = await buildUser(world.ctx.db, workspace.id, 'manager');
+    const { agent } = await signIn(world.app, user.email);
+    const page = await agent.get(`/dashboard/responses/${list.body.data[0].id}`).expect(200);
+    expect(page.text).toContain('What should we fix? <span class="muted">(question v1)</span>');
+    expect(page.text).toContain('UI; API');
+    expect(page.text).toContain('&lt;b&gt;hi&lt;/b&gt;');
+    expect(page.text).not.toContain('Renamed');
   });
 });
