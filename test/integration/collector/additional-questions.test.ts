@@ -516,3 +516,39 @@ describe('dashboard response detail', () => {
     expect(page.text).not.toContain('Renamed');
   });
 });
+
+describe('answer figures', () => {
+  it('gives each option its share with the Wilson interval and a scale its mean with the t interval', async () => {
+    const { survey, adminKey } = await setup();
+    const ease = [1, 2, 3, 4, 5, 5, 4, 3, 2, 1];
+    const responses = Array.from({ length: 263 }, (_, i) => ({
+      surveyId: survey.id,
+      score: 9,
+      createdAt: '2026-01-02T03:04:05Z',
+      answers: { reason: i < 81 ? 'speed' : 'price', ...(i < 10 ? { ease: ease[i]! } : {}) },
+    }));
+    await request(world.app)
+      .post('/api/responses')
+      .set(bearer(adminKey))
+      .send({ responses })
+      .expect(201);
+    const res = await request(world.app)
+      .get(`/api/surveys/${survey.id}/answers`)
+      .set(bearer(adminKey))
+      .expect(200);
+    const [reason, , easeFig] = res.body.questions;
+    expect(reason.n).toBe(263);
+    // ../shared/STATISTICS.md §7.1: 81/263 → [0.255289, 0.366210] (SciPy's Wilson).
+    expect(reason.options[0]).toMatchObject({ id: 'speed', count: 81 });
+    expect(reason.options[0].percent).toBeCloseTo((100 * 81) / 263, 6);
+    expect(reason.options[0].interval.lower).toBeCloseTo(25.5289, 3);
+    expect(reason.options[0].interval.upper).toBeCloseTo(36.621, 3);
+    // §7.2: mean ± t(0.975, 9)·s/√n, t = 2.2621571628 (SciPy), s = √(20/9).
+    const half = (2.2621571628 * Math.sqrt(20 / 9)) / Math.sqrt(10);
+    expect(easeFig.n).toBe(10);
+    expect(easeFig.mean.value).toBeCloseTo(3, 10);
+    expect(easeFig.mean.interval.lower).toBeCloseTo(3 - half, 6);
+    expect(easeFig.mean.interval.upper).toBeCloseTo(3 + half, 6);
+    expect(easeFig.options.map((o: { count: number }) => o.count)).toEqual([2, 2, 2, 2, 2]);
+  });
+});
