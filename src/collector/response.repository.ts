@@ -232,6 +232,27 @@ export async function findSurveyQuestions(
   return new Map(rows.map((r) => [r.id, r.questions]));
 }
 
+/** A response's additional answers in the order asked, each with its question as asked. */
+export async function findResponseAnswers(
+  db: Kysely<Database>,
+  workspaceId: string,
+  responseId: string,
+): Promise<StoredAnswer[]> {
+  const rows = await db
+    .selectFrom('response_answers')
+    .select(['question_id', 'question_version', 'question', 'value'])
+    .where('workspace_id', '=', workspaceId)
+    .where('response_id', '=', responseId)
+    .orderBy('position')
+    .execute();
+  return rows.map((r) => ({
+    questionId: r.question_id,
+    questionVersion: r.question_version,
+    question: r.question as unknown as StoredAnswer['question'],
+    value: r.value as StoredAnswer['value'],
+  }));
+}
+
 /** Stores the additional answers of responses just written (in the writer's transaction). */
 export async function insertResponseAnswers(
   db: Kysely<Database>,

@@ -386,6 +386,36 @@ describe('answers in the CSV export and webhooks', () => {
       question: { id: 'fix', type: 'select_many', text: 'What should we fix?' },
     });
 
+    // A change that does not come from the page (a manager's flag) announces the answers too.
+    const { body: listed } = await request(world.app)
+      .get('/api/responses')
+      .set(bearer(adminKey))
+      .expect(200);
+    await request(world.app)
+      .patch(`/api/responses/${listed.data[0].id}`)
+      .set(bearer(adminKey))
+      .send({ flagged: true })
+      .expect(200);
+    await request(world.app)
+      .patch(`/api/responses/${listed.data[0].id}`)
+      .set(bearer(adminKey))
+      .send({ flagged: false })
+      .expect(200);
+    const later = await world.ctx.db
+      .selectFrom('webhook_deliveries')
+      .select(['event', 'payload'])
+      .where('event', 'in', ['response.updated', 'survey_response.updated'])
+      .orderBy('created_at', 'desc')
+      .execute();
+    // The form's update and the flag and unflag, in both formats.
+    expect(later).toHaveLength(6);
+    for (const d of later) {
+      const p = d.payload as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const answers =
+        d.event === 'response.updated' ? p.data.answers : p.event_data.additional_answers;
+      expect(answers).toHaveLength(2);
+    }
+
     const csv = await request(world.app)
       .get(`/api/responses/export.csv?surveyId=${survey.id}`)
       .set(bearer(adminKey))
