@@ -21,6 +21,7 @@ import * as setupTokens from './20261204T210000_setup_tokens';
 import * as moreSurveyKinds from './20261204T220000_more_survey_kinds';
 import * as helpdeskSources from './20261204T233000_helpdesk_sources';
 import * as metricAlerts from './20261204T230000_metric_alerts';
+import * as additionalQuestions from './20261205T000000_additional_questions';
 
 // NOTE: append-only. A migration that has shipped is never edited; add a new one.
 export const migrations: Record<string, Migration> = {
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '20261204T220000_more_survey_kinds': moreSurveyKinds,
   '20261204T230000_metric_alerts': metricAlerts,
   '20261204T233000_helpdesk_sources': helpdeskSources,
+  '20261205T000000_additional_questions': additionalQuestions,
 };

@@ -20,6 +20,7 @@ import type { OutboxTable } from './outbox';
 import type { ReportDeliveriesTable } from './report-deliveries';
 import type { ReportsTable } from './reports';
 import type { CountedResponsesView, ResponsesTable } from './responses';
+import type { ResponseAnswersTable } from './response-answers';
 import type { ResponseRollupsTable, RollupDeltasTable } from './rollups';
 import type { ScheduleRunsTable } from './schedule-runs';
 import type { SuppressedEmailsTable } from './suppressed-emails';
@@ -42,6 +43,7 @@ export interface Database {
   outbox: OutboxTable;
   responses: ResponsesTable;
   counted_responses: CountedResponsesView;
+  response_answers: ResponseAnswersTable;
   response_rollups: ResponseRollupsTable;
   rollup_deltas: RollupDeltasTable;
   link_fetches: LinkFetchesTable;

@@ -31,6 +31,8 @@ export interface SurveysTable {
   quiet_period_days: number | null;
   expires_after_days: Generated<number>;
   segment_properties: Json<string[]>;
+  /** The additional questions after the score, each versioned (`src/surveys/questions.ts`). */
+  questions: Json<JsonObject[]>;
   launched_at: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;

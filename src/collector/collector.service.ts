@@ -23,6 +23,8 @@ import {
 } from './response.repository';
 import type { ResponseRow } from './response.repository';
 import { hashToken } from '../platform/tokens';
+import { storedQuestions } from '../surveys/questions';
+import type { AnswerValue, Question, StoredAnswer } from '../surveys/questions';
 
 export class SurveyGoneError extends AppError {
   override name = 'SurveyGoneError';
@@ -51,7 +53,16 @@ export interface OpenInvitation {
   kind: SurveyKind;
   locale: Locale;
   texts: ResolvedTexts;
-  response: { score: number; comment: string | null } | null;
+  response: {
+    score: number;
+    comment: string | null;
+    /** The additional answers so far, by question id. */
+    answers: Record<string, AnswerValue>;
+    /** The same answers with their questions as asked. */
+    stored: StoredAnswer[];
+  } | null;
+  /** The survey's additional questions, current version. */
+  questions: Question[];
   /** The answer counts (confirmed by the page or a review), not only a click in the email. */
   confirmed: boolean;
   /** Whether the workspace has webhooks or chat alerts: a change may announce something. */
@@ -93,7 +104,20 @@ export async function openInvitation(
       return resolveTexts(row.kind, o.texts, locale, o.company);
     })(),
     response:
-      row.answer_score === null ? null : { score: row.answer_score, comment: row.answer_comment },
+      row.answer_score === null
+        ? null
+        : {
+            score: row.answer_score,
+            comment: row.answer_comment,
+            answers: Object.fromEntries(
+              ((row.answers ?? []) as unknown as StoredAnswer[]).map((a) => [
+                a.questionId,
+                a.value,
+              ]),
+            ),
+            stored: (row.answers ?? []) as unknown as StoredAnswer[],
+          },
+    questions: storedQuestions(row.questions),
     confirmed: row.answer_status === 'counted',
     hasSubscribers: Boolean(row.has_subscribers),
   };
@@ -290,7 +314,12 @@ export async function recordHoneypot(deps: CollectorDeps, open: OpenInvitation):
 export async function recordAnswer(
   deps: CollectorDeps,
   open: OpenInvitation,
-  answer: { score: number; comment?: string | undefined },
+  answer: {
+    score: number;
+    comment?: string | undefined;
+    /** The additional answers, already parsed; undefined keeps the stored ones. */
+    answers?: StoredAnswer[] | undefined;
+  },
 ): Promise<ResponseRow | undefined> {
   const comment = answer.comment === undefined ? undefined : answer.comment.trim() || null;
   const store = (db: Kysely<Database>) =>
@@ -300,6 +329,7 @@ export async function recordAnswer(
       contactId: open.contactId,
       score: answer.score,
       comment,
+      answers: answer.answers,
       locale: open.locale,
       now: deps.clock.now(),
     });
@@ -308,10 +338,20 @@ export async function recordAnswer(
   if (!open.hasSubscribers && !isLowScore(open.kind, answer.score)) {
     return (await store(deps.db)).after;
   }
+  const before = open.response?.stored ?? [];
+  const answers = answer.answers ?? before;
   return deps.db.transaction().execute(async (trx) => {
-    const { before, after } = await store(trx);
-    await applyResponseEffects(trx, deps, open.kind, before, after, open.hasSubscribers);
-    return after;
+    const stored = await store(trx);
+    await applyResponseEffects(
+      trx,
+      deps,
+      open.kind,
+      stored.before,
+      stored.after,
+      open.hasSubscribers,
+      { answers, changed: JSON.stringify(answers) !== JSON.stringify(before) },
+    );
+    return stored.after;
   });
 }
 

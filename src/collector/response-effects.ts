@@ -6,8 +6,9 @@ import { isLowScore } from '../surveys/scales';
 import { publishChatAlerts } from '../webhooks/chat-alert.service';
 import { publishResponseChange } from '../webhooks/publish.service';
 import type { ResponseRow } from './response.repository';
-import { updateResponse } from './response.repository';
+import { findResponseAnswers, updateResponse } from './response.repository';
 import { toResponseDto } from './response.schemas';
+import type { StoredAnswer } from '../surveys/questions';
 
 export interface EffectDeps {
   clock: Clock;
@@ -47,9 +48,15 @@ export async function applyResponseEffects(
    * nothing to announce to.
    */
   subscribers = true,
+  /** The additional answers after the change (announced with it), and whether they changed. */
+  additional?: { answers: StoredAnswer[]; changed: boolean },
 ): Promise<void> {
   const now = deps.clock.now();
   const publicUrl = deps.config.PUBLIC_URL ?? '';
+  // A change that did not bring the answers (a review, a beacon, /v1) reads them when it
+  // announces, so no webhook shows a response without its answers.
+  const answersFor = async () =>
+    additional?.answers ?? (await findResponseAnswers(trx, after.workspace_id, after.id));
   let row = after;
   // A writer may stamp the announcement itself, in its own statement (the form post does).
   const stampedByWriter = !before?.announced_at && row.announced_at !== null;
@@ -59,14 +66,16 @@ export async function applyResponseEffects(
       row = await updateResponse(trx, row.workspace_id, row.id, { announced_at: now });
     }
     if (subscribers) {
-      const dto = toResponseDto({ ...row, survey_kind: kind });
-      await publishResponseChange(trx, 'created', { row, kind, dto }, publicUrl, now);
+      const answers = await answersFor();
+      const dto = toResponseDto({ ...row, survey_kind: kind, answers });
+      await publishResponseChange(trx, 'created', { row, kind, dto, answers }, publicUrl, now);
     }
     news = true;
-  } else if (row.announced_at !== null && changed(before, row)) {
+  } else if (row.announced_at !== null && (changed(before, row) || additional?.changed)) {
     if (subscribers) {
-      const dto = toResponseDto({ ...row, survey_kind: kind });
-      await publishResponseChange(trx, 'updated', { row, kind, dto }, publicUrl, now);
+      const answers = await answersFor();
+      const dto = toResponseDto({ ...row, survey_kind: kind, answers });
+      await publishResponseChange(trx, 'updated', { row, kind, dto, answers }, publicUrl, now);
     }
     news = true;
   }

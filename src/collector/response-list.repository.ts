@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { afterCursor } from '../platform/cursor';
 import type { Database } from '../../db/schema';
+import type { StoredAnswer } from '../surveys/questions';
 
 // The response list as the API, the dashboard, exports and /v1 filter and page it.
 
@@ -29,6 +30,17 @@ export interface ResponseCursor {
   id: string;
 }
 
+/**
+ * A response's additional answers in the order they were asked, each with the question as it
+ * was shown (`StoredAnswer` of src/surveys/questions.ts); null when there are none.
+ */
+export function answersOf(responseId: 'r.id' | 'responses.id') {
+  return sql<StoredAnswer[] | null>`(select jsonb_agg(jsonb_build_object(
+      'questionId', a.question_id, 'questionVersion', a.question_version,
+      'question', a.question, 'value', a.value) order by a.position)
+    from response_answers a where a.response_id = ${sql.ref(responseId)})`;
+}
+
 /** Rows of the response list and export: the response plus its survey kind and contact. */
 export function selectResponses(db: Kysely<Database>, workspaceId: string, f: ResponseFilters) {
   let q = db
@@ -41,6 +53,7 @@ export function selectResponses(db: Kysely<Database>, workspaceId: string, f: Re
       's.name as survey_name',
       'c.email as contact_email',
       'c.name as contact_name',
+      answersOf('r.id').as('answers'),
     ])
     .where('r.workspace_id', '=', workspaceId);
   if (f.surveyId) {

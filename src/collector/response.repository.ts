@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Kysely, Updateable } from 'kysely';
 import type { Database, JsonObject, Response, SurveyKind } from '../../db/schema';
 import type { ResponsesTable } from '../../db/schema/responses';
+import type { StoredAnswer } from '../surveys/questions';
 
 export type ResponseRow = Response;
 
@@ -86,6 +87,8 @@ export async function storeFormAnswer(
     score: number;
     /** undefined keeps the stored comment. */
     comment: string | null | undefined;
+    /** The additional answers replacing the stored ones; undefined keeps them. */
+    answers?: readonly object[] | undefined;
     locale: string;
     now: Date;
   },
@@ -93,7 +96,7 @@ export async function storeFormAnswer(
   const { rows } = await sql<ResponseRow>`
     select * from glas_record_form_answer(${a.workspaceId}, ${a.invitationId}, ${a.surveyId},
       ${a.contactId}, ${a.score}, ${a.comment === undefined}, ${a.comment ?? null}, ${a.locale},
-      ${a.now})`.execute(db);
+      ${a.now}, ${a.answers === undefined ? null : JSON.stringify(a.answers)}::jsonb)`.execute(db);
   const after = rows[rows.length - 1];
   if (!after) {
     throw new Error('form answer stored nothing');
@@ -209,6 +212,68 @@ export async function findSurveyKinds(
     .where('id', 'in', surveyIds)
     .execute();
   return new Map(rows.map((r) => [r.id, r.kind]));
+}
+
+/** The current additional questions of these surveys, by survey id. */
+export async function findSurveyQuestions(
+  db: Kysely<Database>,
+  workspaceId: string,
+  surveyIds: string[],
+): Promise<Map<string, unknown>> {
+  if (surveyIds.length === 0) {
+    return new Map();
+  }
+  const rows = await db
+    .selectFrom('surveys')
+    .select(['id', 'questions'])
+    .where('workspace_id', '=', workspaceId)
+    .where('id', 'in', surveyIds)
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.questions]));
+}
+
+/** A response's additional answers in the order asked, each with its question as asked. */
+export async function findResponseAnswers(
+  db: Kysely<Database>,
+  workspaceId: string,
+  responseId: string,
+): Promise<StoredAnswer[]> {
+  const rows = await db
+    .selectFrom('response_answers')
+    .select(['question_id', 'question_version', 'question', 'value'])
+    .where('workspace_id', '=', workspaceId)
+    .where('response_id', '=', responseId)
+    .orderBy('position')
+    .execute();
+  return rows.map((r) => ({
+    questionId: r.question_id,
+    questionVersion: r.question_version,
+    question: r.question as unknown as StoredAnswer['question'],
+    value: r.value as StoredAnswer['value'],
+  }));
+}
+
+/** Stores the additional answers of responses just written (in the writer's transaction). */
+export async function insertResponseAnswers(
+  db: Kysely<Database>,
+  workspaceId: string,
+  rows: { responseId: string; answers: StoredAnswer[]; at: Date }[],
+): Promise<void> {
+  const values = rows.flatMap((r) =>
+    r.answers.map((a, i) => ({
+      workspace_id: workspaceId,
+      response_id: r.responseId,
+      question_id: a.questionId,
+      position: i + 1,
+      question_version: a.questionVersion,
+      question: JSON.stringify(a.question),
+      value: JSON.stringify(a.value),
+      created_at: r.at,
+    })),
+  );
+  if (values.length > 0) {
+    await db.insertInto('response_answers').values(values).execute();
+  }
 }
 
 export async function findContactIdsByEmail(

@@ -4,6 +4,8 @@ import type { SurveyKind } from '../../db/schema';
 import { pageCursorSchema, pageLimitSchema } from '../platform/pagination.schemas';
 import { LOCALES } from '../surveys/i18n/types';
 import type { ResponseRow } from './response.repository';
+import { QUESTION_TYPES, toAnswerDto } from '../surveys/questions';
+import type { StoredAnswer } from '../surveys/questions';
 
 const isoDate = z.iso.datetime({ offset: true });
 const uuid = z.uuid();
@@ -37,6 +39,24 @@ export const responseDtoSchema = z.object({
   flagReason: flagReasonSchema.nullable(),
   countsInScores: z.boolean(),
   externalId: z.string().nullable(),
+  answers: z
+    .array(
+      z.object({
+        questionId: z.string(),
+        questionVersion: z.number().int(),
+        type: z.enum(QUESTION_TYPES),
+        question: z.string().describe('the question as it was asked, at questionVersion'),
+        value: z
+          .union([
+            z.string(),
+            z.number(),
+            z.object({ id: z.string(), text: z.string() }),
+            z.array(z.object({ id: z.string(), text: z.string() })),
+          ])
+          .describe('text, scale number, the chosen option, or the chosen options'),
+      }),
+    )
+    .describe('answers to the additional questions, in the order they were asked'),
   createdAt: isoDate,
   updatedAt: isoDate,
 });
@@ -47,6 +67,7 @@ export function toResponseDto(
     survey_kind: SurveyKind;
     contact_email?: string | null;
     contact_name?: string | null;
+    answers?: StoredAnswer[] | null;
   },
 ): ResponseDto {
   return {
@@ -69,6 +90,7 @@ export function toResponseDto(
     flagReason: row.flag_reason,
     countsInScores: row.status === 'counted' && !row.flagged,
     externalId: row.external_id,
+    answers: (row.answers ?? []).map(toAnswerDto),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -138,6 +160,16 @@ export const importResponseSchema = z.strictObject({
     .refine((r) => Object.keys(r).length <= 20, 'at most 20 properties')
     .optional(),
   externalId: z.string().min(1).max(200).optional(),
+  answers: z
+    .record(
+      z.string().min(1).max(40),
+      z.union([z.string().max(2000), z.number(), z.array(z.string().max(40)).max(10)]),
+    )
+    .optional()
+    .describe(
+      "answers to the survey's additional questions by question id: an option id (single " +
+        'choice), option ids (multiple choice), a number (scale) or a text (free text)',
+    ),
 });
 
 export const importResponsesBodySchema = z.strictObject({

@@ -14,7 +14,9 @@ import type { ResponseFilters, ResponseListRow } from './response-list.repositor
 import {
   findContactIdsByEmail,
   findSurveyKinds,
+  findSurveyQuestions,
   insertImportedResponses,
+  insertResponseAnswers,
   lockResponseById,
   updateResponse,
 } from './response.repository';
@@ -26,6 +28,14 @@ import type {
   ResponseDto,
 } from './response.schemas';
 import { isValidScore, scaleHint } from '../surveys/scales';
+import {
+  AnswerError,
+  answerText,
+  parseAnswers,
+  storedQuestions,
+  toAnswerDto,
+} from '../surveys/questions';
+import type { StoredAnswer } from '../surveys/questions';
 
 export interface ResponseDeps extends EffectDeps {
   db: Kysely<Database>;
@@ -122,6 +132,14 @@ export async function reviewResponse(
   return getResponse(deps.db, workspaceId, id);
 }
 
+const ANSWER_ISSUES: Record<AnswerError['issue']['kind'], string> = {
+  notAnOption: 'not an option of this question',
+  tooManyChoices: 'more choices than the question allows',
+  hidden: "this question's condition hides it for this score",
+  outOfScale: 'outside the scale',
+  tooLong: 'too long',
+};
+
 /**
  * Loads responses collected elsewhere with their original timestamps. They count at once
  * (the other tool already decided), announce no webhooks and open no cases: it is history.
@@ -157,6 +175,42 @@ export async function importResponses(
       });
     }
   });
+  // Only an import that carries answers reads the questions (one statement more).
+  const withAnswers = body.responses.some((r) => r.answers && Object.keys(r.answers).length > 0);
+  const questionSets = withAnswers
+    ? await findSurveyQuestions(db, workspaceId, [
+        ...new Set(body.responses.map((r) => r.surveyId)),
+      ])
+    : new Map<string, unknown>();
+  const answers: StoredAnswer[][] = body.responses.map((r, i) => {
+    if (!r.answers || !kinds.has(r.surveyId)) {
+      return [];
+    }
+    const questions = storedQuestions(questionSets.get(r.surveyId));
+    const known = new Set(questions.map((q) => q.id));
+    for (const id of Object.keys(r.answers)) {
+      if (!known.has(id)) {
+        details.push({
+          field: `responses.${i}.answers.${id}`,
+          issue: 'no such question in this survey',
+          location: 'body',
+        });
+      }
+    }
+    try {
+      return parseAnswers(questions, r.score, r.answers);
+    } catch (err) {
+      if (!(err instanceof AnswerError)) {
+        throw err;
+      }
+      details.push({
+        field: `responses.${i}.answers.${err.question.id}`,
+        issue: ANSWER_ISSUES[err.issue.kind],
+        location: 'body',
+      });
+      return [];
+    }
+  });
   const externalIds = body.responses.map((r) => r.externalId).filter((x) => x !== undefined);
   if (new Set(externalIds).size !== externalIds.length) {
     details.push({
@@ -171,21 +225,43 @@ export async function importResponses(
   const contacts = await findContactIdsByEmail(db, workspaceId, [
     ...new Set(body.responses.flatMap((r) => (r.email ? [r.email] : []))),
   ]);
-  const inserted = await insertImportedResponses(
-    db,
-    workspaceId,
-    body.responses.map((r) => ({
-      surveyId: r.surveyId,
-      contactId: r.email ? (contacts.get(r.email.toLowerCase()) ?? null) : null,
-      score: r.score,
-      comment: r.comment?.trim() || null,
-      locale: resolveLocale(r.locale, 'en'),
-      segment: r.segment ?? {},
-      externalId: r.externalId ?? null,
-      createdAt: new Date(r.createdAt),
-    })),
-    now,
-  );
+  const write = async (trx: Kysely<Database>) => {
+    const rows = await insertImportedResponses(
+      trx,
+      workspaceId,
+      body.responses.map((r) => ({
+        surveyId: r.surveyId,
+        contactId: r.email ? (contacts.get(r.email.toLowerCase()) ?? null) : null,
+        score: r.score,
+        comment: r.comment?.trim() || null,
+        locale: resolveLocale(r.locale, 'en'),
+        segment: r.segment ?? {},
+        externalId: r.externalId ?? null,
+        createdAt: new Date(r.createdAt),
+      })),
+      now,
+    );
+    if (withAnswers) {
+      // A skipped twin (its externalId already imported) is left out of RETURNING; match the
+      // rest by externalId, and those without one by their order (they are never skipped).
+      const byExternal = new Map(
+        body.responses.flatMap((r, i) => (r.externalId ? [[r.externalId, i] as const] : [])),
+      );
+      const plain = body.responses.flatMap((r, i) => (r.externalId ? [] : [i]));
+      let next = 0;
+      await insertResponseAnswers(
+        trx,
+        workspaceId,
+        rows.map((row) => {
+          const i = row.external_id ? byExternal.get(row.external_id) : plain[next++];
+          return { responseId: row.id, answers: answers[i ?? -1] ?? [], at: now };
+        }),
+      );
+    }
+    return rows;
+  };
+  // The answers and their responses commit together or not at all.
+  const inserted = withAnswers ? await db.transaction().execute(write) : await write(db);
   return {
     imported: inserted.length,
     skipped: body.responses.length - inserted.length,
@@ -213,6 +289,7 @@ const CSV_COLUMNS = [
   'contact_name',
   'segment',
   'external_id',
+  'additional_answers',
 ] as const;
 
 /**
@@ -260,6 +337,11 @@ function csvRow(row: ResponseListRow): string {
     contact_name: row.contact_name,
     segment: row.segment,
     external_id: row.external_id,
+    // One line per answer, "question: answer", in the order asked; csvCell keeps it formula-safe.
+    additional_answers: (row.answers ?? [])
+      .map(toAnswerDto)
+      .map((a) => `${a.question}: ${answerText(a)}`)
+      .join('\n'),
   };
   return `${CSV_COLUMNS.map((c) => csvCell(values[c])).join(',')}\r\n`;
 }

@@ -14,13 +14,34 @@ export async function findWorkspacesWithRetention(db: Kysely<Database>) {
     .execute();
 }
 
-/** Drops comments and the link to the person from responses older than the cutoff. */
+/**
+ * Drops comments (and free-text answers) and the link to the person from responses older than
+ * the cutoff.
+ */
 export async function anonymizeResponsesBefore(
   db: Kysely<Database>,
   workspaceId: string,
   cutoff: Date,
   now: Date,
 ): Promise<number> {
+  // Free-text answers to additional questions are comments too; choices and scales stay.
+  await db
+    .deleteFrom('response_answers')
+    .where('workspace_id', '=', workspaceId)
+    .where(sql<boolean>`question->>'type' = 'free_text'`)
+    .where((eb) =>
+      eb(
+        'response_id',
+        'in',
+        eb
+          .selectFrom('responses')
+          .select('id')
+          .where('workspace_id', '=', workspaceId)
+          .where('created_at', '<', cutoff)
+          .where('anonymized_at', 'is', null),
+      ),
+    )
+    .execute();
   // NOTE: the rollup trigger ignores comment and contact changes, so scores stay as they are.
   const result = await db
     .updateTable('responses')

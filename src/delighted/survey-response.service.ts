@@ -17,6 +17,7 @@ import type {
   UpdateSurveyResponseBody,
 } from './delighted.schemas';
 import { resolvePerson, toPersonDto, unix } from './person.service';
+import { toDelightedAnswers } from '../surveys/questions';
 
 type Expand = ('person' | 'notes')[];
 
@@ -82,7 +83,7 @@ async function expandRows(
         }
       : {}),
     tags: r.tags,
-    additional_answers: [] as unknown[],
+    additional_answers: toDelightedAnswers(r.id, r.answers),
   }));
 }
 

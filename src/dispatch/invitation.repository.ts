@@ -321,6 +321,7 @@ export async function findInvitationByTokenHash(db: Kysely<Database>, tokenHash:
       'surveys.kind',
       'surveys.status as survey_status',
       'surveys.texts',
+      'surveys.questions',
       'workspaces.company_name',
       'workspaces.name as workspace_name',
       // The answer so far, and whether anything (a webhook, a chat alert rule) subscribes to
@@ -328,6 +329,12 @@ export async function findInvitationByTokenHash(db: Kysely<Database>, tokenHash:
       'responses.score as answer_score',
       'responses.comment as answer_comment',
       'responses.status as answer_status',
+      // The additional answers so far, each with its question as asked (the page shows them
+      // again; a form post that keeps them announces them).
+      sql<Record<string, unknown>[] | null>`(select jsonb_agg(jsonb_build_object(
+          'questionId', a.question_id, 'questionVersion', a.question_version,
+          'question', a.question, 'value', a.value) order by a.position)
+        from response_answers a where a.response_id = responses.id)`.as('answers'),
       eb
         .or([
           eb.exists(

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SURVEY_KINDS } from '../../db/schema';
 import { LOCALES } from './i18n/types';
 import { WEEKDAYS } from './send-window';
+import { questionDtoSchema, questionsInputSchema } from './questions';
 
 /**
  * Text that ends up in a mail header: CR, LF and NUL would let it add headers (CWE-93). They
@@ -106,6 +107,9 @@ export const createSurveyBodySchema = z.strictObject({
   segmentProperties: segmentPropertiesSchema.default([]),
   expiresAfterDays: z.number().int().min(1).max(365).default(30),
   reminderAfterDays: reminderAfterDaysSchema.default(null),
+  questions: questionsInputSchema
+    .default([])
+    .describe('up to ten additional questions after the score'),
 });
 export type CreateSurveyBody = z.infer<typeof createSurveyBodySchema>;
 
@@ -124,6 +128,9 @@ export const updateSurveyBodySchema = z
     segmentProperties: segmentPropertiesSchema,
     expiresAfterDays: z.number().int().min(1).max(365),
     reminderAfterDays: reminderAfterDaysSchema,
+    questions: questionsInputSchema.describe(
+      "the whole list; keep a question's id to edit it (its version rises when it changes)",
+    ),
   })
   .partial()
   .refine((b) => Object.keys(b).length > 0, 'name at least one field to change');
@@ -159,6 +166,7 @@ export const surveyDtoSchema = z.object({
   segmentProperties: z.array(z.string()),
   expiresAfterDays: z.number().int(),
   reminderAfterDays: z.number().int().nullable(),
+  questions: z.array(questionDtoSchema),
   launchedAt: z.iso.datetime().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),

@@ -3,6 +3,7 @@ import type { Database, Survey, SurveyStatus, SurveyUpdate } from '../../db/sche
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { Clock } from '../clock';
 import type { SendWindow } from './send-window';
+import { storedQuestions, versionQuestions } from './questions';
 import type {
   CreateSurveyBody,
   ListSurveysQuery,
@@ -35,6 +36,7 @@ export function toSurveyDto(row: Survey): SurveyDto {
     segmentProperties: row.segment_properties,
     expiresAfterDays: row.expires_after_days,
     reminderAfterDays: row.reminder_after_days,
+    questions: storedQuestions(row.questions),
     launchedAt: row.launched_at?.toISOString() ?? null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
@@ -46,7 +48,7 @@ const notFound = () => new NotFoundError('survey_not_found', 'Survey not found.'
 export async function createSurvey(
   db: Kysely<Database>,
   workspaceId: string,
-  input: CreateSurveyBody,
+  input: Omit<CreateSurveyBody, 'questions'> & { questions?: CreateSurveyBody['questions'] },
   now = new Date(),
 ): Promise<SurveyDto> {
   const row = await insertSurvey(db, {
@@ -62,6 +64,7 @@ export async function createSurvey(
     reminder_after_days: input.reminderAfterDays,
     segment_properties: JSON.stringify(input.segmentProperties),
     expires_after_days: input.expiresAfterDays,
+    questions: JSON.stringify(versionQuestions(input.questions ?? [], [])),
     created_at: now,
     updated_at: now,
   });
@@ -142,6 +145,13 @@ export async function changeSurvey(
     ...(input.expiresAfterDays ? { expires_after_days: input.expiresAfterDays } : {}),
     ...(input.reminderAfterDays !== undefined
       ? { reminder_after_days: input.reminderAfterDays }
+      : {}),
+    ...(input.questions
+      ? {
+          questions: JSON.stringify(
+            versionQuestions(input.questions, storedQuestions(survey.questions)),
+          ),
+        }
       : {}),
     ...(t.eventType ? { trigger_event_type: t.eventType } : {}),
     ...(t.delaySeconds !== undefined ? { delay_seconds: t.delaySeconds } : {}),

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Response, SurveyKind } from '../../db/schema';
 import { emitDelightedResponseEvent, emitDelightedUnsubscribe } from './formats/delighted';
 import { insertDeliveriesForEvent } from './webhook.repository';
+import type { StoredAnswer } from '../surveys/questions';
 
 /**
  * The one way the domain tells webhooks that something happened. Each call runs inside the
@@ -26,13 +27,27 @@ export async function publishEvent(
 export async function publishResponseChange(
   trx: Kysely<Database>,
   change: 'created' | 'updated',
-  response: { row: Response; kind: SurveyKind; dto: object },
+  response: {
+    row: Response;
+    kind: SurveyKind;
+    dto: object;
+    /** The additional answers; undefined when the change did not read them. */
+    answers?: StoredAnswer[] | undefined;
+  },
   publicUrl: string,
   now: Date,
 ): Promise<void> {
   const { row, kind, dto } = response;
   await publishEvent(trx, row.workspace_id, `response.${change}`, dto, now);
-  await emitDelightedResponseEvent(trx, `survey_response.${change}`, kind, row, publicUrl, now);
+  await emitDelightedResponseEvent(
+    trx,
+    `survey_response.${change}`,
+    kind,
+    row,
+    publicUrl,
+    now,
+    response.answers,
+  );
 }
 
 /** A person unsubscribed (survey page, one-click header or API). Only Delighted's format has it. */

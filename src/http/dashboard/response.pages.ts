@@ -16,6 +16,7 @@ import type { DashRouter } from './kit';
 import { BASE, parseForm, redirectDone, sessionOf } from './kit';
 import { KIND_LABEL } from './scores';
 import { renderPage } from './view';
+import { answerText } from '../../surveys/questions';
 
 const FILTER_KEYS = [
   'surveyId',
@@ -141,6 +142,12 @@ export function responsePages(ctx: AppContext, r: DashRouter) {
       contact,
       history,
       segment: Object.entries(response.segment).map(([k, v]) => ({ key: k, value: String(v) })),
+      // The additional answers with each question as it was asked.
+      answers: response.answers.map((a) => ({
+        question: a.question,
+        version: a.questionVersion,
+        text: answerText(a),
+      })),
     });
   });
 

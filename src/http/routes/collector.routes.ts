@@ -23,6 +23,16 @@ import type { Locale } from '../../surveys/i18n/types';
 import { renderTemplate } from '../../surveys/render';
 import { scoreLayout, scoreOptions } from '../../surveys/texts';
 import { toAppError, UNAVAILABLE_RETRY_AFTER } from '../errors';
+import {
+  AnswerError,
+  FREE_TEXT_MAX,
+  isShown,
+  MAX_OPTIONS,
+  MAX_QUESTIONS,
+  parseAnswers,
+} from '../../surveys/questions';
+import type { Question } from '../../surveys/questions';
+import type { Messages } from '../../surveys/i18n/types';
 import { sharedRateLimit } from '../rate-limit';
 
 const css = readFileSync(path.join(__dirname, '../../surveys/templates/survey.css'), 'utf8');
@@ -62,6 +72,71 @@ function errorPage(res: Response, err: AppError, locale: Locale) {
   }
 }
 
+/** The additional questions' form fields (`a.<question id>`), by question id. */
+function answerFields(body: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (k.startsWith('a.')) {
+      out[k.slice(2)] = v;
+    }
+  }
+  return out;
+}
+
+const asStrings = (v: unknown): string[] =>
+  (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]).map(String);
+
+/**
+ * The questions shown for this score (all unconditional ones before a score is chosen),
+ * filled with what the person typed or, failing that, what is stored.
+ */
+function questionViews(
+  questions: Question[],
+  score: number | undefined,
+  values: Record<string, unknown>,
+  invalid: string | undefined,
+) {
+  return questions
+    .filter((q) => (score === undefined ? !q.condition : isShown(q, score)))
+    .map((q) => {
+      const given = asStrings(values[q.id]);
+      const scale =
+        q.type === 'scale_5' ? [1, 2, 3, 4, 5] : q.type === 'scale_10' ? [...Array(11).keys()] : [];
+      const choices =
+        q.type === 'single_choice' || q.type === 'multiple_choice'
+          ? (q.options ?? []).map((o) => ({ value: o.id, label: o.text }))
+          : scale.map((n) => ({ value: String(n), label: String(n) }));
+      return {
+        id: q.id,
+        name: `a.${q.id}`,
+        type: q.type,
+        text: q.text,
+        input: q.type === 'multiple_choice' ? 'checkbox' : 'radio',
+        layout: scale.length ? 'row' : 'list',
+        choices: choices.map((c) => ({ ...c, checked: given.includes(c.value) })),
+        textValue: q.type === 'free_text' ? given.join('\n') : '',
+        max: FREE_TEXT_MAX,
+        invalid: invalid === q.id,
+      };
+    });
+}
+
+function answerMessage(m: Messages, err: AnswerError): string {
+  const question = err.question.text;
+  switch (err.issue.kind) {
+    case 'notAnOption':
+      return format(m.answerNotAnOption, { question });
+    case 'tooManyChoices':
+      return format(m.answerTooManyChoices, { question, max: err.issue.max });
+    case 'hidden':
+      return format(m.answerHidden, { question });
+    case 'outOfScale':
+      return format(m.answerOutOfScale, { question });
+    case 'tooLong':
+      return format(m.answerTooLong, { question, max: err.issue.max });
+  }
+}
+
 function surveyPage(
   res: Response,
   open: OpenInvitation,
@@ -69,6 +144,10 @@ function surveyPage(
     thankYou: boolean;
     score?: number;
     comment?: string;
+    /** What the person typed into the additional questions (a failed post shows it again). */
+    answers?: Record<string, unknown>;
+    /** The question an error is about. */
+    invalidQuestion?: string;
     notice?: string;
     error?: string;
     status?: number;
@@ -102,6 +181,12 @@ function surveyPage(
         comment: view.comment ?? open.response?.comment ?? '',
         commentPlaceholder: m.commentPlaceholder,
         commentMax,
+        questions: questionViews(
+          open.questions,
+          selected,
+          view.answers ?? open.response?.answers ?? {},
+          view.invalidQuestion,
+        ),
         submit: m.submit,
         notice: view.notice,
         error: view.error,
@@ -168,7 +253,12 @@ export function collectorRoutes(ctx: AppContext): Router {
   router.use(
     ['/s', '/u'],
     perAddress,
-    express.urlencoded({ extended: false, limit: commentMax * 6 + 1024, parameterLimit: 10 }),
+    // The score, the comment, the marker and up to ten questions of up to ten options each.
+    express.urlencoded({
+      extended: false,
+      limit: (commentMax + MAX_QUESTIONS * FREE_TEXT_MAX) * 6 + 4096,
+      parameterLimit: 10 + MAX_QUESTIONS * MAX_OPTIONS,
+    }),
   );
   // Per link too, so one leaked or scanned link cannot be hammered from many addresses.
   router.use(
@@ -240,8 +330,44 @@ export function collectorRoutes(ctx: AppContext): Router {
       );
       return;
     }
-    await recordAnswer(deps, open, { score, comment });
-    surveyPage(res, open, { thankYou: true, score, comment, notice: m.commentSaved }, commentMax);
+    const raw = answerFields(body);
+    let answers;
+    try {
+      // Without the marker the form showed no questions: the stored answers stay.
+      answers = body.answers === undefined ? undefined : parseAnswers(open.questions, score, raw);
+    } catch (err) {
+      if (!(err instanceof AnswerError)) {
+        throw err;
+      }
+      surveyPage(
+        res,
+        open,
+        {
+          thankYou: true,
+          score,
+          ...(comment === undefined ? {} : { comment }),
+          answers: raw,
+          invalidQuestion: err.question.id,
+          status: 400,
+          error: answerMessage(m, err),
+        },
+        commentMax,
+      );
+      return;
+    }
+    await recordAnswer(deps, open, { score, comment, answers });
+    surveyPage(
+      res,
+      open,
+      {
+        thankYou: true,
+        score,
+        ...(comment === undefined ? {} : { comment }),
+        ...(body.answers === undefined ? {} : { answers: raw }),
+        notice: m.commentSaved,
+      },
+      commentMax,
+    );
   };
   router.post('/s/:token', postAnswer);
   router.post('/s/:token/:score', postAnswer);

@@ -10,6 +10,11 @@ import {
 } from '../../analytics/metrics.schemas';
 import { getSurveyMetrics, getWorkspaceMetrics } from '../../analytics/metrics.service';
 import { rebuildSurveyRollups } from '../../analytics/rollup.service';
+import {
+  answerReportDtoSchema,
+  answerReportQuerySchema,
+  getAnswerReport,
+} from '../../analytics/answer-report.service';
 import { surveyIdParamsSchema } from '../../surveys/survey.schemas';
 import { READERS, allow, authOf } from '../auth';
 import { errorResponses } from '../openapi-common';
@@ -22,6 +27,11 @@ export function metricsRoutes(ctx: AppContext): Router {
     const { id } = parse(surveyIdParamsSchema, req.params, 'params');
     const query = parse(metricsQuerySchema, req.query, 'query');
     res.json(await getSurveyMetrics(ctx.db, ctx.clock, authOf(req).workspaceId, id, query));
+  });
+  router.get('/surveys/:id/answers', allow(...READERS), async (req, res) => {
+    const { id } = parse(surveyIdParamsSchema, req.params, 'params');
+    const query = parse(answerReportQuerySchema, req.query, 'query');
+    res.json(await getAnswerReport(ctx.db, authOf(req).workspaceId, id, query));
   });
   router.get('/metrics', allow(...READERS), async (req, res) => {
     const query = parse(workspaceMetricsQuerySchema, req.query, 'query');
@@ -46,6 +56,21 @@ export function registerMetricsPaths(registry: OpenAPIRegistry): void {
       200: {
         description: 'Metrics',
         content: { 'application/json': { schema: surveyMetricsDtoSchema } },
+      },
+      ...errorResponses(404),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/surveys/{id}/answers',
+    summary: 'The additional questions: counts per option with Wilson intervals, scale means',
+    description:
+      'Per question (current wording), the responses that answered it and per option or scale value the count and its percent of them with a 95 % Wilson interval; scales also give the mean with its 95 % t interval. Only responses that count are read; `since` inclusive, `until` exclusive.',
+    request: { params: surveyIdParamsSchema, query: answerReportQuerySchema },
+    responses: {
+      200: {
+        description: 'Answer figures',
+        content: { 'application/json': { schema: answerReportDtoSchema } },
       },
       ...errorResponses(404),
     },

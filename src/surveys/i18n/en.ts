@@ -115,6 +115,12 @@ export const messages: Messages = {
   unsubscribedTitle: 'You have been unsubscribed',
   unsubscribedBody: 'You will no longer receive these surveys.',
   commentTooLong: 'Your comment is too long (max {max} characters).',
+  answerNotAnOption: 'That is not one of the options for “{question}”.',
+  answerTooManyChoices: 'Choose at most {max} options for “{question}”.',
+  answerHidden:
+    '“{question}” does not apply to the score you chose; it has been removed, please check your answers.',
+  answerOutOfScale: 'Choose a value on the scale for “{question}”.',
+  answerTooLong: 'Your answer to “{question}” is too long (max {max} characters).',
   unavailableTitle: 'Back in a moment',
   unavailableBody:
     'We can’t take your answer right now. Please try again in a minute; your link stays valid.',

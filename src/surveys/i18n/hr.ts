@@ -115,6 +115,12 @@ export const messages: Messages = {
   unsubscribedTitle: 'Odjavljeni ste',
   unsubscribedBody: 'Više nećete primati ove ankete.',
   commentTooLong: 'Vaš je komentar predug (najviše {max} znakova).',
+  answerNotAnOption: 'To nije jedna od ponuđenih mogućnosti za „{question}”.',
+  answerTooManyChoices: 'Odaberite najviše {max} mogućnosti za „{question}”.',
+  answerHidden:
+    '„{question}” ne odnosi se na ocjenu koju ste odabrali; uklonjeno je, provjerite svoje odgovore.',
+  answerOutOfScale: 'Odaberite vrijednost na ljestvici za „{question}”.',
+  answerTooLong: 'Vaš je odgovor na „{question}” predug (najviše {max} znakova).',
   unavailableTitle: 'Vraćamo se za trenutak',
   unavailableBody:
     'Trenutno ne možemo primiti vaš odgovor. Pokušajte ponovno za minutu; vaša poveznica ostaje valjana.',

@@ -116,6 +116,12 @@ export const messages: Messages = {
   unsubscribedTitle: 'Одјављени сте',
   unsubscribedBody: 'Више нећете добијати ове анкете.',
   commentTooLong: 'Ваш коментар је предугачак (највише {max} карактера).',
+  answerNotAnOption: 'То није једна од понуђених опција за „{question}”.',
+  answerTooManyChoices: 'Изаберите највише {max} опција за „{question}”.',
+  answerHidden:
+    '„{question}” се не односи на оцену коју сте изабрали; уклоњено је, проверите своје одговоре.',
+  answerOutOfScale: 'Изаберите вредност на скали за „{question}”.',
+  answerTooLong: 'Ваш одговор на „{question}” је предугачак (највише {max} карактера).',
   unavailableTitle: 'Враћамо се за тренутак',
   unavailableBody:
     'Тренутно не можемо да примимо ваш одговор. Покушајте поново за минут; ваш линк остаје важећи.',

@@ -116,6 +116,12 @@ export const messages: Messages = {
   unsubscribedTitle: 'Odjavljeni ste',
   unsubscribedBody: 'Više nećete dobijati ove ankete.',
   commentTooLong: 'Vaš komentar je predugačak (najviše {max} karaktera).',
+  answerNotAnOption: 'To nije jedna od ponuđenih opcija za „{question}”.',
+  answerTooManyChoices: 'Izaberite najviše {max} opcija za „{question}”.',
+  answerHidden:
+    '„{question}” se ne odnosi na ocenu koju ste izabrali; uklonjeno je, proverite svoje odgovore.',
+  answerOutOfScale: 'Izaberite vrednost na skali za „{question}”.',
+  answerTooLong: 'Vaš odgovor na „{question}” je predugačak (najviše {max} karaktera).',
   unavailableTitle: 'Vraćamo se za trenutak',
   unavailableBody:
     'Trenutno ne možemo da primimo vaš odgovor. Pokušajte ponovo za minut; vaš link ostaje važeći.',

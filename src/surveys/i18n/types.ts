@@ -76,6 +76,12 @@ export interface Messages {
   unsubscribedBody: string;
   /** Placeholders: `{max}`. */
   commentTooLong: string;
+  /** Additional questions' errors. Placeholders: `{question}` (and `{max}`). */
+  answerNotAnOption: string;
+  answerTooManyChoices: string;
+  answerHidden: string;
+  answerOutOfScale: string;
+  answerTooLong: string;
   /** Page shown while Postgres is away (a 503): the visitor should retry, the link is fine. */
   unavailableTitle: string;
   unavailableBody: string;

@@ -112,6 +112,12 @@ export const messages: Messages = {
   unsubscribedTitle: 'Bạn đã hủy đăng ký',
   unsubscribedBody: 'Bạn sẽ không nhận các khảo sát này nữa.',
   commentTooLong: 'Nhận xét của bạn quá dài (tối đa {max} ký tự).',
+  answerNotAnOption: 'Đó không phải là một lựa chọn của “{question}”.',
+  answerTooManyChoices: 'Chọn tối đa {max} lựa chọn cho “{question}”.',
+  answerHidden:
+    '“{question}” không áp dụng cho điểm bạn đã chọn; câu hỏi đã được bỏ đi, vui lòng kiểm tra lại câu trả lời.',
+  answerOutOfScale: 'Hãy chọn một giá trị trên thang điểm cho “{question}”.',
+  answerTooLong: 'Câu trả lời của bạn cho “{question}” quá dài (tối đa {max} ký tự).',
   unavailableTitle: 'Chúng tôi sẽ quay lại ngay',
   unavailableBody:
     'Hiện chúng tôi chưa thể nhận câu trả lời của bạn. Vui lòng thử lại sau một phút; liên kết của bạn vẫn còn hiệu lực.',

@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database, JsonObject, Response, SurveyKind, WebhookEvent } from '../../../db/schema';
 import { insertDeliveriesForEvent } from '../webhook.repository';
+import { toDelightedAnswers } from '../../surveys/questions';
+import type { StoredAnswer } from '../../surveys/questions';
 
 /** Events a webhook in Delighted's format can subscribe to, as Delighted names them. */
 export const DELIGHTED_EVENTS = [
@@ -44,6 +46,7 @@ export async function emitDelightedResponseEvent(
   row: Response,
   publicUrl: string,
   now: Date,
+  answers?: StoredAnswer[],
 ): Promise<string[]> {
   if (!(await hasSubscriber(trx, row.workspace_id, event))) {
     return [];
@@ -60,7 +63,7 @@ export async function emitDelightedResponseEvent(
     person_properties: row.segment,
     notes: [],
     tags: [],
-    additional_answers: [],
+    additional_answers: toDelightedAnswers(row.id, answers),
   };
   return insertDeliveriesForEvent(
     trx,

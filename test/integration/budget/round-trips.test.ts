@@ -82,6 +82,43 @@ describe('round-trip budgets', () => {
     expect({ count: seen.length, seen }).toEqual({ count: BUDGET.formPost, seen });
   });
 
+  it('POST /s/:token: a person submits the form with answers to additional questions', async () => {
+    const { token, invitation } = await buildSentInvitation(world.ctx.db, {});
+    const questions = [
+      {
+        id: 'why',
+        version: 1,
+        type: 'single_choice',
+        text: 'Why?',
+        condition: null,
+        options: [
+          { id: 'a', text: 'A' },
+          { id: 'b', text: 'B' },
+        ],
+      },
+      { id: 'note', version: 1, type: 'free_text', text: 'More?', condition: null },
+    ];
+    await world.ctx.db
+      .updateTable('surveys')
+      .set({ questions: JSON.stringify(questions) })
+      .where('id', '=', invitation.survey_id)
+      .execute();
+    // The answers are stored by the same one statement as the score (glas_record_form_answer).
+    const seen = await counted(() =>
+      request(world.app)
+        .post(`/s/${token}`)
+        .type('form')
+        .send('score=9&answers=1&a.why=b&a.note=Fine')
+        .expect(200),
+    );
+    expect({ count: seen.length, seen }).toEqual({ count: BUDGET.formPost, seen });
+    const stored = await world.ctx.db
+      .selectFrom('response_answers')
+      .select('question_id')
+      .execute();
+    expect(stored.map((r) => r.question_id).sort()).toEqual(['note', 'why']);
+  });
+
   it('POST /s/:token: a detractor submits the survey form (a follow-up case opens)', async () => {
     const { token } = await buildSentInvitation(world.ctx.db, {});
     const seen = await counted(() =>

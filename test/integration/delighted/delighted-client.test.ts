@@ -3,7 +3,9 @@ import { createServer } from 'node:net';
 import type { Server } from 'node:http';
 import { runAutopilot } from '../../../src/delighted/autopilot.service';
 import { suppress } from '../../../src/contacts/suppression.service';
-import { buildSurvey, buildWorkspace } from '../../support/factories';
+import request from 'supertest';
+import { buildSentInvitation } from '../../support/collector-factories';
+import { bearer, buildSurvey, buildWorkspace } from '../../support/factories';
 import { createTestWorld } from '../../support/test-context';
 import type { TestWorld } from '../../support/test-context';
 
@@ -50,7 +52,7 @@ async function account(quietDays = 30) {
     scheme: 'http',
     base: '/v1',
   });
-  return { workspace, survey, delighted };
+  return { workspace, survey, delighted, adminKey };
 }
 
 const invitationsOf = (contactId: string) =>
@@ -282,5 +284,95 @@ describe('official delighted npm client against Glas', () => {
     const after: any[] = [];
     await email.list().autoPagingEach((m: any) => after.push(m));
     expect(after).toEqual([]);
+  });
+
+  it('reads the additional_answers a person gave on the Glas survey page', async () => {
+    const { workspace, survey, delighted, adminKey } = await account();
+    await request(world.app)
+      .patch(`/api/surveys/${survey.id}`)
+      .set(bearer(adminKey))
+      .send({
+        questions: [
+          {
+            id: 'why',
+            type: 'single_choice',
+            text: 'Why?',
+            options: [
+              { id: 'price', text: 'Price' },
+              { id: 'speed', text: 'Speed' },
+            ],
+          },
+          {
+            id: 'areas',
+            type: 'multiple_choice',
+            text: 'Which areas?',
+            options: [
+              { id: 'a', text: 'Billing' },
+              { id: 'b', text: 'Support' },
+            ],
+          },
+          { id: 'ease', type: 'scale_5', text: 'How easy?' },
+          { id: 'note', type: 'free_text', text: 'Anything else?' },
+        ],
+      })
+      .expect(200);
+    const { token } = await buildSentInvitation(world.ctx.db, {
+      workspaceId: workspace.id,
+      surveyId: survey.id,
+    });
+    await request(world.app)
+      .post(`/s/${token}`)
+      .type('form')
+      .send(
+        new URLSearchParams([
+          ['score', '9'],
+          ['answers', '1'],
+          ['a.why', 'speed'],
+          ['a.areas', 'a'],
+          ['a.areas', 'b'],
+          ['a.ease', '4'],
+          ['a.note', 'Keep it up'],
+        ]).toString(),
+      )
+      .expect(200);
+    const [response] = await delighted.surveyResponse.all();
+    const one = await delighted.surveyResponse.retrieve(response.id);
+    for (const r of [response, one]) {
+      expect(r.additional_answers).toEqual([
+        {
+          id: `${response.id}:why`,
+          value: {
+            free_response: null,
+            scale: null,
+            select_one: { id: 'speed', text: 'Speed' },
+            select_many: null,
+          },
+          question: { id: 'why', type: 'select_one', text: 'Why?' },
+        },
+        {
+          id: `${response.id}:areas`,
+          value: {
+            free_response: null,
+            scale: null,
+            select_one: null,
+            select_many: [
+              { id: 'a', text: 'Billing' },
+              { id: 'b', text: 'Support' },
+            ],
+          },
+          question: { id: 'areas', type: 'select_many', text: 'Which areas?' },
+        },
+        {
+          id: `${response.id}:ease`,
+          value: { free_response: null, scale: 4, select_one: null, select_many: null },
+          question: { id: 'ease', type: 'scale', text: 'How easy?' },
+        },
+        {
+          id: `${response.id}:note`,
+          value: { free_response: 'Keep it up', scale: null, select_one: null, select_many: null },
+          question: { id: 'note', type: 'free_response', text: 'Anything else?' },
+        },
+      ]);
+    }
   });
 });
