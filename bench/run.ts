@@ -9,9 +9,7 @@
  *   - peak memory of this process.
  * Results are printed and written to BENCHMARKS.md with the date and the machine.
  */
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
@@ -24,6 +22,7 @@ import { createApp } from '../src/http/app';
 import { createLogger } from '../src/logger';
 import { mergeRollups, rebuildSurveyRollups } from '../src/analytics/rollup.service';
 import { createApiKey } from '../src/workspaces/api-key.service';
+import { prependToBenchmarks } from './support';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
@@ -246,11 +245,7 @@ Goal (issue 11): metrics p95 ≤ 30 ms at 10M rows and at least 100× faster tha
 update cost proportional to the new rows (compare the 15k and 30k lines), not to the table size.
 `;
   process.stdout.write(`\n${report}`);
-  const file = path.join(__dirname, '..', 'BENCHMARKS.md');
-  const head =
-    "# Benchmarks\n\nNumbers from `npm run bench` on this project's machines; newest first. Never timed assertions in tests.\n\n";
-  const previous = existsSync(file) ? readFileSync(file, 'utf8').replace(head, '') : '';
-  writeFileSync(file, `${head}${report}\n${previous}`);
+  prependToBenchmarks(report);
 }
 
 main().catch((err: unknown) => {

@@ -27,7 +27,7 @@ const eventType = eventTypeSchema
   .optional()
   .describe(`The event type a solved ticket becomes (default ${DEFAULT_HELPDESK_EVENT_TYPE})`);
 
-/** What each helpdesk needs; Glas makes the token or signature key for all but Zendesk, Intercom and HubSpot. */
+/** What each helpdesk needs; Glas makes the token or signature key for all but Zendesk, Intercom, HubSpot and FreeScout. */
 export const configureHelpdeskSourceBodySchemas = {
   zendesk: z.strictObject({
     signingSecret: z
@@ -78,6 +78,7 @@ export const configureHelpdeskSourceBodySchemas = {
 export const configureHelpdeskSourceBodySchema = z.union([
   configureHelpdeskSourceBodySchemas.zendesk,
   configureHelpdeskSourceBodySchemas.intercom,
+  configureHelpdeskSourceBodySchemas.freescout,
   configureHelpdeskSourceBodySchemas.chatwoot,
 ]);
 export type ConfigureHelpdeskSourceBody = {

@@ -2,14 +2,14 @@ import express from 'express';
 import type { Express, NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { ipKeyGenerator } from 'express-rate-limit';
-import { sharedRateLimit } from './rate-limit';
+import { apiRateLimit } from './rate-limit';
 import { pinoHttp } from 'pino-http';
 import type { AppContext } from '../context';
 import { NotFoundError } from '../errors';
 import { redactUrl } from '../logger';
 import { requireApiKey } from './auth';
 import { onWritesOnly } from './read-requests';
-import { errorBody, errorHandler } from './errors';
+import { errorHandler } from './errors';
 import { rejectMalformedPaths } from './malformed-path';
 import { buildOpenApiDocument } from './openapi';
 import { collectorRoutes } from './routes/collector.routes';
@@ -113,17 +113,7 @@ export function createApp(ctx: AppContext): Express {
 
   const api = express.Router();
   api.use(
-    sharedRateLimit(ctx, 'api', {
-      windowMs: 60_000,
-      limit: ctx.config.RATE_LIMIT_API_PER_MINUTE,
-      keyGenerator: (req) => req.get('authorization') ?? ipKeyGenerator(req.ip ?? ''),
-      handler: (_req, res) => {
-        res.set('Retry-After', '60');
-        res
-          .status(429)
-          .json(errorBody(new AppError(429, 'rate_limited', 'Too many requests; retry later.')));
-      },
-    }),
+    apiRateLimit(ctx, 'api', (req) => req.get('authorization') ?? ipKeyGenerator(req.ip ?? '')),
   );
   // CSV imports stream their own text/csv body, so they sit before the JSON-only parser.
   api.use('/imports', importRoutes(ctx));

@@ -5,8 +5,11 @@ import type {
   RateLimitRequestHandler,
   Store,
 } from 'express-rate-limit';
+import type { Request } from 'express';
 import type { Redis } from 'ioredis';
 import type { AppContext } from '../context';
+import { AppError } from '../errors';
+import { errorBody } from './errors';
 
 /**
  * express-rate-limit's counters in Redis, so every API process counts together. Each window
@@ -66,5 +69,27 @@ export function sharedRateLimit(
     passOnStoreError: true,
     store: new RedisCounterStore(ctx.redis, `${ctx.config.REDIS_PREFIX}:rate:${name}:`),
     ...options,
+  });
+}
+
+/**
+ * RATE_LIMIT_API_PER_MINUTE per key, refused with 429 in the API's JSON error shape and a
+ * Retry-After: the API itself, and the providers' inbound calls (keyed per source URL).
+ */
+export function apiRateLimit(
+  ctx: Pick<AppContext, 'redis' | 'config'>,
+  name: string,
+  keyGenerator: (req: Request) => string,
+): RateLimitRequestHandler {
+  return sharedRateLimit(ctx, name, {
+    windowMs: 60_000,
+    limit: ctx.config.RATE_LIMIT_API_PER_MINUTE,
+    keyGenerator,
+    handler: (_req, res) => {
+      res.set('Retry-After', '60');
+      res
+        .status(429)
+        .json(errorBody(new AppError(429, 'rate_limited', 'Too many requests; retry later.')));
+    },
   });
 }

@@ -1,6 +1,5 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express, { Router } from 'express';
-import type { Request } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context';
 import {
@@ -18,10 +17,9 @@ import {
   removeBounceSource,
 } from '../../bounces/bounce-source.service';
 import { receiveBounceCall } from '../../bounces/bounce-intake.service';
-import { AppError } from '../../errors';
 import { allow, authOf } from '../auth';
-import { errorBody } from '../errors';
-import { sharedRateLimit } from '../rate-limit';
+import { headersOf } from '../inbound';
+import { apiRateLimit } from '../rate-limit';
 import { errorResponses } from '../openapi-common';
 import { parse } from '../validate';
 
@@ -54,14 +52,6 @@ export function bounceSourceRoutes(ctx: AppContext): Router {
   return router;
 }
 
-function headersOf(req: Request): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    out[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
-}
-
 /**
  * `/inbound/bounces/:provider/:sourceId`: the providers' own calls. The body is read raw, whatever
  * its type (SNS posts JSON as text/plain), since signatures cover the exact bytes.
@@ -70,19 +60,7 @@ export function bounceIntakeRoutes(ctx: AppContext): Router {
   const router = Router();
   // NOTE: per source URL, not per address: providers post from many addresses. A refused call
   // is retried by every provider (SNS, SendGrid, Mailgun and Postmark all retry on 429).
-  router.use(
-    sharedRateLimit(ctx, 'inbound-bounces', {
-      windowMs: 60_000,
-      limit: ctx.config.RATE_LIMIT_API_PER_MINUTE,
-      keyGenerator: (req) => req.path.slice(0, 200),
-      handler: (_req, res) => {
-        res.set('Retry-After', '60');
-        res
-          .status(429)
-          .json(errorBody(new AppError(429, 'rate_limited', 'Too many requests; retry later.')));
-      },
-    }),
-  );
+  router.use(apiRateLimit(ctx, 'inbound-bounces', (req) => req.path.slice(0, 200)));
   router.post(
     '/:provider/:sourceId',
     express.raw({ type: () => true, limit: ctx.config.BODY_LIMIT_BYTES }),

@@ -1,6 +1,5 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express, { Router } from 'express';
-import type { Request } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context';
 import {
@@ -18,10 +17,9 @@ import {
   removeHelpdeskSource,
 } from '../../helpdesk/helpdesk-source.service';
 import { receiveHelpdeskCall } from '../../helpdesk/helpdesk-intake.service';
-import { AppError } from '../../errors';
 import { allow, authOf } from '../auth';
-import { errorBody } from '../errors';
-import { sharedRateLimit } from '../rate-limit';
+import { headersOf } from '../inbound';
+import { apiRateLimit } from '../rate-limit';
 import { errorResponses } from '../openapi-common';
 import { parse } from '../validate';
 
@@ -54,14 +52,6 @@ export function helpdeskSourceRoutes(ctx: AppContext): Router {
   return router;
 }
 
-function headersOf(req: Request): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    out[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
-}
-
 /**
  * `/inbound/helpdesk/:provider/:sourceId[/:token]`: the helpdesks' own calls, read raw since
  * signatures cover the exact bytes. 202: the event is stored; the invitations go out later.
@@ -70,17 +60,9 @@ export function helpdeskIntakeRoutes(ctx: AppContext): Router {
   const router = Router();
   // NOTE: per source URL, not per address: helpdesks post from many addresses.
   router.use(
-    sharedRateLimit(ctx, 'inbound-helpdesk', {
-      windowMs: 60_000,
-      limit: ctx.config.RATE_LIMIT_API_PER_MINUTE,
-      keyGenerator: (req) => req.path.split('/').slice(0, 3).join('/').slice(0, 200),
-      handler: (_req, res) => {
-        res.set('Retry-After', '60');
-        res
-          .status(429)
-          .json(errorBody(new AppError(429, 'rate_limited', 'Too many requests; retry later.')));
-      },
-    }),
+    apiRateLimit(ctx, 'inbound-helpdesk', (req) =>
+      req.path.split('/').slice(0, 3).join('/').slice(0, 200),
+    ),
   );
   router.post(
     '/:provider/:sourceId{/:token}',
@@ -119,7 +101,7 @@ export function registerHelpdeskSourcePaths(registry: OpenAPIRegistry): void {
     method: 'put',
     path: '/api/helpdesk-sources/{provider}',
     summary:
-      'Set or replace a helpdesk source (zendesk: signingSecret, intercom and hubspot: clientSecret; all: optional eventType, default ticket.solved)',
+      'Set or replace a helpdesk source (zendesk: signingSecret, intercom and hubspot: clientSecret, freescout: signingKey; all: optional eventType, default ticket.solved)',
     request: {
       params: helpdeskProviderParamsSchema,
       body: { content: json(configureHelpdeskSourceBodySchema) },
