@@ -9,6 +9,7 @@ import { scheduleReminders } from '../dispatch/reminder.service';
 import { recordScheduleRun } from '../platform/schedule-runs.service';
 import { runReportTick } from '../reports/report.service';
 import { purgeExpiredSessions } from '../workspaces/session.service';
+import { purgePublishedOutbox } from './outbox-relay.job';
 import type { JobPayloads } from './queues';
 
 /** Periodic upkeep; each task is idempotent, so a duplicate run is harmless. */
@@ -40,6 +41,11 @@ export async function maintenanceJob(ctx: AppContext, job: Job<JobPayloads['main
         absoluteHours: ctx.config.SESSION_ABSOLUTE_HOURS,
       });
       ctx.logger.info({ purged }, 'expired sessions purged');
+      return { purged };
+    }
+    case 'purge-outbox': {
+      const purged = await purgePublishedOutbox(ctx.db, ctx.clock.now());
+      ctx.logger.info({ purged }, 'published outbox rows purged');
       return { purged };
     }
     case 'merge-rollups': {

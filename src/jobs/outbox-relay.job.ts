@@ -166,6 +166,45 @@ export async function relayOutboxBatch(deps: RelayDeps, batchSize = 100): Promis
   });
 }
 
+/** Published outbox rows are kept this long: the reconciler and reminders read recent ones only. */
+export const OUTBOX_KEEP_DAYS = 7;
+const PURGE_BATCH = 10_000;
+
+/**
+ * Deletes outbox rows published and due more than OUTBOX_KEEP_DAYS ago, in batches so no
+ * statement holds many row locks. The reconciler only asks about rows published within
+ * RECONCILE_OVERDUE_MS and reminders about the latest one per invitation, both far inside
+ * the kept week; pending rows are never touched. Returns how many rows were deleted.
+ */
+export async function purgePublishedOutbox(
+  db: RelayDeps['db'],
+  now: Date,
+  keepDays = OUTBOX_KEEP_DAYS,
+): Promise<number> {
+  const before = new Date(now.getTime() - keepDays * 86_400_000);
+  let purged = 0;
+  for (;;) {
+    const result = await db
+      .deleteFrom('outbox')
+      .where(
+        'id',
+        'in',
+        db
+          .selectFrom('outbox')
+          .select('id')
+          .where('published_at', '<', before)
+          .where('available_at', '<', before)
+          .limit(PURGE_BATCH),
+      )
+      .executeTakeFirst();
+    const n = Number(result.numDeletedRows);
+    purged += n;
+    if (n < PURGE_BATCH) {
+      return purged;
+    }
+  }
+}
+
 /** Relays until the outbox is empty. */
 export async function drainOutbox(deps: RelayDeps): Promise<number> {
   let total = 0;

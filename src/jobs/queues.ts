@@ -20,6 +20,7 @@ export type MaintenanceTask =
   | 'merge-rollups'
   | 'retention'
   | 'purge-sessions'
+  | 'purge-outbox'
   | 'report-tick'
   | 'autopilot'
   | 'metric-alerts';

@@ -31,6 +31,8 @@ export const SCHEDULES: readonly Schedule[] = [
   { id: 'retention', pattern: '30 3 * * *', task: 'retention', intervalSeconds: 86_400 },
   // Deletes dashboard sessions past their idle or absolute expiry (they no longer sign anyone in).
   { id: 'purge-sessions', pattern: '17 * * * *', task: 'purge-sessions', intervalSeconds: 3_600 },
+  // Deletes outbox rows published more than a week ago (the relay's table would only grow).
+  { id: 'purge-outbox', pattern: '47 * * * *', task: 'purge-outbox', intervalSeconds: 3_600 },
   // Finds workspaces whose monthly/weekly report fell due (their local day and hour) and sends it.
   { id: 'report-tick', pattern: '*/15 * * * *', task: 'report-tick', intervalSeconds: 900 },
   // Delighted Autopilot: survey requests for memberships that fell due.

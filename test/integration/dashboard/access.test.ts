@@ -281,7 +281,7 @@ describe('dashboard role matrix', () => {
           expect(await snapshot(world.ctx.db, f.workspaceId)).toBe(before);
         }
       }
-    });
+    }, 180_000);
   }
 
   it('sends people who are not signed in to the sign-in page, and refuses their posts', async () => {
@@ -327,10 +327,11 @@ describe('dashboard CSRF', () => {
     const posts = ROUTES.filter((r) => r.method === 'post');
     expect(posts.length).toBeGreaterThan(10);
     for (const route of posts) {
+      // Every hostile variant must leave the fixture unchanged, so they can share one.
+      const f = await fixture(world.ctx.db);
+      const s = await sessionFor(world.ctx.db, f.workspaceId, 'admin');
+      const before = await snapshot(world.ctx.db, f.workspaceId);
       for (const h of hostile) {
-        const f = await fixture(world.ctx.db);
-        const s = await sessionFor(world.ctx.db, f.workspaceId, 'admin');
-        const before = await snapshot(world.ctx.db, f.workspaceId);
         const token =
           h.token === 'good' ? s.csrf : h.token === 'wrong' ? 'x'.repeat(s.csrf.length) : undefined;
         const res = await request(world.app)
@@ -351,7 +352,7 @@ describe('dashboard CSRF', () => {
         expect(await snapshot(world.ctx.db, f.workspaceId)).toBe(before);
       }
     }
-  });
+  }, 180_000);
 
   it('accepts the same request from the dashboard itself', async () => {
     const f = await fixture(world.ctx.db);
