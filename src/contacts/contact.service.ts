@@ -11,6 +11,7 @@ import type {
 import type { ContactBatchRow, ContactInput, UpsertedContact } from './contact.repository';
 import {
   deleteContactById,
+  deleteRecordsNamingContact,
   findContactByExternalId,
   findContactById,
   findSuppressedEmail,
@@ -234,7 +235,8 @@ export async function changeContact(
 
 /**
  * Erases the contact (right to erasure). Invitations and responses keep their scores but
- * lose the link to the person; a suppression survives as a hash of the address only.
+ * lose the link to the person; a suppression survives as a hash of the address only, and
+ * the delivery logs and event payloads that name the person go with it.
  */
 export async function eraseContact(
   db: Kysely<Database>,
@@ -244,6 +246,11 @@ export async function eraseContact(
   hashEmail: EmailHasher,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    const found = await findContactById(trx, workspaceId, id);
+    if (!found) {
+      throw notFound();
+    }
+    await deleteRecordsNamingContact(trx, workspaceId, found);
     const row = await deleteContactById(trx, workspaceId, id);
     if (!row) {
       throw notFound();
