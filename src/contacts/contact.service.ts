@@ -244,13 +244,22 @@ export async function eraseContact(
   workspaceId: string,
   id: string,
   hashEmail: EmailHasher,
+  options: {
+    /**
+     * False when the caller has already deleted every log the person could be in: retention
+     * erases contacts untouched since its cutoff, after deleting the logs older than it.
+     */
+    scrubLogs?: boolean;
+  } = {},
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const found = await findContactById(trx, workspaceId, id);
     if (!found) {
       throw notFound();
     }
-    await deleteRecordsNamingContact(trx, workspaceId, found);
+    if (options.scrubLogs !== false) {
+      await deleteRecordsNamingContact(trx, workspaceId, found);
+    }
     const row = await deleteContactById(trx, workspaceId, id);
     if (!row) {
       throw notFound();
