@@ -8,6 +8,9 @@ import type { ListSuppressionsQuery, SuppressionBody, SuppressionDto } from './c
 import {
   deleteSuppressedEmail,
   findContactById,
+  findSuppressedEmail,
+  insertSuppressedEmail,
+  listContacts,
   markContactBounced,
   markContactsSuppressed,
   markContactUnsubscribed,
@@ -162,7 +165,9 @@ export async function suppressContacts(
 /**
  * A hard bounce or complaint a mail provider reported later (bounce webhooks): the address
  * goes on the bounce list as an SMTP 5xx puts it there, creating the contact if needed, as
- * POST /api/bounces does. Runs in the caller's transaction; returns whether this call did it.
+ * POST /api/bounces does, except for a person who was erased: their address is not stored
+ * again, only the keyed hash says "bounced" (a later event re-applies it, as for any erased
+ * address). Runs in the caller's transaction; returns whether this call did it.
  */
 export async function bounceAddress(
   trx: Kysely<Database>,
@@ -172,6 +177,18 @@ export async function bounceAddress(
   reason: string,
   hashEmail: EmailHasher,
 ): Promise<boolean> {
+  const known = await listContacts(trx, workspaceId, { email, limit: 1 });
+  if (known.length === 0) {
+    const hash = hashEmail(email);
+    const kept = await findSuppressedEmail(trx, workspaceId, hash);
+    if (kept.length > 0) {
+      if (kept.some((k) => k.reason === 'bounced')) {
+        return false;
+      }
+      await insertSuppressedEmail(trx, workspaceId, hash, 'bounced', now);
+      return true;
+    }
+  }
   const { contact } = await ensureContact(trx, workspaceId, { email }, now, hashEmail);
   return markContactBounced(trx, workspaceId, contact.id, now, reason);
 }

@@ -104,6 +104,56 @@ describe('POST /inbound/bounces/postmark', () => {
     expect((await bounces(adminKey)).map((b) => b.email)).toEqual([complainer]);
   });
 
+  it('does not store an erased person again: the bounce lands on the keyed hash', async () => {
+    const { workspace, adminKey, source } = await setup('postmark');
+    const auth = `Basic ${Buffer.from(`glas:${source.password}`).toString('base64')}`;
+    const email = addr();
+    const created = await request(world.app)
+      .post('/api/contacts')
+      .set(bearer(adminKey))
+      .send({ email })
+      .expect(201);
+    await request(world.app)
+      .post('/api/unsubscribes')
+      .set(bearer(adminKey))
+      .send({ email })
+      .expect(201);
+    await request(world.app)
+      .delete(`/api/contacts/${created.body.id}?erase=true`)
+      .set(bearer(adminKey))
+      .expect(204);
+    const post = (id: string) =>
+      request(world.app)
+        .post(pathOf(source.url))
+        .set('Authorization', auth)
+        .type('json')
+        .send(postmarkBounce(email, id));
+
+    expect((await post('501')).body).toMatchObject({ suppressed: 1 });
+    expect((await post('502')).body).toMatchObject({ suppressed: 0, duplicates: 0 });
+
+    const contacts = await world.ctx.db
+      .selectFrom('contacts')
+      .select('id')
+      .where('workspace_id', '=', workspace.id)
+      .execute();
+    expect(contacts).toEqual([]);
+    const kept = await world.ctx.db
+      .selectFrom('suppressed_emails')
+      .select('reason')
+      .where('workspace_id', '=', workspace.id)
+      .orderBy('reason')
+      .execute();
+    expect(kept.map((k) => k.reason)).toEqual(['bounced', 'unsubscribed']);
+    // The address comes back only when the person does, bounced from the start.
+    const again = await request(world.app)
+      .post('/api/contacts')
+      .set(bearer(adminKey))
+      .send({ email })
+      .expect(201);
+    expect(again.body.bouncedAt).toEqual(expect.any(String));
+  });
+
   it('answers 401 and stores nothing without the right credentials', async () => {
     const { adminKey, source } = await setup('postmark');
     const before = await eventCount();
