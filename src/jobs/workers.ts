@@ -14,9 +14,10 @@ type Handlers = {
 };
 
 // NOTE: a queue without a handler fails the type check here, which is our boot-time check.
-// Chat alerts post to many workspaces' channels; one that hangs until WEBHOOK_TIMEOUT_MS must
-// not hold the others back, so several run at once.
-const CHAT_ALERT_CONCURRENCY = 10;
+// Webhook deliveries and chat alerts post to many workspaces' receivers; one that hangs until
+// WEBHOOK_TIMEOUT_MS must not hold the others back, so several run at once. Their order was
+// never promised (retries reorder them); payloads carry their time.
+const OUTBOUND_HTTP_CONCURRENCY = 10;
 const HANDLERS: Handlers = {
   'send-invitation': sendInvitationJob,
   maintenance: maintenanceJob,
@@ -38,8 +39,8 @@ export function startWorkers(ctx: AppContext): Workers {
       concurrency:
         name === 'send-invitation'
           ? ctx.config.SEND_CONCURRENCY
-          : name === 'chat-alert'
-            ? CHAT_ALERT_CONCURRENCY
+          : name === 'chat-alert' || name === 'webhook-delivery'
+            ? OUTBOUND_HTTP_CONCURRENCY
             : 1,
       lockDuration: ctx.config.WORKER_LOCK_MS,
       stalledInterval: ctx.config.WORKER_STALLED_INTERVAL_MS,
