@@ -155,7 +155,11 @@ export async function aggregateAnswers(
         }
         break;
       case 'quote':
-        agg.quotes.push({ responseId: r.response_id ?? '', score: r.score ?? 0, text: r.pick ?? '' });
+        agg.quotes.push({
+          responseId: r.response_id ?? '',
+          score: r.score ?? 0,
+          text: r.pick ?? '',
+        });
         break;
     }
   }

@@ -59,13 +59,15 @@ function questionView(q: QuestionSection) {
       label: `${o.text}${o.offered ? '' : ' (no longer offered)'}`,
       count: o.count,
       share: pctText(o.percent),
-      range: o.lower === null || o.upper === null ? '' : `${pctText(o.lower)} to ${pctText(o.upper)}`,
+      range:
+        o.lower === null || o.upper === null ? '' : `${pctText(o.lower)} to ${pctText(o.upper)}`,
       width: o.percent === null ? 0 : Math.round(Math.max(0, Math.min(100, o.percent))),
     })),
     meanText: q.mean
       ? `Mean ${q.mean.value.toFixed(2)}${q.mean.lower === null || q.mean.upper === null ? '' : ` (${q.mean.lower.toFixed(2)} to ${q.mean.upper.toFixed(2)})`} on ${q.type === 'scale_5' ? '1–5' : '0–10'}`
       : null,
-    nText: `n = ${q.n}${q.tooFewAnswers && q.n > 0 ? ', too few answers' : ''}`,
+    nText: `n = ${q.n}`,
+    tooFew: q.tooFewAnswers && q.n > 0,
   };
 }
 
@@ -73,7 +75,7 @@ function questionView(q: QuestionSection) {
 function questionLines(questions: readonly QuestionSection[], pad: string): string[] {
   const out: string[] = [];
   for (const q of questions.map(questionView)) {
-    out.push(`${pad}? ${q.title} (${q.nText})`);
+    out.push(`${pad}Q: ${q.title} (${q.nText}${q.tooFew ? ', too few answers' : ''})`);
     for (const note of [q.shownTo, q.shareOf, q.meanText, q.versionsNote]) {
       if (note) {
         out.push(`${pad}    ${note}`);

@@ -92,7 +92,10 @@ async function answerSurvey() {
     })
     .expect(201);
   surveyId = created.body.id;
-  await request(world.app).post(`/api/surveys/${surveyId}/launch`).set(bearer(adminKey)).expect(200);
+  await request(world.app)
+    .post(`/api/surveys/${surveyId}/launch`)
+    .set(bearer(adminKey))
+    .expect(200);
   let detractor = 0;
   for (let i = 0; i < 40; i++) {
     if (i === 20) {
@@ -231,7 +234,7 @@ describe('the monthly report: additional questions', () => {
     const links = { base: 'http://glas.test', pageUrl: 'http://glas.test/reports/x' };
     expectEscaped(renderReportEmail(content, links));
     const text = renderReportText(content, links);
-    expect(text).toContain(`? ${HOSTILE_TEXT} (n = 4, too few answers)`);
+    expect(text).toContain(`Q: ${HOSTILE_TEXT} (n = 4, too few answers)`);
     expect(text).toContain(`"${HOSTILE_ANSWER}"`); // text/plain is not markup
     expect(text).toContain('- Docs: 10, 62.5 %');
     expect(text).toMatch(/Mean 3\.00 \(1\.93 to 4\.07\) on 1–5/);
