@@ -61,7 +61,11 @@ function versionsNote(f: QuestionFigures): string | null {
     return null;
   }
   const answers = earlier.reduce((sum, v) => sum + v.n, 0);
-  const wordings = earlier.map((v) => `v${v.version} “${truncate(v.text, 120)}”`).join(', ');
+  const wordings = earlier
+    .map(
+      (v) => `v${v.version} ${v.text === f.text ? '(same wording)' : `“${truncate(v.text, 120)}”`}`,
+    )
+    .join(', ');
   return `${answers} of the ${f.n} answers were given to an earlier version (${wordings}); they are counted under the wording shown, options by their id.`;
 }
 

@@ -1,5 +1,7 @@
 import request from 'supertest';
 import type { Clock } from '../../../src/clock';
+import { buildMonthlyReport } from '../../../src/reports/monthly-report';
+import { shownToWords } from '../../../src/reports/sections/questions';
 import { renderReportEmail, renderReportText } from '../../../src/reports/render';
 import type {
   MonthlyReportContent,
@@ -274,5 +276,77 @@ describe('the weekly report: additional questions', () => {
     const { content } = await report<WeeklyReportContent>('weekly', '2026-01-05');
     const mine = content.questions!.find((s) => s.surveyId === surveyId)!;
     expect(mine.questions.map((q) => q.n)).toEqual([0, 0, 0, 0]);
+  });
+});
+
+describe('questions edited after they were answered', () => {
+  it('shows a question whose type changed, or that was removed, apart as no longer asked', async () => {
+    const survey = await world.ctx.db
+      .selectFrom('surveys')
+      .select('workspace_id')
+      .where('id', '=', surveyId)
+      .executeTakeFirstOrThrow();
+    // "fix" becomes free text, "ease" goes and "price" is no longer offered: their March
+    // answers stay theirs.
+    await request(world.app)
+      .patch(`/api/surveys/${surveyId}`)
+      .set(bearer(adminKey))
+      .send({
+        questions: [
+          {
+            ...reason('What mattered most to you?', 'Fast replies'),
+            options: [
+              { id: 'speed', text: 'Fast replies' },
+              { id: 'other', text: 'Other' },
+            ],
+          },
+          { id: 'fix', type: 'free_text', text: 'What should we fix first?' },
+          QUESTIONS[3],
+        ],
+      })
+      .expect(200);
+    const workspace = await world.ctx.db
+      .selectFrom('workspaces')
+      .selectAll()
+      .where('id', '=', survey.workspace_id)
+      .executeTakeFirstOrThrow();
+    const content = await buildMonthlyReport(world.ctx.db, clock, workspace, '2026-03-01');
+    const questions = content.surveys.find((s) => s.surveyId === surveyId)!.questions!;
+    expect(questions.map((q) => [q.questionId, q.type, q.asked, q.n])).toEqual([
+      ['reason', 'single_choice', true, 36],
+      ['fix', 'free_text', true, 0],
+      ['more', 'free_text', true, 4],
+      ['fix', 'multiple_choice', false, 16],
+      ['ease', 'scale_5', false, 10],
+    ]);
+    expect(questions[0]!.options.map((o) => [o.id, o.count, o.offered])).toEqual([
+      ['speed', 12, true],
+      ['other', 0, true],
+      ['price', 24, false],
+    ]);
+    expect(questions[0]!.versionsNote).toContain(
+      '36 of the 36 answers were given to an earlier version (v2 (same wording), v1 “What mattered most?”)',
+    );
+    const removed = questions.at(-1)!;
+    expect(removed).toMatchObject({ text: 'How easy was it?', shownTo: null });
+    expect(removed.mean!.value).toBeCloseTo(3, 10);
+    const links = { base: '', pageUrl: 'http://glas.test/reports/x' };
+    const text = renderReportText(content, links);
+    expect(text).toContain('Q: How easy was it? (no longer asked) (n = 10, too few answers)');
+    expect(text).toContain('- Price (no longer offered): 24, 66.7 %');
+  });
+
+  it('says whom a condition showed a question to on each kind’s scale', () => {
+    expect(shownToWords('nps', { minScore: 9 })).toBe('Shown only to scores 9–10 (promoters)');
+    expect(shownToWords('nps', { minScore: 7, maxScore: 8 })).toBe(
+      'Shown only to scores 7–8 (passives)',
+    );
+    expect(shownToWords('csat', { maxScore: 2 })).toBe('Shown only to scores 1–2 (low scores)');
+    expect(shownToWords('csat', { minScore: 5 })).toBe('Shown only to a score of 5');
+    expect(shownToWords('csat', { maxScore: 8 })).toBeNull();
+    expect(shownToWords('thumbs', { minScore: 3 })).toBe(
+      'Shown to nobody: its condition lies outside the score scale',
+    );
+    expect(shownToWords('nps', null)).toBeNull();
   });
 });
