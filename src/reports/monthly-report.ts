@@ -10,6 +10,7 @@ import type { MonthlyReportContent, SurveySection } from './report.types';
 import { reportActions } from './sections/actions';
 import { closedLoopOf } from './sections/closed-loop';
 import { monthlyHeadline } from './sections/headline';
+import { questionSections } from './sections/questions';
 import { monthlySegmentRows } from './sections/segments';
 import { themeRows } from './sections/themes';
 import { monthlyTrend } from './sections/trend';
@@ -74,6 +75,7 @@ function surveySection(
     segments: monthlySegmentRows(survey, current.overall, byProperty, range),
     themes: themes.rows,
     themesNote: themes.note,
+    questions: questionSections(survey, inputs.questions.get(survey.id) ?? [], range),
   };
 }
 
@@ -97,6 +99,7 @@ export async function buildMonthlyReport(
     to: end,
     dimensionsFrom: start,
     themes: range,
+    questions: range,
     responseRates: true,
   });
   const sections = surveys.flatMap(

@@ -15,6 +15,7 @@ import {
 } from './report-format';
 import type {
   MonthlyReportContent,
+  QuestionSection,
   ReportContent,
   SurveySection,
   WeeklyReportContent,
@@ -46,6 +47,50 @@ function barWidth(section: SurveySection, score: number | null): number {
   return Math.max(0, Math.min(100, Math.round(((score - min) / (max - min)) * 100)));
 }
 
+const pctText = (x: number | null) => (x === null ? '–' : `${x.toFixed(1)} %`);
+
+/** An additional question's figures as the templates and the text part print them. */
+function questionView(q: QuestionSection) {
+  const tag = q.asked ? '' : ' (no longer asked)';
+  return {
+    ...q,
+    title: `${q.text}${tag}`,
+    rows: q.options.map((o) => ({
+      label: `${o.text}${o.offered ? '' : ' (no longer offered)'}`,
+      count: o.count,
+      share: pctText(o.percent),
+      range:
+        o.lower === null || o.upper === null ? '' : `${pctText(o.lower)} to ${pctText(o.upper)}`,
+      width: o.percent === null ? 0 : Math.round(Math.max(0, Math.min(100, o.percent))),
+    })),
+    meanText: q.mean
+      ? `Mean ${q.mean.value.toFixed(2)}${q.mean.lower === null || q.mean.upper === null ? '' : ` (${q.mean.lower.toFixed(2)} to ${q.mean.upper.toFixed(2)})`} on ${q.type === 'scale_5' ? '1–5' : '0–10'}`
+      : null,
+    nText: `n = ${q.n}`,
+    tooFew: q.tooFewAnswers && q.n > 0,
+  };
+}
+
+/** The text part's lines for a list of questions, indented by `pad`. */
+function questionLines(questions: readonly QuestionSection[], pad: string): string[] {
+  const out: string[] = [];
+  for (const q of questions.map(questionView)) {
+    out.push(`${pad}Q: ${q.title} (${q.nText}${q.tooFew ? ', too few answers' : ''})`);
+    for (const note of [q.shownTo, q.shareOf, q.meanText, q.versionsNote]) {
+      if (note) {
+        out.push(`${pad}    ${note}`);
+      }
+    }
+    for (const r of q.rows) {
+      out.push(`${pad}    - ${r.label}: ${r.count}, ${r.share}${r.range ? ` (${r.range})` : ''}`);
+    }
+    for (const quote of q.quotes) {
+      out.push(`${pad}    "${quote.text.replace(/\s+/g, ' ')}"`);
+    }
+  }
+  return out;
+}
+
 function monthlyView(content: MonthlyReportContent, links: RenderLinks, withSvg: boolean) {
   return {
     ...content,
@@ -73,6 +118,7 @@ function monthlyView(content: MonthlyReportContent, links: RenderLinks, withSvg:
         change: changeInWords(s.kind, g.cell, g.cell.change, 'last month'),
       })),
       themes: (s.themes ?? []).map((t) => ({ ...t, scoreText: formatScore(s.kind, t.score) })),
+      questions: (s.questions ?? []).map(questionView),
     })),
     loopRate: percent(content.closedLoop.withinSlaRate),
     actions: content.actions.map((a) => ({
@@ -104,6 +150,10 @@ function weeklyView(content: WeeklyReportContent, links: RenderLinks) {
       owner: i.suggestedOwner
         ? `${i.suggestedOwner.name ?? i.suggestedOwner.email ?? ''} (${i.suggestedOwner.why})`
         : 'nobody yet',
+    })),
+    questions: (content.questions ?? []).map((s) => ({
+      ...s,
+      questions: s.questions.map(questionView),
     })),
     actions: content.actions.map((a) => ({
       ...a,
@@ -169,6 +219,9 @@ export function renderReportText(content: ReportContent, links: RenderLinks): st
           out.push(`      "${q.text.replace(/\s+/g, ' ')}"`);
         }
       }
+      if (s.questions?.length) {
+        out.push('  Additional questions:', ...questionLines(s.questions, '  '));
+      }
       out.push(`  Responses behind these figures: ${links.base}${s.link}`, '');
     }
     const l = content.closedLoop;
@@ -193,6 +246,13 @@ export function renderReportText(content: ReportContent, links: RenderLinks): st
       }
     });
     out.push('');
+    for (const s of content.questions ?? []) {
+      out.push(
+        `Additional questions, ${s.surveyName} (${content.rankingWindow.start} to ${content.rankingWindow.end}):`,
+        ...questionLines(s.questions, ''),
+        '',
+      );
+    }
   }
   if (content.actions.length > 0) {
     out.push('Improvement actions:');

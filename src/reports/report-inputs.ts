@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database, Survey, Workspace } from '../../db/schema';
 import type { Clock } from '../clock';
+import { answerFiguresForSurveys } from '../analytics/answer-report.service';
+import type { QuestionFigures } from '../analytics/answer-report.service';
 import { loadMetricsBatch } from '../analytics/metrics-batch.service';
 import type { MetricsBatch } from '../analytics/metrics-batch.service';
 import { themesForSurveys } from '../analytics/themes.service';
@@ -17,6 +19,8 @@ export interface ReportInputs {
   dimensions: Map<string, string[]>;
   metrics: MetricsBatch;
   themes: Map<string, ThemedComments | null>;
+  /** The additional questions' figures per survey (one statement for all the surveys). */
+  questions: Map<string, QuestionFigures[]>;
 }
 
 export async function loadReportInputs(
@@ -33,6 +37,8 @@ export async function loadReportInputs(
     /** Segment properties are those with responses in [dimensionsFrom, to]. */
     dimensionsFrom: string;
     themes: { from: Date; to: Date };
+    /** Answers to the additional questions of responses in [from, to). */
+    questions: { from: Date; to: Date };
     responseRates: boolean;
   },
 ): Promise<ReportInputs> {
@@ -53,7 +59,7 @@ export async function loadReportInputs(
       ),
     ]),
   );
-  const [metrics, themes] = await Promise.all([
+  const [metrics, themes, questions] = await Promise.all([
     loadMetricsBatch(db, clock, workspace, {
       surveys: surveys.map((s) => ({ id: s.id, kind: s.kind, dimensions: dimensions.get(s.id)! })),
       unit: plan.unit,
@@ -63,6 +69,7 @@ export async function loadReportInputs(
       responseRates: plan.responseRates,
     }),
     themesForSurveys(db, workspace.id, surveys, plan.themes),
+    answerFiguresForSurveys(db, workspace.id, surveys, plan.questions),
   ]);
-  return { dimensions, metrics, themes };
+  return { dimensions, metrics, themes, questions };
 }

@@ -55,7 +55,7 @@ export const reportDtoSchema = reportSummarySchema.extend({
   content: z
     .record(z.string(), z.unknown())
     .describe(
-      'The report as generated: period, per-survey headline cells (same shape as /api/surveys/{id}/metrics), changes in words, 12-month trend, segments, themes with quotes, closed loop and actions. Every figure has a `link` to the responses behind it.',
+      'The report as generated: period, per-survey headline cells (same shape as /api/surveys/{id}/metrics), changes in words, 12-month trend, segments, themes with quotes, additional questions (`questions`: per option the count and share with its Wilson interval, scale means with their t interval, free-text quotes; monthly per survey, weekly over the ranking weeks), closed loop and actions. Every figure has a `link` to the responses behind it.',
     ),
 });
 

@@ -1,4 +1,5 @@
 import type { SurveyKind } from '../../db/schema';
+import type { QuestionType } from '../surveys/questions';
 import type { ActionDto } from './action.schemas';
 import type { Cell, SurveyMetricsDto } from '../analytics/metrics.schemas';
 
@@ -55,6 +56,52 @@ export interface ThemeRow {
   link: string;
 }
 
+/** An option's (or a scale value's) count and its share, in percent, with a 95 % Wilson interval. */
+export interface AnswerShareRow {
+  id: string;
+  text: string;
+  count: number;
+  percent: number | null;
+  lower: number | null;
+  upper: number | null;
+  /** False for an option only an earlier version of the question offered. */
+  offered: boolean;
+}
+
+/**
+ * An additional question's figures over the report's range. Earlier versions of the question
+ * (same id and type) count under its current wording, options by id; `versionsNote` says so.
+ */
+export interface QuestionSection {
+  questionId: string;
+  version: number;
+  type: QuestionType;
+  text: string;
+  /** False when the survey no longer asks it; its newest wording is shown. */
+  asked: boolean;
+  /** Whom its condition showed it to, e.g. "Shown only to scores 0–6 (detractors)"; null: everyone. */
+  shownTo: string | null;
+  /** Responses that answered it. */
+  n: number;
+  tooFewAnswers: boolean;
+  /** What the shares are of, in words (a multiple choice's add up to more than 100 %). */
+  shareOf: string;
+  options: AnswerShareRow[];
+  /** Scales: the mean with its 95 % t interval. */
+  mean: { value: number; lower: number | null; upper: number | null } | null;
+  /** Free text: the newest answers. */
+  quotes: Quote[];
+  versionsNote: string | null;
+  link: string;
+}
+
+/** A survey's additional questions, for the weekly report (the monthly one has them per section). */
+export interface SurveyQuestions {
+  surveyId: string;
+  surveyName: string;
+  questions: QuestionSection[];
+}
+
 export interface SurveySection {
   surveyId: string;
   name: string;
@@ -76,6 +123,8 @@ export interface SurveySection {
   segments: SegmentRow[];
   themes: ThemeRow[] | null;
   themesNote: string | null;
+  /** Absent in reports stored before issue 15. */
+  questions?: QuestionSection[];
 }
 
 export interface ClosedLoop {
@@ -134,6 +183,8 @@ export interface WeeklyReportContent extends ReportHeader {
   /** Ranking window (4 weeks ending with the report week), so segments have volume. */
   rankingWindow: { start: string; end: string };
   items: WeeklyItem[];
+  /** The additional questions over the ranking window; absent in reports stored before issue 15. */
+  questions?: SurveyQuestions[];
   overdueCases: { count: number; link: string };
   actions: ActionDto[];
 }

@@ -14,6 +14,7 @@ import { weeklyDrop } from './sections/headline';
 import { loadOwnerContext } from './sections/owners';
 import type { OwnerContext } from './sections/owners';
 import { fillQuotes, quoteTarget } from './sections/quotes';
+import { questionSections } from './sections/questions';
 import { weeklySegmentItems } from './sections/segments';
 import { weeklyThemeItems } from './sections/themes';
 
@@ -105,6 +106,8 @@ export async function buildWeeklyReport(
       to: end,
       dimensionsFrom: rankStart,
       themes: window,
+      // Over the ranking window, like segments and themes, so the shares have volume.
+      questions: window,
       responseRates: false,
     }),
   ]);
@@ -156,6 +159,12 @@ export async function buildWeeklyReport(
     generatedAt: now.toISOString(),
     rankingWindow: { start: rankStart, end },
     items: [...items, ...overdue.items],
+    questions: surveys.flatMap((survey) => {
+      const questions = questionSections(survey, inputs.questions.get(survey.id) ?? [], window);
+      return questions.length > 0
+        ? [{ surveyId: survey.id, surveyName: survey.name, questions }]
+        : [];
+    }),
     overdueCases: { count: overdue.count, link: loop.overdueLink },
     actions,
   };

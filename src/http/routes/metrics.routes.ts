@@ -65,7 +65,7 @@ export function registerMetricsPaths(registry: OpenAPIRegistry): void {
     path: '/api/surveys/{id}/answers',
     summary: 'The additional questions: counts per option with Wilson intervals, scale means',
     description:
-      'Per question (current wording), the responses that answered it and per option or scale value the count and its percent of them with a 95 % Wilson interval; scales also give the mean with its 95 % t interval. Only responses that count are read; `since` inclusive, `until` exclusive.',
+      'Per question (current wording; answers to its earlier versions of the same type count under it, options by id), the responses that answered it and per option or scale value the count and its percent of them with a 95 % Wilson interval; scales also give the mean with its 95 % t interval. Counted in SQL; only responses that count are read; `since` inclusive, `until` exclusive.',
     request: { params: surveyIdParamsSchema, query: answerReportQuerySchema },
     responses: {
       200: {

@@ -1,3 +1,4 @@
+import { renderReportEmail, renderReportPage, renderReportText } from '../../../src/reports/render';
 import { toReportContent } from '../../../src/reports/report-content';
 
 const header = {
@@ -36,5 +37,26 @@ describe('toReportContent', () => {
     expect(() => toReportContent({ kind: 'weekly', ...header, items: [] })).toThrow(
       'weekly sections',
     );
+  });
+});
+
+describe('reports stored before issue 15', () => {
+  it('render without an additional questions section', () => {
+    const weekly = toReportContent({
+      kind: 'weekly',
+      ...header,
+      items: [],
+      overdueCases: { count: 0, link: '/api/followups?overdue=true' },
+      rankingWindow: { start: '2026-03-02', end: '2026-03-29' },
+    });
+    const links = { base: '', pageUrl: 'http://glas.test/reports/x' };
+    for (const out of [
+      renderReportPage(weekly, links),
+      renderReportEmail(weekly, links),
+      renderReportText(weekly, links),
+    ]) {
+      expect(out).toContain('Pekara');
+      expect(out).not.toContain('Additional questions');
+    }
   });
 });
