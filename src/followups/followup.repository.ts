@@ -239,7 +239,6 @@ export async function releaseCaseAlert(
     .execute();
 }
 
-/** Cases whose owner alert has not gone out (the queue was away when they opened). */
 /** The owner alert of a new case, for the outbox relay (same transaction as the case). */
 export async function insertAlertOutboxRow(
   db: Kysely<Database>,

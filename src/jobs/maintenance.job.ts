@@ -9,7 +9,7 @@ import { scheduleReminders } from '../dispatch/reminder.service';
 import { recordScheduleRun } from '../platform/schedule-runs.service';
 import { runReportTick } from '../reports/report.service';
 import { purgeExpiredSessions } from '../workspaces/session.service';
-import { purgePublishedOutbox } from './outbox-relay.job';
+import { purgePublishedOutbox, requeueLostJobs } from './outbox-relay.job';
 import type { JobPayloads } from './queues';
 
 /** Periodic upkeep; each task is idempotent, so a duplicate run is harmless. */
@@ -27,8 +27,10 @@ export async function maintenanceJob(ctx: AppContext, job: Job<JobPayloads['main
         giveUpHours: ctx.config.SEND_GIVE_UP_HOURS,
         claimLeaseMs: ctx.config.SEND_CLAIM_LEASE_MS,
       });
-      ctx.logger.info(result, 'invitations reconciled');
-      return result;
+      // Redis may have lost the relay's other jobs with the sends: webhooks, chat and owner alerts.
+      const lost = await requeueLostJobs(ctx.db, ctx.clock.now(), ctx.config);
+      ctx.logger.info({ ...result, lost }, 'invitations reconciled');
+      return { ...result, lost };
     }
     case 'retention': {
       const result = await applyRetention(ctx.db, ctx.clock, ctx.hashEmail);

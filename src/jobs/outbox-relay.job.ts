@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../context';
 import type { Selectable } from 'kysely';
-import type { OutboxTable } from '../../db/schema/outbox';
+import type { OutboxTable, OutboxTopic } from '../../db/schema/outbox';
 import type { JobsOptions, Queue } from 'bullmq';
 import {
   chatAlertJobId,
@@ -155,7 +155,7 @@ export async function relayOutboxBatch(deps: RelayDeps, batchSize = 100): Promis
     }
     await trx
       .updateTable('outbox')
-      .set({ published_at: sql`now()` })
+      .set({ published_at: new Date(now) })
       .where(
         'id',
         'in',
@@ -164,6 +164,96 @@ export async function relayOutboxBatch(deps: RelayDeps, batchSize = 100): Promis
       .execute();
     return rows.length;
   });
+}
+
+/**
+ * How long after its last attempt a job of these retries must have run again: twice its
+ * longest backoff (jitter only shortens it), at least `overdueMs`, at most a day.
+ */
+export function lostAfterMs(attempts: number, backoffMs: number, overdueMs: number): number {
+  const longest = backoffMs * 2 ** Math.min(attempts - 1, 20);
+  return Math.min(Math.max(2 * longest, overdueMs), 86_400_000);
+}
+
+/** No outbox row of this topic for `idColumn` is pending or was published after `since`. */
+const noRowSince = (topic: OutboxTopic, idColumn: string, since: Date) =>
+  sql<boolean>`not exists (select 1 from outbox o where o.aggregate_id = ${sql.ref(idColumn)} and o.topic = ${topic} and (o.published_at is null or o.published_at > ${since}))`;
+
+export interface LostJobsRequeued {
+  webhookDeliveries: number;
+  chatAlerts: number;
+  caseAlerts: number;
+}
+
+/**
+ * The reconciler's repair for the jobs the relay made besides sends (invitations have their
+ * own, in dispatch): a webhook or chat-alert delivery still `pending`, or a new case's owner
+ * alert not sent, whose job should have run by now but has no recent outbox row, gets a fresh
+ * one, because Redis lost its job. When the job is in fact still there (a long backlog), the
+ * relay's re-add of the same job id is ignored, and a row is written at most once per
+ * lost-after period. Owner alerts are repaired for a day after the case opened, no longer.
+ */
+export async function requeueLostJobs(
+  db: RelayDeps['db'],
+  now: Date,
+  config: RelayDeps['config'] & { RECONCILE_OVERDUE_MS: number },
+): Promise<LostJobsRequeued> {
+  const overdue = config.RECONCILE_OVERDUE_MS;
+  const httpLost = new Date(
+    now.getTime() - lostAfterMs(config.WEBHOOK_ATTEMPTS, config.WEBHOOK_BACKOFF_MS, overdue),
+  );
+  const alertLost = new Date(
+    now.getTime() - lostAfterMs(FOLLOWUP_ALERT_ATTEMPTS, FOLLOWUP_ALERT_BACKOFF_MS, overdue),
+  );
+  const insert = async (
+    topic: OutboxTopic,
+    table: 'webhook_deliveries' | 'chat_alert_deliveries',
+  ): Promise<number> => {
+    const result = await db
+      .insertInto('outbox')
+      .columns(['workspace_id', 'topic', 'aggregate_id', 'available_at'])
+      .expression((eb) =>
+        eb
+          .selectFrom(table)
+          .select((s) => [
+            `${table}.workspace_id` as 'workspace_id',
+            s.val(topic).as('topic'),
+            `${table}.id` as 'id',
+            s.val(now).as('available_at'),
+          ])
+          .where(`${table}.status`, '=', 'pending')
+          .where(`${table}.updated_at`, '<', httpLost)
+          .where(noRowSince(topic, `${table}.id`, httpLost)),
+      )
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n);
+  };
+  const webhookDeliveries = await insert('webhook-delivery', 'webhook_deliveries');
+  const chatAlerts = await insert('chat-alert', 'chat_alert_deliveries');
+  const cases = await db
+    .insertInto('outbox')
+    .columns(['workspace_id', 'topic', 'aggregate_id', 'available_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('followup_cases')
+        .select((s) => [
+          'followup_cases.workspace_id',
+          s.val('followup-alert').as('topic'),
+          'followup_cases.id',
+          s.val(now).as('available_at'),
+        ])
+        .where('followup_cases.owner_email', 'is not', null)
+        .where('followup_cases.alert_sent_at', 'is', null)
+        .where('followup_cases.created_at', '<', alertLost)
+        .where('followup_cases.created_at', '>', new Date(now.getTime() - 86_400_000))
+        .where(noRowSince('followup-alert', 'followup_cases.id', alertLost)),
+    )
+    .executeTakeFirst();
+  return {
+    webhookDeliveries,
+    chatAlerts,
+    caseAlerts: Number(cases.numInsertedOrUpdatedRows ?? 0n),
+  };
 }
 
 /** Published outbox rows are kept this long: the reconciler and reminders read recent ones only. */
