@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
+import { up as restorePreviousFormAnswer } from './20261204T010000_record_form_answer';
 
 // NOTE: migrations are frozen in time: they never import from src/ or db/schema.
 
@@ -100,5 +101,6 @@ export async function down(db: Kysely<any>): Promise<void> {
   );
   await sql`drop table if exists response_answers`.execute(db);
   await sql`alter table surveys drop column if exists questions`.execute(db);
-  // NOTE: down leaves the form-answer function to be recreated by re-running 20261204T010000.
+  // The form answer as it was before additional questions.
+  await restorePreviousFormAnswer(db);
 }
