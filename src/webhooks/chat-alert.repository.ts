@@ -56,6 +56,22 @@ export async function findChatAlertRule(db: Kysely<Database>, workspaceId: strin
     .executeTakeFirst();
 }
 
+/** Names of the metric alerts that post through this chat rule (they would go silent). */
+export async function findMetricAlertsPostingThrough(
+  db: Kysely<Database>,
+  workspaceId: string,
+  chatRuleId: string,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('metric_alert_rules')
+    .select('name')
+    .where('workspace_id', '=', workspaceId)
+    .where('chat_alert_rule_id', '=', chatRuleId)
+    .orderBy('name')
+    .execute();
+  return rows.map((r) => r.name);
+}
+
 export async function deleteChatAlertRule(
   db: Kysely<Database>,
   workspaceId: string,

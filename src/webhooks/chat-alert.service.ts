@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, Response, SurveyKind } from '../../db/schema';
 import type { Clock } from '../clock';
-import { NotFoundError } from '../errors';
+import { ConflictError, NotFoundError } from '../errors';
 import { decodeCursor, pageOf } from '../platform/cursor';
 import { openSecret, sealSecret } from '../platform/secret-box';
 import { PrivateAddressError } from '../platform/ssrf';
@@ -12,6 +12,7 @@ import type {
 } from './chat-alert.schemas';
 import {
   deleteChatAlertRule,
+  findMetricAlertsPostingThrough,
   findAlertContext,
   findChatAlertDeliveries,
   findChatAlertDeliveryForSend,
@@ -141,7 +142,19 @@ export async function queueChatNotice(
   return true;
 }
 
+/**
+ * Deletes a rule and its delivery log. Refused (409) while metric alerts post through it:
+ * they would keep firing with nowhere to go.
+ */
 export async function removeChatAlertRule(db: Kysely<Database>, workspaceId: string, id: string) {
+  const users = await findMetricAlertsPostingThrough(db, workspaceId, id);
+  if (users.length > 0) {
+    throw new ConflictError(
+      'chat_alert_rule_in_use',
+      `Metric alerts post through this channel: ${users.join(', ')}. Point them elsewhere or delete them first.`,
+      [{ field: 'id', issue: `used by metric alerts: ${users.join(', ')}`, location: 'params' }],
+    );
+  }
   if (!(await deleteChatAlertRule(db, workspaceId, id))) {
     throw new NotFoundError('chat_alert_rule_not_found', 'No such chat alert rule.');
   }

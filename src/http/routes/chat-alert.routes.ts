@@ -92,8 +92,10 @@ export function registerChatAlertPaths(registry: OpenAPIRegistry): void {
     method: 'delete',
     path: '/api/chat-alerts/{id}',
     summary: 'Delete a chat alert rule and its delivery log',
+    description:
+      'Refused with 409 `chat_alert_rule_in_use` while metric alerts post through the rule.',
     request: { params: chatAlertRuleIdParamsSchema },
-    responses: { 204: { description: 'Deleted' }, ...errorResponses(404) },
+    responses: { 204: { description: 'Deleted' }, ...errorResponses(404, 409) },
   });
   registry.registerPath({
     method: 'post',

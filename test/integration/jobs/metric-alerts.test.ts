@@ -151,6 +151,21 @@ describe('metric alerts', () => {
       expect(shown.state).toBe('ok');
       expect(shown.episodes).toHaveLength(1);
       expect(shown.episodes[0]!.closedAt).not.toBeNull();
+
+      // Its Slack channel cannot be deleted from under it: the alert would fire into nothing.
+      const refused = await request(world.app)
+        .delete(`/api/chat-alerts/${chatAlertRuleId}`)
+        .set(bearer(adminKey))
+        .expect(409);
+      expect(refused.body.error).toMatchObject({
+        code: 'chat_alert_rule_in_use',
+        details: [{ field: 'id', issue: 'used by metric alerts: Support volume' }],
+      });
+      await request(world.app).delete(`/api/metric-alerts/${id}`).set(bearer(adminKey)).expect(204);
+      await request(world.app)
+        .delete(`/api/chat-alerts/${chatAlertRuleId}`)
+        .set(bearer(adminKey))
+        .expect(204);
     } finally {
       await slack.close();
     }
