@@ -33,6 +33,7 @@ import { parse } from '../validate';
 import type { DashRouter } from './kit';
 import { BASE, fieldErrors, formOf, parseForm, redirectDone, sessionOf } from './kit';
 import { cellView, KIND_LABEL, surveyTrendChart } from './scores';
+import { QUESTION_TYPE_OPTIONS, questionAlias, questionRowCount } from './question-form';
 import {
   EMPTY_FORM,
   formValuesFromSurvey,
@@ -76,6 +77,8 @@ function showForm(req: Request, res: Response, view: FormView, status = 200) {
       weekdays: WEEKDAY_OPTIONS,
       previewLocale: view.previewLocale ?? firstTypedLocale(view.values),
       kindLocked: !!view.survey && view.survey.status !== 'draft',
+      questionRows: [...Array(questionRowCount(view.values)).keys()],
+      questionTypes: QUESTION_TYPE_OPTIONS,
     },
     status,
   );
@@ -128,10 +131,11 @@ export function surveyPages(ctx: AppContext, r: DashRouter) {
 
   r.post('/surveys', 'surveys', async (req, res) => {
     const session = sessionOf(req);
-    const { body, values, days } = surveyBodyFromForm(req);
+    const { body, values, days, rows } = surveyBodyFromForm(req);
     const parsed = parseForm(createSurveyBodySchema, body);
     if (!parsed.ok) {
-      showForm(req, res, { values, days, errors: surveyAlias(parsed.errors) }, 400);
+      const errors = surveyAlias(questionAlias(parsed.errors, rows));
+      showForm(req, res, { values, days, errors }, 400);
       return;
     }
     const created = await createSurvey(ctx.db, session.workspaceId, parsed.value, ctx.clock.now());
@@ -188,7 +192,7 @@ export function surveyPages(ctx: AppContext, r: DashRouter) {
     const session = sessionOf(req);
     const id = idOf(req);
     const survey = await getSurvey(ctx.db, session.workspaceId, id);
-    const { body, values, days } = surveyBodyFromForm(req);
+    const { body, values, days, rows } = surveyBodyFromForm(req, survey.questions);
     const { kind, ...rest } = body;
     const parsed = parseForm(updateSurveyBodySchema, survey.status === 'draft' ? body : rest);
     if (!parsed.ok) {
@@ -199,7 +203,7 @@ export function surveyPages(ctx: AppContext, r: DashRouter) {
           survey,
           values: { ...values, kind: kind ?? survey.kind },
           days,
-          errors: surveyAlias(parsed.errors),
+          errors: surveyAlias(questionAlias(parsed.errors, rows)),
         },
         400,
       );
