@@ -164,24 +164,16 @@ export function questionsFromForm(form: Record<string, string>, previous: Questi
 
 /** The input of a question's error: `questions.2.condition.maxScore` → `questions.<row>.maxScore`. */
 function questionInput(rest: string[]): { input: string; issue?: string } {
-  const [head, second, third] = rest;
-  switch (head) {
-    case 'type':
-    case 'text':
-    case 'maxChoices':
-      return { input: head };
-    case 'options':
-      return { input: 'options' };
-    case 'condition':
-      return { input: second === 'maxScore' ? 'maxScore' : 'minScore' };
-    case 'translations':
-      if (second && third === 'options') {
-        return { input: `t.${second}.options`, issue: 'one line per option, in their order' };
-      }
-      return { input: second ? `t.${second}.text` : 'text' };
-    default:
-      return { input: 'text' };
+  const [head = '', second, third] = rest;
+  if (head === 'condition') {
+    return { input: second === 'maxScore' ? 'maxScore' : 'minScore' };
   }
+  if (head === 'translations') {
+    return second && third === 'options'
+      ? { input: `t.${second}.options`, issue: 'one line per option, in their order' }
+      : { input: second ? `t.${second}.text` : 'text' };
+  }
+  return { input: ['type', 'text', 'options', 'maxChoices'].includes(head) ? head : 'text' };
 }
 
 /** Moves the API's `questions.K.*` errors onto the inputs of the K-th question's row. */

@@ -146,6 +146,13 @@ describe('dashboard survey editor: additional questions', () => {
         condition: { maxScore: 6 },
       },
     ]);
+    const detail = await user.agent.get(`/dashboard/surveys/${id}`).expect(200);
+    expect(detail.text).toContain(
+      'What mattered most? <span class="muted">(single choice, also in hr; version 1)',
+    );
+    expect(detail.text).toContain(
+      'What should we fix? <span class="muted">(free text, scores 0–6; version 1)',
+    );
     // The edit form shows them again, plus blank rows for new questions.
     const edit = await user.agent.get(`/dashboard/surveys/${id}/edit`).expect(200);
     const fields = new Map(formFields(edit.text));
