@@ -28,12 +28,20 @@ import {
   transitionSurvey,
 } from '../../surveys/survey.service';
 import { resolveTexts, scoreLayout, scoreOptions } from '../../surveys/texts';
+import { localizeQuestion, questionsInputSchema, versionQuestions } from '../../surveys/questions';
+import type { Question } from '../../surveys/questions';
+import { questionViews } from '../routes/collector.routes';
 import { getWorkspace } from '../../workspaces/workspace.service';
 import { parse } from '../validate';
 import type { DashRouter } from './kit';
 import { BASE, fieldErrors, formOf, parseForm, redirectDone, sessionOf } from './kit';
 import { cellView, KIND_LABEL, surveyTrendChart } from './scores';
-import { QUESTION_TYPE_OPTIONS, questionAlias, questionRowCount } from './question-form';
+import {
+  QUESTION_TYPE_OPTIONS,
+  questionAlias,
+  questionRowCount,
+  questionsFromForm,
+} from './question-form';
 import {
   EMPTY_FORM,
   formValuesFromSurvey,
@@ -165,7 +173,7 @@ export function surveyPages(ctx: AppContext, r: DashRouter) {
             token: 'preview',
             publicUrl: ctx.config.PUBLIC_URL,
           }).html
-        : previewSurveyPage(kind, texts, locale, company);
+        : previewSurveyPage(kind, texts, locale, company, previewQuestions(form));
     // NOTE: a preview is shown in a sandboxed frame of the dashboard; emails need inline styles.
     res.set(
       'Content-Security-Policy',
@@ -310,12 +318,19 @@ async function showSurvey(
   );
 }
 
+/** The typed questions, if they are valid as a whole (a preview shows no half list). */
+function previewQuestions(form: Record<string, string>): Question[] {
+  const parsed = questionsInputSchema.safeParse(questionsFromForm(form, []).questions);
+  return parsed.success ? versionQuestions(parsed.data, []) : [];
+}
+
 /** The public survey page as a contact in `locale` would see it, from the same template. */
 function previewSurveyPage(
   kind: SurveyKind,
   texts: Record<string, unknown>,
   locale: Locale,
   company: string,
+  questions: Question[],
 ): string {
   const t = resolveTexts(kind, texts, resolveLocale(locale, 'en'), company);
   const m = t.messages;
@@ -336,6 +351,12 @@ function previewSurveyPage(
     comment: '',
     commentPlaceholder: m.commentPlaceholder,
     commentMax: 5000,
+    questions: questionViews(
+      questions.map((q) => localizeQuestion(q, locale)),
+      undefined,
+      {},
+      undefined,
+    ),
     submit: m.submit,
     action: '#',
   });

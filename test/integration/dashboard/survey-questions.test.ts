@@ -303,6 +303,27 @@ describe('dashboard survey editor: additional questions', () => {
     },
   );
 
+  it('previews the survey page with the typed questions in the chosen language', async () => {
+    const { id, user } = await setup();
+    const edit = await user.agent.get(`/dashboard/surveys/${id}/edit`).expect(200);
+    const fields = formFields(edit.text).filter(([k]) => k !== 'previewLocale');
+    const preview = (locale: string, extra: [string, string][] = []) =>
+      user.agent
+        .post('/dashboard/surveys/preview/page')
+        .type('form')
+        .send(new URLSearchParams([...fields, ...extra, ['previewLocale', locale]]).toString())
+        .expect(200);
+    const hr = await preview('hr');
+    expect(hr.text).toContain('Što vam je bilo najvažnije?');
+    expect(hr.text).toContain('>Cijena</span>');
+    // The detractors' question waits for a score, as on the real page.
+    expect(hr.text).not.toContain('What should we fix?');
+    expect((await preview('en')).text).toContain('What mattered most?');
+    // An invalid list previews none rather than half of it.
+    const bad = await preview('en', [['questions.0.options', 'Only one']]);
+    expect(bad.text).not.toContain('What mattered most?');
+  });
+
   it('needs the form’s CSRF token and a manager', async () => {
     const { adminKey, id, user, workspace } = await setup();
     const before = await questionsOf(adminKey, id);
