@@ -23,7 +23,7 @@ import {
 } from './response.repository';
 import type { ResponseRow } from './response.repository';
 import { hashToken } from '../platform/tokens';
-import { storedQuestions } from '../surveys/questions';
+import { localizeQuestion, storedQuestions } from '../surveys/questions';
 import type { AnswerValue, Question, StoredAnswer } from '../surveys/questions';
 
 export class SurveyGoneError extends AppError {
@@ -61,7 +61,7 @@ export interface OpenInvitation {
     /** The same answers with their questions as asked. */
     stored: StoredAnswer[];
   } | null;
-  /** The survey's additional questions, current version. */
+  /** The survey's additional questions, current version, in the contact's language. */
   questions: Question[];
   /** The answer counts (confirmed by the page or a review), not only a click in the email. */
   confirmed: boolean;
@@ -117,7 +117,7 @@ export async function openInvitation(
             ),
             stored: (row.answers ?? []) as unknown as StoredAnswer[],
           },
-    questions: storedQuestions(row.questions),
+    questions: storedQuestions(row.questions).map((q) => localizeQuestion(q, locale)),
     confirmed: row.answer_status === 'counted',
     hasSubscribers: Boolean(row.has_subscribers),
   };

@@ -31,6 +31,7 @@ import { isValidScore, scaleHint } from '../surveys/scales';
 import {
   AnswerError,
   answerText,
+  localizeQuestion,
   parseAnswers,
   storedQuestions,
   toAnswerDto,
@@ -186,7 +187,10 @@ export async function importResponses(
     if (!r.answers || !kinds.has(r.surveyId)) {
       return [];
     }
-    const questions = storedQuestions(questionSets.get(r.surveyId));
+    // The snapshot keeps the text the person was asked in, where their language is given.
+    const questions = storedQuestions(questionSets.get(r.surveyId)).map((q) =>
+      r.locale ? localizeQuestion(q, r.locale) : q,
+    );
     const known = new Set(questions.map((q) => q.id));
     for (const id of Object.keys(r.answers)) {
       if (!known.has(id)) {

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { LOCALES } from './i18n/types';
+import type { Locale } from './i18n/types';
 
 /**
  * Additional questions after the score (issue 15): up to ten, each optional, each with an
@@ -48,6 +50,38 @@ const conditionSchema = z
   .describe('shown only when the score is within [minScore, maxScore] (inclusive)');
 export type QuestionCondition = z.infer<typeof conditionSchema>;
 
+const translationSchema = z.strictObject({
+  text: questionText(500).optional(),
+  options: z
+    .record(idSchema, questionText(200))
+    .optional()
+    .describe('option id → its text in this language'),
+});
+
+const translationsSchema = z
+  .partialRecord(z.enum(LOCALES), translationSchema)
+  .describe("per language; what a language leaves out shows the question's own text");
+export type QuestionTranslations = z.infer<typeof translationsSchema>;
+
+type OptionInput = { id?: string | undefined; text: string };
+
+/** Option ids as stored: a missing id is its position (`"1"`, `"2"`…), unless that id is taken. */
+function optionIds(options: OptionInput[]): string[] {
+  const taken = new Set(options.flatMap((o) => (o.id ? [o.id] : [])));
+  let next = 1;
+  return options.map((o, i) => {
+    if (o.id) {
+      return o.id;
+    }
+    let id = String(i + 1);
+    while (taken.has(id)) {
+      id = String(next++);
+    }
+    taken.add(id);
+    return id;
+  });
+}
+
 export const questionInputSchema = z
   .strictObject({
     id: idSchema.optional().describe('keep it to edit a question; omitted, a new one is made'),
@@ -67,6 +101,7 @@ export const questionInputSchema = z
       .optional()
       .describe('multiple_choice only; defaults to the number of options'),
     condition: conditionSchema.nullable().optional(),
+    translations: translationsSchema.optional(),
   })
   .superRefine((q, ctx) => {
     const choice = q.type === 'single_choice' || q.type === 'multiple_choice';
@@ -85,6 +120,18 @@ export const questionInputSchema = z
     const ids = (q.options ?? []).flatMap((o) => (o.id ? [o.id] : []));
     if (new Set(ids).size !== ids.length) {
       ctx.addIssue({ code: 'custom', path: ['options'], message: 'option ids must be unique' });
+    }
+    const known = new Set(optionIds(q.options ?? []));
+    for (const [locale, t] of Object.entries(q.translations ?? {})) {
+      for (const id of Object.keys(t?.options ?? {})) {
+        if (!known.has(id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['translations', locale, 'options', id],
+            message: 'no such option',
+          });
+        }
+      }
     }
   });
 export type QuestionInput = z.infer<typeof questionInputSchema>;
@@ -110,6 +157,15 @@ export const questionDtoSchema = z.object({
   condition: z
     .object({ minScore: z.number().int().optional(), maxScore: z.number().int().optional() })
     .nullable(),
+  translations: z
+    .partialRecord(
+      z.enum(LOCALES),
+      z.object({
+        text: z.string().optional(),
+        options: z.record(z.string(), z.string()).optional(),
+      }),
+    )
+    .optional(),
 });
 export type Question = z.infer<typeof questionDtoSchema>;
 
@@ -120,9 +176,45 @@ export function storedQuestions(raw: unknown): Question[] {
 
 const newId = () => `q_${randomBytes(5).toString('hex')}`;
 
-/** What a person sees of a question: a change here is a new version. */
+/**
+ * What a person sees of a question: a change here is a new version (a translation too). Objects
+ * come back from jsonb with their keys reordered, so they are compared in a fixed order.
+ */
 function shape(q: Omit<Question, 'id' | 'version'>): string {
-  return JSON.stringify([q.type, q.text, q.options ?? null, q.maxChoices ?? null, q.condition]);
+  const translations = storedTranslations(q.translations, q.options);
+  return JSON.stringify([
+    q.type,
+    q.text,
+    q.options?.map((o) => [o.id, o.text]) ?? null,
+    q.maxChoices ?? null,
+    q.condition ? [q.condition.minScore ?? null, q.condition.maxScore ?? null] : null,
+    ...(translations ? [translations] : []),
+  ]);
+}
+
+/**
+ * The translations as stored: languages in `LOCALES` order, option texts in option order,
+ * only options that exist, empty languages left out; none at all is undefined.
+ */
+function storedTranslations(
+  input: QuestionTranslations | undefined,
+  options: { id: string }[] | undefined,
+): Question['translations'] {
+  const out: NonNullable<Question['translations']> = {};
+  for (const locale of LOCALES) {
+    const t = input?.[locale];
+    const texts = (options ?? []).flatMap((o) => {
+      const text = t?.options?.[o.id];
+      return text === undefined ? [] : [[o.id, text] as const];
+    });
+    if (t?.text !== undefined || texts.length) {
+      out[locale] = {
+        ...(t?.text !== undefined ? { text: t.text } : {}),
+        ...(texts.length ? { options: Object.fromEntries(texts) } : {}),
+      };
+    }
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 /**
@@ -132,18 +224,40 @@ function shape(q: Omit<Question, 'id' | 'version'>): string {
 export function versionQuestions(input: QuestionInput[], previous: Question[]): Question[] {
   const before = new Map(previous.map((q) => [q.id, q]));
   return input.map((q) => {
-    const options = q.options?.map((o, i) => ({ id: o.id ?? String(i + 1), text: o.text }));
+    const ids = optionIds(q.options ?? []);
+    const options = q.options?.map((o, i) => ({ id: ids[i] as string, text: o.text }));
+    const translations = storedTranslations(q.translations, options);
     const next: Omit<Question, 'id' | 'version'> = {
       type: q.type,
       text: q.text,
       ...(options ? { options } : {}),
       ...(q.type === 'multiple_choice' ? { maxChoices: q.maxChoices ?? options?.length ?? 1 } : {}),
       condition: q.condition ?? null,
+      ...(translations ? { translations } : {}),
     };
     const old = q.id ? before.get(q.id) : undefined;
     const version = !old ? 1 : shape(old) === shape(next) ? old.version : old.version + 1;
     return { id: q.id ?? newId(), version, ...next };
   });
+}
+
+/**
+ * The question as a person in `locale` sees it: its text and option texts in that language
+ * where the survey gives them, else its own; answers parsed from it keep that text.
+ */
+export function localizeQuestion(q: Question, locale: Locale): Question {
+  const { translations, ...rest } = q;
+  const t = translations?.[locale];
+  if (!t) {
+    return rest;
+  }
+  return {
+    ...rest,
+    text: t.text ?? q.text,
+    ...(q.options
+      ? { options: q.options.map((o) => ({ id: o.id, text: t.options?.[o.id] ?? o.text })) }
+      : {}),
+  };
 }
 
 export function isShown(q: Question, score: number): boolean {

@@ -2,9 +2,11 @@ import type { Request } from 'express';
 import type { SurveyKind } from '../../../db/schema';
 import { LOCALES } from '../../surveys/i18n/types';
 import type { Locale } from '../../surveys/i18n/types';
+import type { Question } from '../../surveys/questions';
 import type { SurveyDto } from '../../surveys/survey.schemas';
 import { WEEKDAYS } from '../../surveys/send-window';
 import { formList, formOf, intField, numField, textField } from './kit';
+import { questionFormValues, questionsFromForm } from './question-form';
 
 export const TEXT_FIELDS = [
   { key: 'question', label: 'Question', rows: 2 },
@@ -43,6 +45,7 @@ export function formValuesFromSurvey(s: SurveyDto): {
     segmentProperties: s.segmentProperties.join(', '),
     expiresAfterDays: String(s.expiresAfterDays),
     reminderAfterDays: s.reminderAfterDays === null ? '' : String(s.reminderAfterDays),
+    ...questionFormValues(s.questions),
   };
   for (const locale of LOCALES) {
     const t = (s.texts[locale] ?? {}) as Record<string, string | undefined>;
@@ -77,8 +80,11 @@ export function textsFromForm(form: Record<string, string>) {
   return texts;
 }
 
-/** The form as the JSON API's create body; the API's own schema then validates it. */
-export function surveyBodyFromForm(req: Request) {
+/**
+ * The form as the JSON API's create body; the API's own schema then validates it. `previous`
+ * (the survey's questions) lets options keep their ids; `rows` maps questions to form rows.
+ */
+export function surveyBodyFromForm(req: Request, previous: Question[] = []) {
   const form = formOf(req);
   const days = formList(req, 'trigger.sendWindow.days');
   const start = textField(form['trigger.sendWindow.start']);
@@ -87,6 +93,7 @@ export function surveyBodyFromForm(req: Request) {
   const samplingPercent = numField(form['trigger.samplingPercent']);
   const quiet = intField(form['trigger.quietPeriodDays']);
   const reminder = intField(form.reminderAfterDays);
+  const { questions, rows } = questionsFromForm(form, previous);
   const body = {
     kind: form.kind as SurveyKind,
     name: form.name ?? '',
@@ -107,8 +114,9 @@ export function surveyBodyFromForm(req: Request) {
       .filter(Boolean),
     expiresAfterDays: intField(form.expiresAfterDays) ?? 30,
     reminderAfterDays: reminder ?? null,
+    questions,
   };
-  return { body, values: form, days };
+  return { body, values: form, days, rows };
 }
 
 /** API paths → the inputs that show them. */

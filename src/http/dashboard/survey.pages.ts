@@ -28,11 +28,20 @@ import {
   transitionSurvey,
 } from '../../surveys/survey.service';
 import { resolveTexts, scoreLayout, scoreOptions } from '../../surveys/texts';
+import { localizeQuestion, questionsInputSchema, versionQuestions } from '../../surveys/questions';
+import type { Question } from '../../surveys/questions';
+import { questionViews } from '../routes/collector.routes';
 import { getWorkspace } from '../../workspaces/workspace.service';
 import { parse } from '../validate';
 import type { DashRouter } from './kit';
 import { BASE, fieldErrors, formOf, parseForm, redirectDone, sessionOf } from './kit';
 import { cellView, KIND_LABEL, surveyTrendChart } from './scores';
+import {
+  QUESTION_TYPE_OPTIONS,
+  questionAlias,
+  questionRowCount,
+  questionsFromForm,
+} from './question-form';
 import {
   EMPTY_FORM,
   formValuesFromSurvey,
@@ -76,6 +85,8 @@ function showForm(req: Request, res: Response, view: FormView, status = 200) {
       weekdays: WEEKDAY_OPTIONS,
       previewLocale: view.previewLocale ?? firstTypedLocale(view.values),
       kindLocked: !!view.survey && view.survey.status !== 'draft',
+      questionRows: [...Array(questionRowCount(view.values)).keys()],
+      questionTypes: QUESTION_TYPE_OPTIONS,
     },
     status,
   );
@@ -128,10 +139,11 @@ export function surveyPages(ctx: AppContext, r: DashRouter) {
 
   r.post('/surveys', 'surveys', async (req, res) => {
     const session = sessionOf(req);
-    const { body, values, days } = surveyBodyFromForm(req);
+    const { body, values, days, rows } = surveyBodyFromForm(req);
     const parsed = parseForm(createSurveyBodySchema, body);
     if (!parsed.ok) {
-      showForm(req, res, { values, days, errors: surveyAlias(parsed.errors) }, 400);
+      const errors = surveyAlias(questionAlias(parsed.errors, rows));
+      showForm(req, res, { values, days, errors }, 400);
       return;
     }
     const created = await createSurvey(ctx.db, session.workspaceId, parsed.value, ctx.clock.now());
@@ -161,7 +173,7 @@ export function surveyPages(ctx: AppContext, r: DashRouter) {
             token: 'preview',
             publicUrl: ctx.config.PUBLIC_URL,
           }).html
-        : previewSurveyPage(kind, texts, locale, company);
+        : previewSurveyPage(kind, texts, locale, company, previewQuestions(form));
     // NOTE: a preview is shown in a sandboxed frame of the dashboard; emails need inline styles.
     res.set(
       'Content-Security-Policy',
@@ -188,7 +200,7 @@ export function surveyPages(ctx: AppContext, r: DashRouter) {
     const session = sessionOf(req);
     const id = idOf(req);
     const survey = await getSurvey(ctx.db, session.workspaceId, id);
-    const { body, values, days } = surveyBodyFromForm(req);
+    const { body, values, days, rows } = surveyBodyFromForm(req, survey.questions);
     const { kind, ...rest } = body;
     const parsed = parseForm(updateSurveyBodySchema, survey.status === 'draft' ? body : rest);
     if (!parsed.ok) {
@@ -199,7 +211,7 @@ export function surveyPages(ctx: AppContext, r: DashRouter) {
           survey,
           values: { ...values, kind: kind ?? survey.kind },
           days,
-          errors: surveyAlias(parsed.errors),
+          errors: surveyAlias(questionAlias(parsed.errors, rows)),
         },
         400,
       );
@@ -306,12 +318,19 @@ async function showSurvey(
   );
 }
 
+/** The typed questions, if they are valid as a whole (a preview shows no half list). */
+function previewQuestions(form: Record<string, string>): Question[] {
+  const parsed = questionsInputSchema.safeParse(questionsFromForm(form, []).questions);
+  return parsed.success ? versionQuestions(parsed.data, []) : [];
+}
+
 /** The public survey page as a contact in `locale` would see it, from the same template. */
 function previewSurveyPage(
   kind: SurveyKind,
   texts: Record<string, unknown>,
   locale: Locale,
   company: string,
+  questions: Question[],
 ): string {
   const t = resolveTexts(kind, texts, resolveLocale(locale, 'en'), company);
   const m = t.messages;
@@ -332,6 +351,12 @@ function previewSurveyPage(
     comment: '',
     commentPlaceholder: m.commentPlaceholder,
     commentMax: 5000,
+    questions: questionViews(
+      questions.map((q) => localizeQuestion(q, locale)),
+      undefined,
+      {},
+      undefined,
+    ),
     submit: m.submit,
     action: '#',
   });

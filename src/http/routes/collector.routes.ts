@@ -90,7 +90,7 @@ const asStrings = (v: unknown): string[] =>
  * The questions shown for this score (all unconditional ones before a score is chosen),
  * filled with what the person typed or, failing that, what is stored.
  */
-function questionViews(
+export function questionViews(
   questions: Question[],
   score: number | undefined,
   values: Record<string, unknown>,
