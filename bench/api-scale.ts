@@ -9,6 +9,7 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { log, median } from './support';
 
@@ -88,7 +89,7 @@ export async function runApiScale(p: {
   shot: () => Shot;
 }): Promise<ScaleRound[][]> {
   const apis = [await start(p.env), await start(p.env)];
-  const cores = Number(readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length ?? 2);
+  const cores = os.cpus().length;
   const results: ScaleRound[][] = [[], []];
   try {
     // Warm both processes (JIT, pools, the key cache) before any round is timed.
@@ -146,6 +147,7 @@ export function apiScaleSection(
   on: string,
   rounds: number,
   total: number,
+  load: string,
 ): string {
   const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
   const row = (rs: ScaleRound[]) => ({
@@ -157,6 +159,11 @@ export function apiScaleSection(
     machine: median(rs.map((x) => x.machineCores)),
     failures: rs.reduce((s, x) => s + x.failures, 0),
   });
+  const cores = os.cpus().length;
+  const bound = (one: { machine: number }, two: { rate: number; machine: number }) =>
+    Math.min(one.machine, two.machine) >= cores - 0.2
+      ? `The machine's ${cores} cores were busy through both (${one.machine.toFixed(2)} and ${two.machine.toFixed(2)}): a second API process can only take CPU that Postgres, the load driver and the first process were already using, so here it brings ${(two.rate / one.rate).toFixed(2)}× of one; on a host with cores to spare each process adds its own.`
+      : `The machine's cores were not all busy (${one.machine.toFixed(2)} and ${two.machine.toFixed(2)} of ${cores}).`;
   const one = row(results[0]!);
   const two = row(results[1]!);
   const line = (n: number, x: typeof one, ratio: string) =>
@@ -164,11 +171,13 @@ export function apiScaleSection(
   const date = new Date().toISOString().slice(0, 10);
   return `## Ingest scale-out: one API process against two (${date})
 
-\`npm run bench:writes -- --only events2\` on ${on}. \`POST /api/events\` (${total} per round, a new contact each, one survey invited) served by one or two API processes (\`bench/api-process.ts\`: the api role's app) against the same Postgres and Redis, driven from the bench process with 50 keep-alive connections in all (25 on each of two). Rounds alternating, median of ${rounds} (min–max). CPU in cores: the API processes' own, and the whole machine's busy time over the round (Postgres, the load driver and anything else running).
+\`npm run bench:writes -- --only events2\` on ${on}. \`POST /api/events\` (${total} per round, a new contact each, one survey invited) served by one or two API processes (\`bench/api-process.ts\`: the api role's app) against the same Postgres and Redis, driven from the bench process with 50 keep-alive connections in all (25 on each of two). Rounds alternating, median of ${rounds} (min–max). CPU in cores: the API processes' own, and the whole machine's busy time over the round (Postgres, the load driver and anything else running). ${load}
 
 | API processes | Glas, both together | against one | API CPU (cores) | machine busy (cores) | non-2xx |
 | --- | --- | --- | --- | --- | --- |
 ${line(1, one, '—')}
 ${line(2, two, `${(two.rate / one.rate).toFixed(2)}×`)}
+
+${bound(one, two)}
 `;
 }

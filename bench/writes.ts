@@ -39,7 +39,7 @@ import { createSurvey, launchSurvey } from '../src/surveys/survey.service';
 import { createWorkspace } from '../src/workspaces/workspace.service';
 import { apiScaleSection, runApiScale } from './api-scale';
 import type { ScaleRound } from './api-scale';
-import { arg, log, machine, median, prependToBenchmarks } from './support';
+import { arg, loadNote, log, machine, median, prependToBenchmarks } from './support';
 
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/glas_bench';
 const SCHEMA = 'bench_writes';
@@ -163,6 +163,8 @@ interface Row {
   unit: string;
   goal: string;
 }
+
+const START_LOAD = os.loadavg()[0]!;
 
 async function main() {
   await ensureDatabase(BASE_URL);
@@ -417,7 +419,7 @@ async function main() {
     report(rows, on);
   }
   if (scale) {
-    const text = apiScaleSection(scale, on, ROUNDS, EVENTS_PER_ROUND);
+    const text = apiScaleSection(scale, `${on}`, ROUNDS, EVENTS_PER_ROUND, loadNote(START_LOAD));
     process.stdout.write(`\n${text}`);
     prependToBenchmarks(text);
   }
@@ -503,7 +505,7 @@ function report(rows: Row[], on: string) {
   const date = new Date().toISOString().slice(0, 10);
   const text = `## Write paths beside their bare stack (${date})
 
-\`npm run bench:writes\` on ${on}. Glas and the bare stack run in the same process and the same run, rounds alternating; each figure is the median of ${ROUNDS} rounds. Ratios are Glas ÷ bare.
+\`npm run bench:writes\` on ${on}. Glas and the bare stack run in the same process and the same run, rounds alternating; each figure is the median of ${ROUNDS} rounds. Ratios are Glas ÷ bare. ${loadNote(START_LOAD)}
 
 | path | Glas | bare stack | ratio | goal (issue 11) | non-2xx |
 | --- | --- | --- | --- | --- | --- |
