@@ -160,7 +160,7 @@ export function apiScaleSection(
     failures: rs.reduce((s, x) => s + x.failures, 0),
   });
   const cores = os.cpus().length;
-  const bound = (one: { machine: number }, two: { rate: number; machine: number }) =>
+  const bound = (one: { rate: number; machine: number }, two: { rate: number; machine: number }) =>
     Math.min(one.machine, two.machine) >= cores - 0.2
       ? `The machine's ${cores} cores were busy through both (${one.machine.toFixed(2)} and ${two.machine.toFixed(2)}): a second API process can only take CPU that Postgres, the load driver and the first process were already using, so here it brings ${(two.rate / one.rate).toFixed(2)}× of one; on a host with cores to spare each process adds its own.`
       : `The machine's cores were not all busy (${one.machine.toFixed(2)} and ${two.machine.toFixed(2)} of ${cores}).`;
