@@ -1,7 +1,8 @@
 /**
- * `npm run bench [-- --only events,batch,form,import,delivery,scale,metrics] [--rounds N]`:
+ * `npm run bench [-- --only events,batch,form,events2,import,delivery,scale,metrics] [--rounds N]`:
  * every benchmark, one after another, each beside its bare stack in its own run:
  *   - events, batch, form, import: bench/writes.ts (Express + pg INSERT, multi-row INSERT, COPY);
+ *   - events2: bench/writes.ts, ingest served by one API process against two;
  *   - delivery: bench/delivery.ts (BullMQ + pooled nodemailer to the same SMTP sink);
  *   - scale: bench/delivery.ts --scale (one worker process against two, the sink answering
  *     after BENCH_SMTP_LATENCY_MS, 50 ms unless set);
@@ -13,7 +14,16 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { arg, log } from './support';
 
-const ALL = ['events', 'batch', 'form', 'import', 'delivery', 'scale', 'metrics'] as const;
+const ALL = [
+  'events',
+  'batch',
+  'form',
+  'events2',
+  'import',
+  'delivery',
+  'scale',
+  'metrics',
+] as const;
 const only = new Set((arg('only') ?? ALL.join(',')).split(','));
 const unknown = [...only].filter((s) => !(ALL as readonly string[]).includes(s));
 if (unknown.length > 0) {
@@ -36,7 +46,7 @@ function run(script: string, args: string[], env: NodeJS.ProcessEnv = {}): void 
   }
 }
 
-const writes = ['events', 'batch', 'form', 'import'].filter((s) => only.has(s));
+const writes = ['events', 'batch', 'form', 'events2', 'import'].filter((s) => only.has(s));
 if (writes.length > 0) {
   run('writes.ts', ['--only', writes.join(','), ...withRounds]);
 }

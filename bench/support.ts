@@ -23,6 +23,17 @@ export async function machine(db: Kysely<unknown>): Promise<string> {
   return `${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${pg}`;
 }
 
+/**
+ * "load average 1.0 at the start, 9.8 at the end (2 cores)": how busy the machine was, other
+ * work included, so a section says when its figures come from a shared, loaded machine.
+ */
+export function loadNote(startLoad: number): string {
+  const end = os.loadavg()[0]!;
+  const cores = os.cpus().length;
+  const busy = Math.max(startLoad, end) > cores;
+  return `Load average ${startLoad.toFixed(1)} at the start, ${end.toFixed(1)} at the end (${cores} cores)${busy ? ': other work on the machine competed for the cores, so absolute figures are low and ratios noisier than on a quiet machine' : ''}.`;
+}
+
 const HEAD =
   "# Benchmarks\n\nNumbers from `npm run bench` on this project's machines; newest first. Never timed assertions in tests.\n\n";
 

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:writes [-- --only events,batch,form,import] [--rounds N]`: the write paths beside
+ * `npm run bench:writes [-- --only events,batch,form,events2,import] [--rounds N]`: the write paths beside
  * their bare stack, in the same run and the same process, so the ratio survives this
  * machine's drift from run to run:
  *   - events: `POST /api/events`, 50 connections, a new contact each, one survey invited;
@@ -7,6 +7,8 @@
  *   - batch: `POST /api/events/batch` with 1,000 events; bare: one 1,000-row INSERT;
  *   - form: the survey form post `POST /s/:token`, unique tokens; bare: Express +
  *     urlencoded + one pg INSERT;
+ *   - events2: `POST /api/events` served by one API process against two (bench/api-scale.ts),
+ *     the same 50 connections in all; its own section (the second process's gain, CPU used);
  *   - import: the Delighted CSV import of BENCH_IMPORT_ROWS responses (100,000), as the CLI
  *     runs it, into a new workspace each round; bare: `COPY` of the same file into a table.
  * Rounds alternate bare and Glas; each figure is the median round. The table is printed
@@ -35,7 +37,9 @@ import { hashToken, newToken } from '../src/platform/tokens';
 import { importDelightedCsv } from '../src/delighted/import/delighted-import.service';
 import { createSurvey, launchSurvey } from '../src/surveys/survey.service';
 import { createWorkspace } from '../src/workspaces/workspace.service';
-import { arg, log, machine, median, prependToBenchmarks } from './support';
+import { apiScaleSection, runApiScale } from './api-scale';
+import type { ScaleRound } from './api-scale';
+import { arg, loadNote, log, machine, median, prependToBenchmarks } from './support';
 
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/glas_bench';
 const SCHEMA = 'bench_writes';
@@ -44,7 +48,7 @@ const EVENTS_PER_ROUND = Number(process.env.BENCH_EVENTS ?? 2000);
 const BATCHES_PER_ROUND = Number(process.env.BENCH_BATCHES ?? 3);
 const FORMS_PER_ROUND = Number(process.env.BENCH_FORMS ?? 1000);
 const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
-const ONLY = new Set((arg('only') ?? 'events,batch,form,import').split(','));
+const ONLY = new Set((arg('only') ?? 'events,batch,form,events2,import').split(','));
 const ROUNDS = Number(arg('rounds') ?? 3);
 
 interface Shot {
@@ -160,9 +164,11 @@ interface Row {
   goal: string;
 }
 
+const START_LOAD = os.loadavg()[0]!;
+
 async function main() {
   await ensureDatabase(BASE_URL);
-  const config = loadConfig({
+  const env = {
     ...process.env,
     NODE_ENV: 'production',
     GLAS_SECRET: randomBytes(32).toString('hex'),
@@ -172,11 +178,13 @@ async function main() {
     REDIS_PREFIX: 'glas-bench-writes',
     LOG_LEVEL: 'silent',
     PUBLIC_URL: 'http://127.0.0.1',
-    // The limiter still runs (it is part of every request) but never refuses one here.
+    // The limiters still run (they are part of every request) but never refuse one here. Raised
+    // this far they count mostly in memory (rate-limit.ts); the per-token one keeps its default
+    // (30, unique tokens never reach it), so each form post still asks Redis as in production.
     RATE_LIMIT_API_PER_MINUTE: '1000000000',
     RATE_LIMIT_SURVEY_PER_MINUTE: '1000000000',
-    RATE_LIMIT_SURVEY_TOKEN_PER_MINUTE: '1000000000',
-  });
+  };
+  const config = loadConfig(env);
   const ctx = createContext(config, { dbSchema: SCHEMA, logger: createLogger('silent') });
   const db = ctx.db;
   await sql`drop schema if exists ${sql.id(SCHEMA)} cascade`.execute(db);
@@ -343,6 +351,23 @@ async function main() {
     rows.push(row);
   }
 
+  let scale: ScaleRound[][] | undefined;
+  if (ONLY.has('events2')) {
+    scale = await runApiScale({
+      env: { ...env, BENCH_SCHEMA: SCHEMA },
+      load,
+      total: EVENTS_PER_ROUND,
+      connections: CONNECTIONS,
+      rounds: ROUNDS,
+      shot: () => ({
+        method: 'POST',
+        path: '/api/events',
+        headers: auth,
+        body: JSON.stringify(event()),
+      }),
+    });
+  }
+
   if (ONLY.has('import')) {
     const row: Row = {
       path: `Delighted CSV import, ${IMPORT_ROWS.toLocaleString('en')} responses`,
@@ -390,7 +415,14 @@ async function main() {
   await barePool.end();
   const on = await machine(db as Kysely<unknown>);
   await ctx.close();
-  report(rows, on);
+  if (rows.length > 0) {
+    report(rows, on);
+  }
+  if (scale) {
+    const text = apiScaleSection(scale, `${on}`, ROUNDS, EVENTS_PER_ROUND, loadNote(START_LOAD));
+    process.stdout.write(`\n${text}`);
+    prependToBenchmarks(text);
+  }
 }
 
 /** One pass over a file: rows/s, no latency figures (p99 is the whole pass). */
@@ -473,7 +505,7 @@ function report(rows: Row[], on: string) {
   const date = new Date().toISOString().slice(0, 10);
   const text = `## Write paths beside their bare stack (${date})
 
-\`npm run bench:writes\` on ${on}. Glas and the bare stack run in the same process and the same run, rounds alternating; each figure is the median of ${ROUNDS} rounds. Ratios are Glas ÷ bare.
+\`npm run bench:writes\` on ${on}. Glas and the bare stack run in the same process and the same run, rounds alternating; each figure is the median of ${ROUNDS} rounds. Ratios are Glas ÷ bare. ${loadNote(START_LOAD)}
 
 | path | Glas | bare stack | ratio | goal (issue 11) | non-2xx |
 | --- | --- | --- | --- | --- | --- |

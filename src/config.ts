@@ -42,6 +42,8 @@ export const configShape = {
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(1_048_576),
   IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(10_737_418_240).default(104_857_600),
   TRUST_PROXY: bool.default(false),
+  // How long an authenticated API key is answered from memory; 0 looks it up on every request.
+  API_KEY_CACHE_MS: z.coerce.number().int().min(0).max(1000).default(1000),
   RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   RATE_LIMIT_SURVEY_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   RATE_LIMIT_SURVEY_TOKEN_PER_MINUTE: z.coerce.number().int().min(1).default(30),

@@ -14,6 +14,8 @@ import { createQueues, queueConnection } from './jobs/queues';
 import { registerQueueGauge, registerScheduleGauges } from './jobs/queue-metrics';
 import type { Queues } from './jobs/queues';
 import { emailHasher } from './platform/keyed-hash';
+import { createApiKeyCache } from './workspaces/api-key-cache';
+import type { ApiKeyCache } from './workspaces/api-key-cache';
 import type { EmailHasher } from './platform/keyed-hash';
 import { createDevMailboxMailer, createSmtpMailer, dkimFromConfig } from './platform/mailer';
 import type { Mailer } from './platform/mailer';
@@ -33,6 +35,8 @@ export interface AppContext {
   /** Keyed hash (GLAS_SECRET) of an email address, kept for erased people's suppressions. */
   hashEmail: EmailHasher;
   metrics: Metrics;
+  /** API keys that authenticated, for API_KEY_CACHE_MS (revocations here evict at once). */
+  apiKeys: ApiKeyCache;
   /** Fetches SNS signing certificates and subscription links (bounce webhooks from SES). */
   fetchSns: TextFetcher;
   /** Postgres schema when not the default (tests isolate each file in one). */
@@ -91,6 +95,7 @@ export function createContext(config: Config, options: ContextOptions = {}): App
     clock,
     hashEmail: emailHasher(config.GLAS_SECRET),
     metrics,
+    apiKeys: createApiKeyCache(config.API_KEY_CACHE_MS, clock),
     fetchSns: options.fetchSns ?? httpsTextFetcher({ timeoutMs: 5_000, maxBytes: 65_536 }),
     dbSchema: options.dbSchema,
     async close() {

@@ -97,13 +97,13 @@ function mergeContact(
   found: IngestState['contacts'][number],
   id: string,
   input: CreateEventBody['contact'],
-  hashEmail: EmailHasher,
+  emailHash: string,
 ): void {
   const before = found.contact;
   const c: SetContact = merged.get(found.key) ?? {
     id,
     email: input.email,
-    email_hash: hashEmail(input.email),
+    email_hash: emailHash,
     existed: before !== null,
     locale: before?.locale ?? null,
     time_zone: before?.time_zone ?? null,
@@ -128,7 +128,7 @@ function planItem(
   state: IngestState,
   item: Item,
   contact: ContactState,
-  hashEmail: EmailHasher,
+  emailHash: string,
   now: Date,
 ): PlannedItem {
   const { workspace } = state;
@@ -177,7 +177,7 @@ function planItem(
       time_zone: input.contact.timeZone ?? null,
       external_id: input.contact.externalId ?? null,
       properties: input.contact.properties ?? {},
-      email_hash: hashEmail(input.contact.email),
+      email_hash: emailHash,
     },
     expect: {
       id: contact.id,
@@ -242,15 +242,26 @@ async function ingestItems(
   lockKeys: boolean,
 ): Promise<{ results: ItemResult[]; walked: boolean }> {
   const now = clock.now();
+  const hashes = new Map<string, string>();
+  const hashOnce = (email: string) => {
+    let h = hashes.get(email);
+    if (h === undefined) {
+      h = hashEmail(email);
+      hashes.set(email, h);
+    }
+    return h;
+  };
   const results: (ItemResult | undefined)[] = new Array<ItemResult | undefined>(items.length);
   let pending = items.map((_, i) => i);
   let walked = false;
   for (let attempt = 0; attempt < ATTEMPTS && pending.length > 0; attempt++) {
     const batch = pending.map((i) => items[i]!);
+    // NOTE: one keyed hash per address, not one per use (a batch repeats people).
+    const emailHashes = batch.map((b) => hashOnce(b.input.contact.email));
     const state = await readIngestState(db, workspaceId, {
       types: [...new Set(batch.map((b) => b.input.type))],
       emails: batch.map((b) => b.input.contact.email),
-      emailHashes: batch.map((b) => hashEmail(b.input.contact.email)),
+      emailHashes,
       keys: batch.flatMap((b) => (b.key === null ? [] : [b.key])),
     });
     if (!state) {
@@ -279,8 +290,8 @@ async function ingestItems(
         item.input.contact,
       );
       contacts.set(found.key, contact);
-      mergeContact(merged, found, contact.id, item.input.contact, hashEmail);
-      toStore.push({ index, plan: planItem(state, item, contact, hashEmail, now) });
+      mergeContact(merged, found, contact.id, item.input.contact, emailHashes[n]!);
+      toStore.push({ index, plan: planItem(state, item, contact, emailHashes[n]!, now) });
     });
     if (toStore.length === 0) {
       pending = [];

@@ -25,7 +25,7 @@ export function requireApiKey(ctx: AppContext): RequestHandler {
     if (!match?.[1]) {
       throw new UnauthorizedError();
     }
-    const auth = await authenticateApiKey(ctx.db, match[1], ctx.clock.now());
+    const auth = await authenticateApiKey(ctx.db, match[1], ctx.clock.now(), ctx.apiKeys);
     if (!auth) {
       throw new UnauthorizedError('The API key is invalid or revoked.');
     }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ApiKeyRole, Database } from '../../db/schema';
 import { hashToken } from '../platform/tokens';
 import { KEY_PREFIX, newApiKey } from './api-key-format';
+import type { ApiKeyAuth, ApiKeyCache } from './api-key-cache';
 import {
   findActiveApiKey,
   insertApiKey,
@@ -34,9 +35,22 @@ export async function createApiKey(
   return { ...row, key };
 }
 
-/** Returns the key's workspace and role, or undefined when the key is unknown or revoked. */
-export async function authenticateApiKey(db: Kysely<Database>, key: string, now: Date) {
-  const row = await findActiveApiKey(db, hashToken(key));
+/**
+ * Returns the key's workspace and role, or undefined when the key is unknown or revoked. With
+ * a cache, a key seen within its TTL is answered without a statement (see ApiKeyCache).
+ */
+export async function authenticateApiKey(
+  db: Kysely<Database>,
+  key: string,
+  now: Date,
+  cache?: ApiKeyCache,
+): Promise<ApiKeyAuth | undefined> {
+  const keyHash = hashToken(key);
+  const cached = cache?.get(keyHash);
+  if (cached) {
+    return cached;
+  }
+  const row = await findActiveApiKey(db, keyHash);
   if (!row) {
     return undefined;
   }
@@ -44,7 +58,9 @@ export async function authenticateApiKey(db: Kysely<Database>, key: string, now:
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) {
     await markApiKeyUsed(db, row.id, now);
   }
-  return { workspaceId: row.workspace_id, role: row.role, keyId: row.id };
+  const auth = { workspaceId: row.workspace_id, role: row.role, keyId: row.id };
+  cache?.set(keyHash, auth);
+  return auth;
 }
 
 export interface ApiKeyDto {
@@ -71,12 +87,18 @@ export async function listApiKeys(db: Kysely<Database>, workspaceId: string): Pr
   }));
 }
 
-/** Revokes a key at once (auth reads revoked_at on every request). Revoking twice is harmless. */
+/**
+ * Revokes a key at once in this process (its cache entry goes); other API processes see it
+ * within their API_KEY_CACHE_MS. Revoking twice is harmless.
+ */
 export async function revokeApiKey(
   db: Kysely<Database>,
   workspaceId: string,
   id: string,
   now: Date,
+  cache?: ApiKeyCache,
 ): Promise<boolean> {
-  return markApiKeyRevoked(db, workspaceId, id, now);
+  const found = await markApiKeyRevoked(db, workspaceId, id, now);
+  cache?.evictKey(id);
+  return found;
 }

@@ -98,6 +98,8 @@ export async function createTestWorld(
     // Tests click links far faster than people; the limit tests set their own values.
     RATE_LIMIT_SURVEY_PER_MINUTE: '100000',
     RATE_LIMIT_SURVEY_TOKEN_PER_MINUTE: '100000',
+    // Tests revoke keys by SQL and expect 401 at once; api-key-cache.test.ts tests the cache.
+    API_KEY_CACHE_MS: '0',
     ...options.env,
   });
   const logger = createLogger('silent');

@@ -79,7 +79,7 @@ export function adminPages(ctx: AppContext, r: DashRouter) {
   r.post('/api-keys/:id/revoke', 'apiKeys', async (req, res) => {
     const session = sessionOf(req);
     const { id } = parse(idParams, req.params, 'params');
-    if (!(await revokeApiKey(ctx.db, session.workspaceId, id, ctx.clock.now()))) {
+    if (!(await revokeApiKey(ctx.db, session.workspaceId, id, ctx.clock.now(), ctx.apiKeys))) {
       throw new NotFoundError('api_key_not_found', 'No such API key in this workspace.');
     }
     redirectDone(res, `${BASE}/api-keys`, 'key_revoked');
