@@ -68,7 +68,8 @@ export async function getWorkspaceMetrics(
     dimensions: [OVERALL],
     from: since,
     to: until,
-    unit: 'day',
+    // NOTE: only totals per survey; by month, whole months come from the monthly rollups.
+    unit: 'month',
     bySurvey: true,
   });
   const bySurvey = new Map<string, number[]>();
