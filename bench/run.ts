@@ -71,7 +71,8 @@ async function loadData(db: Kysely<Database>) {
     .returningAll()
     .executeTakeFirstOrThrow();
 
-  // Two years of answers ending 2026-06-30, 20 regions, a score mix near a real one.
+  // Two years of answers, 2024-07-01 to 2026-06-30 (random() < 1, so none falls outside), 20
+  // regions, a score mix near a real one.
   log(`generating ${ROWS.toLocaleString('en')} responses…`);
   const [, loadMs] = await timed(async () => {
     const chunk = 1_000_000;
@@ -86,7 +87,7 @@ async function loadData(db: Kysely<Database>) {
                  least(10, greatest(0, round(7.5 + 2.6 * (random() + random() + random() - 1.5))))::int,
                  jsonb_build_object('region', 'region-' || lpad((g % 20)::text, 2, '0'), 'locale', (array['en','hr','sr-Latn','sr-Cyrl','vi'])[1 + g % 5]),
                  'import', 'counted', t, t
-          from (select g, timestamptz '2026-06-30 23:59:59+00' - random() * interval '730 days' as t
+          from (select g, timestamptz '2024-07-01 00:00:00+00' + random() * interval '730 days' as t
                 from generate_series(${offset + 1}::bigint, ${offset + n}::bigint) g) s`.execute(
           conn,
         );

@@ -18,8 +18,8 @@ const monthSums = SCORE_COLUMNS.map((c) => `sum(${c})::int as ${c}`).join(', ');
  * reads its whole months here (24 rows per value for two years, not ~730) and only the days of
  * partial edge months from `response_rollups`. `merge_rollup_deltas()` folds the same pending
  * deltas into both tables in one statement, so the two never disagree and the cost stays
- * proportional to the new deltas. The primary key carries the counts (INCLUDE), so a survey's
- * months are read by an index-only scan.
+ * proportional to the new deltas. The primary key carries the workspace and the counts
+ * (INCLUDE), so a survey's months can be read by an index-only scan.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   const scoreDefs = SCORE_COLUMNS.map((c) => `${c} integer not null default 0`).join(', ');
@@ -36,7 +36,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       )`,
     )
     .execute(db);
-  await sql`create index response_rollups_monthly_workspace_id_month_idx on response_rollups_monthly (workspace_id, month)`.execute(
+  // For the workspace's on-delete cascade only; reads go through the primary key.
+  await sql`create index response_rollups_monthly_workspace_id_idx on response_rollups_monthly (workspace_id)`.execute(
     db,
   );
   await sql

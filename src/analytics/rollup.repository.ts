@@ -68,13 +68,19 @@ function rollupSources(range: RollupRange, unit: PeriodUnit, monthly: boolean) {
       where ${keys} and day >= ${from}::date and day <= ${to}::date and ${onDay(day)}
       union all ${deltas}`;
   }
+  // The partial months at the edges, from the daily rollups (none when the range is whole months).
+  const edges = [
+    ...(from < months.start ? [sql`(day >= ${from}::date and day < ${months.start}::date)`] : []),
+    ...(months.end <= to ? [sql`(day >= ${months.end}::date and day <= ${to}::date)`] : []),
+  ];
+  const edgeDays = edges.length
+    ? sql`select survey_id, day, dimension, value, ${rollupSlots} from response_rollups
+        where ${keys} and (${sql.join(edges, sql` or `)}) and ${onDay(day)}
+      union all`
+    : sql``;
   return sql`select survey_id, month as day, dimension, value, ${rollupSlots} from response_rollups_monthly
       where ${keys} and month >= ${months.start}::date and month < ${months.end}::date and ${onDay(sql.ref('month'))}
-    union all
-    select survey_id, day, dimension, value, ${rollupSlots} from response_rollups
-      where ${keys} and ((day >= ${from}::date and day < ${months.start}::date)
-                      or (day >= ${months.end}::date and day <= ${to}::date)) and ${onDay(day)}
-    union all ${deltas}`;
+    union all ${edgeDays} ${deltas}`;
 }
 
 /**
