@@ -76,11 +76,11 @@ function categoriesOf(
 export interface CellCounts {
   /** counts sliced to the kind's scale. */
   readonly distribution: number[];
-  nps(): NpsCounts;
-  share(): ProportionCounts;
+  readonly nps: () => NpsCounts;
+  readonly share: () => ProportionCounts;
   /** The score a comparison shows for this cell as the previous one. */
-  comparedScore(): number | null;
-  cell(): Cell;
+  readonly comparedScore: () => number | null;
+  readonly cell: () => Cell;
 }
 
 const once = <T>(fn: () => T): (() => T) => {
