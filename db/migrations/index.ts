@@ -22,6 +22,7 @@ import * as moreSurveyKinds from './20261204T220000_more_survey_kinds';
 import * as helpdeskSources from './20261204T233000_helpdesk_sources';
 import * as metricAlerts from './20261204T230000_metric_alerts';
 import * as additionalQuestions from './20261205T000000_additional_questions';
+import * as monthlyRollups from './20261207T000000_monthly_rollups';
 
 // NOTE: append-only. A migration that has shipped is never edited; add a new one.
 export const migrations: Record<string, Migration> = {
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '20261204T230000_metric_alerts': metricAlerts,
   '20261204T233000_helpdesk_sources': helpdeskSources,
   '20261205T000000_additional_questions': additionalQuestions,
+  '20261207T000000_monthly_rollups': monthlyRollups,
 };

@@ -21,7 +21,11 @@ import type { ReportDeliveriesTable } from './report-deliveries';
 import type { ReportsTable } from './reports';
 import type { CountedResponsesView, ResponsesTable } from './responses';
 import type { ResponseAnswersTable } from './response-answers';
-import type { ResponseRollupsTable, RollupDeltasTable } from './rollups';
+import type {
+  ResponseRollupsMonthlyTable,
+  ResponseRollupsTable,
+  RollupDeltasTable,
+} from './rollups';
 import type { ScheduleRunsTable } from './schedule-runs';
 import type { SuppressedEmailsTable } from './suppressed-emails';
 import type { SessionsTable } from './sessions';
@@ -45,6 +49,7 @@ export interface Database {
   counted_responses: CountedResponsesView;
   response_answers: ResponseAnswersTable;
   response_rollups: ResponseRollupsTable;
+  response_rollups_monthly: ResponseRollupsMonthlyTable;
   rollup_deltas: RollupDeltasTable;
   link_fetches: LinkFetchesTable;
   webhooks: WebhooksTable;

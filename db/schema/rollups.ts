@@ -19,6 +19,14 @@ export interface ResponseRollupsTable {
   s10: number;
 }
 
+/**
+ * The same counts per local month (`month` = first day of the month of the daily rows' `day`):
+ * always the sum of the month's daily rows, kept by the same merge.
+ */
+export interface ResponseRollupsMonthlyTable extends Omit<ResponseRollupsTable, 'day'> {
+  month: string;
+}
+
 /** ±1 per response change and dimension, appended by a trigger, folded in by merge_rollup_deltas(). */
 export interface RollupDeltasTable {
   id: string;

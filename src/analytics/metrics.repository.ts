@@ -12,14 +12,14 @@ export interface ResponseRate {
 /**
  * Per period of the send date (workspace time zone): invitations sent (handed to SMTP,
  * including bounces and unknown outcomes), delivered (accepted), and answered with a
- * response that counts.
+ * response that counts. `timeZone: null` reads the workspace's zone in the same statement.
  */
 export async function countResponseRates(
   db: Kysely<Database>,
   q: {
     workspaceId: string;
     surveyId: string;
-    timeZone: string;
+    timeZone: string | null;
     from: string;
     to: string;
     unit: PeriodUnit;
@@ -35,7 +35,7 @@ export async function countResponseRatesForSurveys(
   q: {
     workspaceId: string;
     surveyIds: string[];
-    timeZone: string;
+    timeZone: string | null;
     from: string;
     to: string;
     unit: PeriodUnit;
@@ -45,6 +45,7 @@ export async function countResponseRatesForSurveys(
   if (q.surveyIds.length === 0) {
     return result;
   }
+  const zone = q.timeZone ?? sql`(select time_zone from workspaces where id = ${q.workspaceId})`;
   const { rows } = await sql<{
     survey_id: string;
     period: string;
@@ -53,7 +54,7 @@ export async function countResponseRatesForSurveys(
     answered: string;
   }>`
     select i.survey_id::text as survey_id,
-           to_char(date_trunc(${q.unit}, (coalesce(i.sent_at, i.claimed_at) at time zone ${q.timeZone})::date), 'YYYY-MM-DD') as period,
+           to_char(date_trunc(${q.unit}, (coalesce(i.sent_at, i.claimed_at) at time zone ${zone})::date), 'YYYY-MM-DD') as period,
            count(*) as sent,
            count(*) filter (where i.status = 'sent') as delivered,
            count(*) filter (where i.status = 'sent' and exists (
@@ -63,8 +64,8 @@ export async function countResponseRatesForSurveys(
     where i.workspace_id = ${q.workspaceId}
       and i.survey_id in (${sql.join(q.surveyIds)})
       and i.status in ('sent', 'send_unknown', 'bounced')
-      and coalesce(i.sent_at, i.claimed_at) >= (${q.from}::date::timestamp at time zone ${q.timeZone})
-      and coalesce(i.sent_at, i.claimed_at) < ((${q.to}::date + 1)::timestamp at time zone ${q.timeZone})
+      and coalesce(i.sent_at, i.claimed_at) >= (${q.from}::date::timestamp at time zone ${zone})
+      and coalesce(i.sent_at, i.claimed_at) < ((${q.to}::date + 1)::timestamp at time zone ${zone})
     group by 1, 2`.execute(db);
   for (const r of rows) {
     const periods = result.get(r.survey_id) ?? new Map<string, ResponseRate>();

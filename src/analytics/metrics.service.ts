@@ -16,6 +16,7 @@ import { requireSurvey } from '../surveys/survey.service';
 import { getWorkspace } from '../workspaces/workspace.service';
 import { addCounts, emptyCounts, scoreCell } from './cells';
 import { OVERALL, resolveMetricsQuery, surveyMetricsFromRows, todayIn } from './survey-metrics';
+import type { ResolvedMetricsQuery } from './survey-metrics';
 
 export { compareCells, emptyCounts, scoreCell, SCORE_SLOTS, trendOf } from './cells';
 
@@ -31,18 +32,46 @@ export async function getSurveyMetrics(
   surveyId: string,
   query: MetricsQuery,
 ): Promise<SurveyMetricsDto> {
+  const dimensions = query.segment ? [OVERALL, query.segment] : [OVERALL];
+  const read = (r: ResolvedMetricsQuery, timeZone: string | null) =>
+    Promise.all([
+      countByPeriod(db, {
+        workspaceId,
+        surveyIds: [surveyId],
+        dimensions,
+        from: r.from,
+        to: r.until,
+        unit: r.unit,
+      }),
+      countResponseRates(db, {
+        workspaceId,
+        surveyId,
+        timeZone,
+        from: r.first,
+        to: r.until,
+        unit: r.unit,
+      }),
+    ]);
+  const until = query.until;
+  if (until !== undefined) {
+    // NOTE: with `until` given the dates need no "today" (so no time zone): the counts are read
+    // beside the survey and workspace lookups, one round trip of waiting instead of two. Both
+    // reads filter on the caller's workspace, so a 404 discards nothing it may not see.
+    const r = resolveMetricsQuery(query, () => until);
+    const [survey, workspace, [rows, rates]] = await Promise.all([
+      requireSurvey(db, workspaceId, surveyId),
+      getWorkspace(db, workspaceId),
+      read(r, null),
+    ]);
+    return surveyMetricsFromRows(survey, workspace.time_zone, query, r, rows, rates);
+  }
   const [survey, workspace] = await Promise.all([
     requireSurvey(db, workspaceId, surveyId),
     getWorkspace(db, workspaceId),
   ]);
   const tz = workspace.time_zone;
   const r = resolveMetricsQuery(query, todayIn(clock.now(), tz));
-  const { from, first, until, unit } = r;
-  const dimensions = query.segment ? [OVERALL, query.segment] : [OVERALL];
-  const [rows, rates] = await Promise.all([
-    countByPeriod(db, { workspaceId, surveyIds: [surveyId], dimensions, from, to: until, unit }),
-    countResponseRates(db, { workspaceId, surveyId, timeZone: tz, from: first, to: until, unit }),
-  ]);
+  const [rows, rates] = await read(r, tz);
   return surveyMetricsFromRows(survey, tz, query, r, rows, rates);
 }
 
@@ -68,7 +97,8 @@ export async function getWorkspaceMetrics(
     dimensions: [OVERALL],
     from: since,
     to: until,
-    unit: 'day',
+    // NOTE: only totals per survey; by month, whole months come from the monthly rollups.
+    unit: 'month',
     bySurvey: true,
   });
   const bySurvey = new Map<string, number[]>();

@@ -1,4 +1,5 @@
 import type { PeriodUnit } from '../platform/periods';
+import { wholeMonthsBetween } from '../platform/periods';
 import { sql } from 'kysely';
 import type { Kysely, RawBuilder } from 'kysely';
 import type { Database } from '../../db/schema';
@@ -37,12 +38,61 @@ type CountsRow = {
   survey_id: string | null;
 } & Record<string, unknown>;
 
-/** Sums the rollups plus the deltas not merged yet that match `filter`, per period (one statement, so one consistent snapshot). */
+/** What a read covers: the key conditions (workspace, surveys, dimensions) and the local days [from, to]. */
+interface RollupRange {
+  keys: RawBuilder<unknown>;
+  from: string;
+  to: string;
+  /** A further condition on the day column; must hold for a whole month or for none of its days. */
+  onDay?: (day: RawBuilder<unknown>) => RawBuilder<unknown>;
+}
+
+const ALWAYS = () => sql`true`;
+
+/**
+ * The rows to sum for a range: with whole months (periods of a month or longer), those months
+ * from the monthly rollups and the edge days from the daily ones, else the daily rollups only;
+ * plus the pending deltas of every day. Each month row is the sum of its day rows and exists
+ * exactly when one of them does, so both give the same groups and counts.
+ */
+function rollupSources(range: RollupRange, unit: PeriodUnit, monthly: boolean) {
+  const { keys, from, to } = range;
+  const onDay = range.onDay ?? ALWAYS;
+  const day = sql.ref('day');
+  const deltas = sql`select survey_id, day, dimension, value, ${deltaSlots} from rollup_deltas
+    where ${keys} and day >= ${from}::date and day <= ${to}::date and ${onDay(day)}`;
+  const months =
+    monthly && (unit === 'month' || unit === 'quarter') ? wholeMonthsBetween(from, to) : null;
+  if (!months) {
+    return sql`select survey_id, day, dimension, value, ${rollupSlots} from response_rollups
+      where ${keys} and day >= ${from}::date and day <= ${to}::date and ${onDay(day)}
+      union all ${deltas}`;
+  }
+  // The partial months at the edges, from the daily rollups (none when the range is whole months).
+  const edges = [
+    ...(from < months.start ? [sql`(day >= ${from}::date and day < ${months.start}::date)`] : []),
+    ...(months.end <= to ? [sql`(day >= ${months.end}::date and day <= ${to}::date)`] : []),
+  ];
+  const edgeDays = edges.length
+    ? sql`select survey_id, day, dimension, value, ${rollupSlots} from response_rollups
+        where ${keys} and (${sql.join(edges, sql` or `)}) and ${onDay(day)}
+      union all`
+    : sql``;
+  return sql`select survey_id, month as day, dimension, value, ${rollupSlots} from response_rollups_monthly
+      where ${keys} and month >= ${months.start}::date and month < ${months.end}::date and ${onDay(sql.ref('month'))}
+    union all ${edgeDays} ${deltas}`;
+}
+
+/**
+ * Sums the rollups plus the deltas not merged yet in `range`, per period (one statement, so
+ * one consistent snapshot). `monthly: false` reads the daily rollups only (for tests).
+ */
 async function sumByPeriod(
   db: Kysely<Database>,
-  filter: RawBuilder<unknown>,
+  range: RollupRange,
   unit: PeriodUnit,
   bySurvey: boolean,
+  monthly = true,
 ): Promise<(PeriodCountsRow & { surveyId: string | null })[]> {
   const surveyKey = bySurvey ? sql`survey_id::text` : sql`null::text`;
   const { rows } = await sql<CountsRow>`
@@ -51,11 +101,7 @@ async function sumByPeriod(
       -- NOTE: group on the timestamp and format the few result rows, not every rollup row.
       select date_trunc(${unit}, day::timestamp) as period, dimension, value,
              ${surveyKey} as survey_id, ${sumSlots}
-      from (
-        select survey_id, day, dimension, value, ${rollupSlots} from response_rollups where ${filter}
-        union all
-        select survey_id, day, dimension, value, ${deltaSlots} from rollup_deltas where ${filter}
-      ) x
+      from (${rollupSources(range, unit, monthly)}) x
       group by 1, 2, 3, 4
     ) g
     order by 1, 2, 3`.execute(db);
@@ -71,6 +117,7 @@ async function sumByPeriod(
 /**
  * Score counts per period, dimension and value for one or more surveys, read from the
  * rollups plus the deltas not merged yet (one statement, so one consistent snapshot).
+ * `monthly: false` skips the monthly rollups (tests compare both paths).
  */
 export async function countByPeriod(
   db: Kysely<Database>,
@@ -82,16 +129,22 @@ export async function countByPeriod(
     to: string;
     unit: PeriodUnit;
     bySurvey?: boolean;
+    monthly?: boolean;
   },
 ): Promise<(PeriodCountsRow & { surveyId: string | null })[]> {
   if (q.surveyIds.length === 0) {
     return [];
   }
-  const filter = sql`workspace_id = ${q.workspaceId}
+  const keys = sql`workspace_id = ${q.workspaceId}
       and survey_id in (${sql.join(q.surveyIds)})
-      and dimension in (${sql.join(q.dimensions)})
-      and day >= ${q.from}::date and day <= ${q.to}::date`;
-  return sumByPeriod(db, filter, q.unit, q.bySurvey ?? false);
+      and dimension in (${sql.join(q.dimensions)})`;
+  return sumByPeriod(
+    db,
+    { keys, from: q.from, to: q.to },
+    q.unit,
+    q.bySurvey ?? false,
+    q.monthly ?? true,
+  );
 }
 
 /**
@@ -108,6 +161,7 @@ export async function countByPeriodForSurveys(
     segmentsFrom: string;
     to: string;
     unit: PeriodUnit;
+    monthly?: boolean;
   },
 ): Promise<(PeriodCountsRow & { surveyId: string })[]> {
   if (q.dimensions.length === 0) {
@@ -115,18 +169,27 @@ export async function countByPeriodForSurveys(
   }
   const surveyIds = q.dimensions.map((d) => d.surveyId);
   const names = q.dimensions.map((d) => d.dimension);
-  const filter = sql`workspace_id = ${q.workspaceId}
-      and (survey_id, dimension) in (select * from unnest(${surveyIds}::uuid[], ${names}::text[]))
-      and day >= ${q.from}::date and day <= ${q.to}::date
-      and (dimension = '' or day >= ${q.segmentsFrom}::date)`;
-  const rows = await sumByPeriod(db, filter, q.unit, true);
+  const keys = sql`workspace_id = ${q.workspaceId}
+      and (survey_id, dimension) in (select * from unnest(${surveyIds}::uuid[], ${names}::text[]))`;
+  const onDay = (day: RawBuilder<unknown>) =>
+    sql`(dimension = '' or ${day} >= ${q.segmentsFrom}::date)`;
+  // NOTE: the segment cut-off holds for whole months only when it is a month start.
+  const monthly = (q.monthly ?? true) && q.segmentsFrom.endsWith('-01');
+  const rows = await sumByPeriod(
+    db,
+    { keys, from: q.from, to: q.to, onDay },
+    q.unit,
+    true,
+    monthly,
+  );
   return rows.map((r) => ({ ...r, surveyId: r.surveyId! }));
 }
 
 /**
- * Recomputes one survey's rollups from the counted responses (after a time-zone change,
- * or on demand). Runs in one REPEATABLE READ snapshot: deltas of answers committed later
- * stay and are added on top, so nothing is counted twice or lost.
+ * Recomputes one survey's daily rollups from the counted responses (after a time-zone change,
+ * or on demand), then its monthly rollups from those days; returns the number of daily rows.
+ * Runs in one REPEATABLE READ snapshot: deltas of answers committed later stay and are added
+ * on top, so nothing is counted twice or lost.
  */
 export async function rebuildRollups(
   db: Kysely<Database>,
@@ -155,6 +218,15 @@ export async function rebuildRollups(
             join workspaces w on w.id = r.workspace_id
             cross join lateral rollup_dimensions(r.segment) d
             where r.workspace_id = ${workspaceId} and r.survey_id = ${surveyId}
+            group by 1, 2, 3, 4, 5`.execute(trx);
+          await sql`delete from response_rollups_monthly where workspace_id = ${workspaceId} and survey_id = ${surveyId}`.execute(
+            trx,
+          );
+          await sql`
+            insert into response_rollups_monthly (workspace_id, survey_id, month, dimension, value, ${rollupSlots})
+            select workspace_id, survey_id, date_trunc('month', day)::date, dimension, value, ${sumSlots}
+            from response_rollups
+            where workspace_id = ${workspaceId} and survey_id = ${surveyId}
             group by 1, 2, 3, 4, 5`.execute(trx);
           return Number(result.numAffectedRows ?? 0n);
         });

@@ -69,7 +69,8 @@ export async function countSurveyScores(
     dimensions: [''],
     from: q.from,
     to: q.to,
-    unit: 'day',
+    // NOTE: only the total counts; by month, whole months come from the monthly rollups.
+    unit: 'month',
   });
   const counts = Array.from({ length: SCORE_SLOTS }, () => 0);
   for (const row of rows.filter((r) => r.dimension === '' && r.value === '')) {

@@ -3,7 +3,15 @@ import { familyOf } from '../surveys/scales';
 import type { MetricsQuery, SurveyMetricsDto, Cell } from './metrics.schemas';
 import type { ResponseRate } from './metrics.repository';
 import type { PeriodCountsRow } from './rollup.repository';
-import { addCounts, compareCells, emptyCounts, scoreCell, trendOf } from './cells';
+import {
+  addCounts,
+  cellCounts,
+  compareCellCounts,
+  emptyCounts,
+  scoreCell,
+  trendOfCells,
+} from './cells';
+import type { CellCounts } from './cells';
 import {
   comparisonStart,
   localDate,
@@ -45,14 +53,42 @@ export function resolveMetricsQuery(
 /** The workspace's local date now, for queries without `until`. */
 export const todayIn = (now: Date, timeZone: string) => () => localDate(now, timeZone);
 
+/** Counts per series (dimension and value) and period, summed from the rows. */
 function indexCounts(rows: readonly PeriodCountsRow[]) {
-  const map = new Map<string, number[]>();
+  const map = new Map<string, Map<string, number[]>>();
   for (const row of rows) {
-    const key = `${row.period}\u0000${row.dimension}\u0000${row.value}`;
-    map.set(key, addCounts(map.get(key) ?? emptyCounts(), row.counts));
+    const key = `${row.dimension}\u0000${row.value}`;
+    let series = map.get(key);
+    if (!series) {
+      series = new Map();
+      map.set(key, series);
+    }
+    const seen = series.get(row.period);
+    series.set(row.period, seen ? addCounts(seen, row.counts) : row.counts);
   }
-  return (period: string, dimension: string, value: string) =>
-    map.get(`${period}\u0000${dimension}\u0000${value}`) ?? emptyCounts();
+  return map;
+}
+
+/**
+ * The cells of a response by series (dimension and value), then period, each scored once: a
+ * period's cell is shown, compared with the period before and read by the trend, so its
+ * derived counts are kept. Absent cells read as zeros.
+ */
+function cellBook(kind: SurveyKind, rows: readonly PeriodCountsRow[], confidence: number) {
+  const counts = indexCounts(rows);
+  const empty = emptyCounts();
+  return (dimension: string, value: string) => {
+    const own = counts.get(`${dimension}\u0000${value}`);
+    const cells = new Map<string, CellCounts>();
+    return (period: string): CellCounts => {
+      let cell = cells.get(period);
+      if (!cell) {
+        cell = cellCounts(kind, own?.get(period) ?? empty, confidence);
+        cells.set(period, cell);
+      }
+      return cell;
+    };
+  };
 }
 
 const addDaysBefore = (day: string) => shiftPeriod(day, 'day', -1);
@@ -71,26 +107,32 @@ export function surveyMetricsFromRows(
   rates: ReadonlyMap<string, ResponseRate>,
 ): SurveyMetricsDto {
   const { unit, until, periods, first, compareTo } = r;
-  const at = indexCounts(rows);
+  const conf = query.confidence;
+  const book = cellBook(survey.kind, rows, conf);
   const values = [
     ...new Set(rows.filter((row) => row.dimension === query.segment).map((row) => row.value)),
   ].sort();
-  const conf = query.confidence;
+  const overallSeries = book(OVERALL, OVERALL);
+  const segmentSeries = values.map((value) => ({ value, at: book(query.segment!, value) }));
+  const previousOf = new Map(periods.map((p) => [p, compareTo(p)]));
 
-  const cellAt = (period: string, dimension: string, value: string): Cell => {
-    const counts = at(period, dimension, value);
-    const cell = scoreCell(survey.kind, counts, conf);
-    if (!query.compare) {
-      return cell;
-    }
-    const prev = compareTo(period);
-    return {
-      ...cell,
-      change: compareCells(survey.kind, counts, at(prev, dimension, value), prev, conf),
-    };
+  type Series = (period: string) => CellCounts;
+  const changeAt = (at: Series, period: string) => {
+    const prev = previousOf.get(period)!;
+    return compareCellCounts(survey.kind, at(period), at(prev), prev, conf);
   };
+  // NOTE: one spread per shown cell (a segment's value, the cell, its change), not two.
+  const cellAt = (at: Series, period: string): Cell =>
+    query.compare ? { ...at(period).cell(), change: changeAt(at, period) } : at(period).cell();
+  const segmentAt = (s: { value: string; at: Series }, period: string) =>
+    query.compare
+      ? { value: s.value, ...s.at(period).cell(), change: changeAt(s.at, period) }
+      : { value: s.value, ...s.at(period).cell() };
 
-  const total = periods.reduce((acc, p) => addCounts(acc, at(p, OVERALL, OVERALL)), emptyCounts());
+  const total = periods.reduce(
+    (acc, p) => addCounts(acc, overallSeries(p).distribution),
+    emptyCounts(),
+  );
   const overall = scoreCell(survey.kind, total, conf);
   return {
     surveyId: survey.id,
@@ -122,27 +164,15 @@ export function surveyMetricsFromRows(
         start,
         end:
           shiftPeriod(start, unit, 1) > until ? until : addDaysBefore(shiftPeriod(start, unit, 1)),
-        overall: cellAt(start, OVERALL, OVERALL),
-        segments: query.segment
-          ? values.map((value) => ({ value, ...cellAt(start, query.segment!, value) }))
-          : [],
+        overall: cellAt(overallSeries, start),
+        segments: segmentSeries.map((series) => segmentAt(series, start)),
         responseRate: { ...rate, rate: rate.delivered > 0 ? rate.answered / rate.delivered : null },
       };
     }),
-    trend: trendOf(
-      survey.kind,
-      periods.map((p) => at(p, OVERALL, OVERALL)),
-      conf,
-    ),
-    segmentTrends: query.segment
-      ? values.map((value) => ({
-          value,
-          trend: trendOf(
-            survey.kind,
-            periods.map((p) => at(p, query.segment!, value)),
-            conf,
-          ),
-        }))
-      : [],
+    trend: trendOfCells(survey.kind, periods.map(overallSeries), conf),
+    segmentTrends: segmentSeries.map((series) => ({
+      value: series.value,
+      trend: trendOfCells(survey.kind, periods.map(series.at), conf),
+    })),
   };
 }

@@ -56,6 +56,20 @@ export function periodsBetween(since: string, until: string, unit: PeriodUnit): 
   return out;
 }
 
+/**
+ * The whole calendar months inside the days [from, to], as month starts [start, end), or null
+ * when no month lies wholly inside.
+ */
+export function wholeMonthsBetween(
+  from: string,
+  to: string,
+): { start: string; end: string } | null {
+  const start = from.endsWith('-01') ? from : addMonths(from, 1);
+  const dayAfter = addDays(to, 1);
+  const end = dayAfter.endsWith('-01') ? dayAfter : periodStart(to, 'month');
+  return start < end ? { start, end } : null;
+}
+
 /** Today's date in a time zone, as 'YYYY-MM-DD'. */
 export function localDate(now: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', {

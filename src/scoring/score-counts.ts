@@ -33,16 +33,26 @@ export function sumScoreRange(
   to: number,
 ): number {
   let total = 0;
-  scoreCounts.forEach((count, score) => {
-    assertCount(count, `count for score ${score}`);
-    if (count > 0 && (score < scale.min || score > scale.max)) {
-      throw new RangeError(
-        `score ${score} has ${count} answers but the scale is ${scale.min}–${scale.max}`,
-      );
+  // NOTE: a plain loop (forEach's closure showed in metrics profiles); `in` skips holes as forEach does.
+  for (let score = 0; score < scoreCounts.length; score++) {
+    if (!(score in scoreCounts)) {
+      continue;
     }
+    const count = scoreCounts[score]!;
+    checkScoreCount(count, score, scale);
     if (score >= from && score <= to) {
       total += count;
     }
-  });
+  }
   return total;
+}
+
+/** Throws a RangeError unless `count` is a finite number >= 0, and 0 when `score` is off `scale`. */
+export function checkScoreCount(count: number, score: number, scale: ScoreScale): void {
+  assertCount(count, `count for score ${score}`);
+  if (count > 0 && (score < scale.min || score > scale.max)) {
+    throw new RangeError(
+      `score ${score} has ${count} answers but the scale is ${scale.min}–${scale.max}`,
+    );
+  }
 }
