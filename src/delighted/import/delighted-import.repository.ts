@@ -38,14 +38,19 @@ const stagedPeople = sql`
 /**
  * Upserts the staged people in one statement with ensureContacts' rules (given fields win,
  * properties merge, an unchanged contact is left alone). A contact this import already created
- * or changed (`now` is the import's) is not counted again.
+ * or changed (`now` is the import's) is not counted again. `keptSuppressions` says whether the
+ * workspace keeps suppressions of erased addresses that new contacts may have to take back.
  */
 export async function upsertStagedContacts(
   conn: ImportConnection,
   workspaceId: string,
   now: Date,
-): Promise<{ created: number; updated: number }> {
-  const { rows } = await conn.run(sql<{ created: number; updated: number }>`
+): Promise<{ created: number; updated: number; keptSuppressions: boolean }> {
+  const { rows } = await conn.run(sql<{
+    created: number;
+    updated: number;
+    keptSuppressions: boolean;
+  }>`
     with input as (${stagedPeople}),
     prev as (
       select c.id, c.updated_at from contacts c
@@ -65,16 +70,15 @@ export async function upsertStagedContacts(
     )
     select count(*) filter (where up.inserted)::int as created,
       count(*) filter (where not up.inserted and up.created_at <> ${now}
-        and prev.updated_at is distinct from ${now})::int as updated
+        and prev.updated_at is distinct from ${now})::int as updated,
+      exists (select 1 from suppressed_emails s where s.workspace_id = ${workspaceId}
+        and s.reason in ('unsubscribed', 'bounced')) as "keptSuppressions"
     from up left join prev on prev.id = up.id`);
-  return rows[0] ?? { created: 0, updated: 0 };
+  return rows[0] ?? { created: 0, updated: 0, keptSuppressions: false };
 }
 
-/**
- * Contacts this import created for staged addresses, only when the workspace keeps
- * suppressions of erased people at all (their hashes are computed in Node, by GLAS_SECRET).
- */
-export async function findCreatedContactsIfSuppressionsKept(
+/** Contacts this import created for the staged addresses (to hash them in Node, by GLAS_SECRET). */
+export async function findCreatedContacts(
   conn: ImportConnection,
   workspaceId: string,
   now: Date,
@@ -82,9 +86,7 @@ export async function findCreatedContactsIfSuppressionsKept(
   const { rows } = await conn.run(sql<{ id: string; email: string }>`
     select c.id, c.email from contacts c
     where c.workspace_id = ${workspaceId} and c.created_at = ${now}
-      and lower(c.email) in (select lower(email) from pg_temp.glas_import_rows)
-      and exists (select 1 from suppressed_emails s where s.workspace_id = ${workspaceId}
-        and s.reason in ('unsubscribed', 'bounced'))`);
+      and lower(c.email) in (select lower(email) from pg_temp.glas_import_rows)`);
   return rows;
 }
 

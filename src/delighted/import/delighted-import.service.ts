@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { Survey } from '../../../db/schema';
 import { ValidationError } from '../../errors';
 import { storedQuestions } from '../../surveys/questions';
 import type { Question, QuestionInput } from '../../surveys/questions';
@@ -44,9 +45,11 @@ async function importRecords(
   opts: ImportOptions,
 ): Promise<ImportSummary> {
   await getWorkspace(deps.db, opts.workspaceId);
-  if (opts.surveyId && opts.type === 'responses') {
-    await requireSurvey(deps.db, opts.workspaceId, opts.surveyId);
-  }
+  // A survey of another workspace is a 404 before the file is read.
+  const chosen =
+    opts.surveyId && opts.type === 'responses'
+      ? await requireSurvey(deps.db, opts.workspaceId, opts.surveyId)
+      : undefined;
   const first = await nextRecord(records);
   if (!first) {
     throw fileError('the file is empty: expected a header row');
@@ -60,7 +63,7 @@ async function importRecords(
   const now = deps.clock.now();
   const { target, mapping } =
     opts.type === 'responses'
-      ? await resolveSurvey(deps, opts, map, first.values, now)
+      ? await resolveSurvey(deps, opts, chosen, map, first.values, now)
       : { target: { survey: null, created: false }, mapping: null };
   const summary: ImportSummary = {
     type: opts.type,
@@ -78,7 +81,10 @@ async function importRecords(
     errors: [],
     warnings: map.warnings,
     questions: {
-      mapped: mapping?.columns.map((c) => c.question.text) ?? [],
+      mapped:
+        mapping?.columns
+          .filter((c) => !mapping.toCreate.some((t) => t.index === c.index))
+          .map((c) => c.question.text) ?? [],
       created: mapping?.toCreate.map((c) => c.header) ?? [],
       unmapped: mapping?.unmapped ?? [],
     },
@@ -112,13 +118,14 @@ function fileError(issue: string): ValidationError {
 async function resolveSurvey(
   deps: ImportDeps,
   opts: ImportOptions,
+  chosen: Survey | undefined,
   map: HeaderMap,
   header: string[],
   now: Date,
 ): Promise<{ target: Target; mapping: QuestionMapping }> {
-  const found = opts.surveyId
-    ? await requireSurvey(deps.db, opts.workspaceId, opts.surveyId)
-    : await findSurveyByName(deps.db, opts.workspaceId, IMPORT_SURVEY_NAME, opts.kind ?? 'nps');
+  const found =
+    chosen ??
+    (await findSurveyByName(deps.db, opts.workspaceId, IMPORT_SURVEY_NAME, opts.kind ?? 'nps'));
   const existing = found ? storedQuestions(found.questions) : [];
   const mapping = mapQuestionColumns(map, header, existing, opts.createQuestions ?? false);
   const added: QuestionInput[] = mapping.toCreate.map((c) => ({

@@ -90,7 +90,9 @@ function person(map: HeaderMap, values: string[]): PersonFields {
   }
   const name = cell(map, values, 'name').replace(/\s+/g, ' ').slice(0, 200) || null;
   const rawLocale = cell(map, values, 'locale');
-  const locale = contactLocaleSchema.safeParse(rawLocale).success ? rawLocale : null;
+  // NOTE: a failed zod parse builds an error object: skipped for the common empty cell.
+  const locale =
+    rawLocale !== '' && contactLocaleSchema.safeParse(rawLocale).success ? rawLocale : null;
   const properties: JsonObject = {};
   for (const [key, index] of map.properties) {
     const value = (values[index] ?? '').trim();

@@ -6,7 +6,7 @@ import type { QuestionColumn } from './delighted-answers';
 import type { HeaderMap } from './delighted-columns';
 import {
   countStaged,
-  findCreatedContactsIfSuppressionsKept,
+  findCreatedContacts,
   insertStagedResponses,
   reapplyKeptSuppressions,
   suppressStagedContacts,
@@ -173,8 +173,8 @@ async function writeChunk(
   const contacts = await upsertStagedContacts(conn, o.workspaceId, o.now);
   s.newContacts += contacts.created;
   s.updatedContacts += contacts.updated;
-  if (contacts.created > 0) {
-    const created = await findCreatedContactsIfSuppressionsKept(conn, o.workspaceId, o.now);
+  if (contacts.created > 0 && contacts.keptSuppressions) {
+    const created = await findCreatedContacts(conn, o.workspaceId, o.now);
     await reapplyKeptSuppressions(
       conn,
       o.workspaceId,

@@ -44,8 +44,13 @@ export class ImportConnection {
     this.client.release(err);
   }
 
+  /**
+   * NOTE: JIT off, as the planner has no statistics on the fresh staging rows and its estimates
+   * (a row per jsonb_each key…) pass the JIT thresholds: compiling cost seconds per chunk, more
+   * than running. A larger work_mem keeps a chunk's sorts in memory.
+   */
   async begin(): Promise<void> {
-    await this.client.query('begin');
+    await this.client.query("begin; set local jit = off; set local work_mem = '64MB'");
   }
 
   async commit(): Promise<void> {
