@@ -76,9 +76,9 @@ function choiceIds(q: Question, text: string): string[] {
       .split(separator)
       .map((p) => p.trim())
       .filter(Boolean);
-    const ids = parts.map(find);
-    if (parts.length > 1 && ids.every((id) => id !== undefined)) {
-      return ids as string[];
+    const ids = parts.flatMap((p) => find(p) ?? []);
+    if (parts.length > 1 && ids.length === parts.length) {
+      return ids;
     }
   }
   // Not an option: passed on as given, so the check below names it.

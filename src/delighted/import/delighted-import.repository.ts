@@ -202,7 +202,12 @@ export async function countStaged(
   conn: ImportConnection,
   workspaceId: string,
   suppression: 'unsubscribed' | 'bounced' | null,
-): Promise<{ newContacts: number; updatedContacts: number; newResponses: number; suppressed: number }> {
+): Promise<{
+  newContacts: number;
+  updatedContacts: number;
+  newResponses: number;
+  suppressed: number;
+}> {
   const suppressedAlready =
     suppression === 'unsubscribed'
       ? sql`c.unsubscribed_at is not null`

@@ -63,4 +63,3 @@ export interface Target {
   survey: (Pick<Survey, 'id' | 'kind' | 'segment_properties'> & { questions: Question[] }) | null;
   created: boolean;
 }
-

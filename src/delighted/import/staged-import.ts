@@ -109,9 +109,7 @@ function stageRow(
     }
     case 'people': {
       const r = readPersonRow(o.map, values, line, { now: o.now });
-      return isRowError(r)
-        ? r
-        : { ...r, properties: JSON.stringify(r.properties) };
+      return isRowError(r) ? r : { ...r, properties: JSON.stringify(r.properties) };
     }
     case 'unsubscribes':
     case 'bounces': {
