@@ -147,7 +147,6 @@ export async function insertStagedResponses(
           greatest(t.updated_at, t.created_at)
       from src t
       left join contacts c on c.workspace_id = ${workspaceId} and lower(c.email) = lower(t.email)
-      order by t.line
       on conflict (workspace_id, external_id) where external_id is not null do nothing
       returning id, external_id, created_at
     ), answers as (

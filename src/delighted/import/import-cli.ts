@@ -119,7 +119,8 @@ export async function runImportDelighted(args: string[], config: Config): Promis
   } catch {
     return fail(`--file: cannot read ${values.file}`);
   }
-  const { db, pool } = createDb(config.DATABASE_URL, { max: 2 });
+  // The import takes two connections (one copies the next chunk while the other writes).
+  const { db, pool } = createDb(config.DATABASE_URL, { max: 3 });
   const progress = progressOn(process.stderr, size);
   try {
     await migrateToLatest(db as Kysely<unknown>);

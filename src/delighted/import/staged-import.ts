@@ -29,7 +29,9 @@ export interface StagedImportOptions extends ImportOptions {
 
 /**
  * Reads the records, stages each valid row by COPY and writes every chunk in one
- * transaction: BEGIN, COPY, a constant number of set-based statements, COMMIT. A dry run
+ * transaction: BEGIN, COPY, a constant number of set-based statements, COMMIT. Two
+ * connections take turns, so the next chunk is parsed and copied while Postgres writes the
+ * last one (the writes themselves stay in file order, one chunk after the other). A dry run
  * stages the whole file in one transaction, counts what the writes would do, and rolls back.
  */
 export async function runStagedImport(
@@ -38,24 +40,39 @@ export async function runStagedImport(
   o: StagedImportOptions,
 ): Promise<void> {
   const size = o.dryRun ? Infinity : (o.batchSize ?? DEFAULT_BATCH_SIZE);
-  const conn = await ImportConnection.open(deps.pool, deps.db);
+  const conns: ImportConnection[] = [await ImportConnection.open(deps.pool, deps.db)];
+  let turn = 0;
   let copy: StagingCopy | undefined;
   let staged = 0;
+  let chunks = 0;
+  // The previous chunk's writes; each chunk's start waits for them, so they never overlap.
+  let writing: Promise<void> = Promise.resolve();
+  const report = () => o.onProgress?.({ rows: o.summary.rows, errors: o.summary.errorCount });
   const flush = async () => {
-    if (copy) {
-      const current = copy;
-      copy = undefined;
-      await current.end();
+    if (!copy) {
+      return;
+    }
+    const current = copy;
+    const conn = conns[turn] as ImportConnection;
+    const rows = staged;
+    copy = undefined;
+    staged = 0;
+    chunks += 1;
+    await current.end();
+    await writing;
+    writing = (async () => {
       if (o.dryRun) {
-        await countChunk(conn, o, staged);
+        await countChunk(conn, o, rows);
         await conn.rollback();
       } else {
-        await writeChunk(deps, conn, o, staged);
+        await writeChunk(deps, conn, o, rows);
         await conn.commit();
       }
-      staged = 0;
-    }
-    o.onProgress?.({ rows: o.summary.rows, errors: o.summary.errorCount });
+      report();
+    })();
+    // NOTE: a failure is seen when the writes are awaited (next chunk or the end), not lost.
+    writing.catch(() => undefined);
+    turn = 1 - turn;
   };
   try {
     const kind: SurveyKind = o.target.survey?.kind ?? o.kind ?? 'nps';
@@ -69,15 +86,16 @@ export async function runStagedImport(
           continue;
         }
         if (!copy) {
-          await conn.begin();
-          copy = conn.copy();
+          conns[turn] ??= await ImportConnection.open(deps.pool, deps.db);
+          await conns[turn]?.begin();
+          copy = conns[turn]?.copy();
         }
-        await copy.write(row);
+        await copy?.write(row);
         staged += 1;
         if (staged >= size) {
           await flush();
         } else if (o.dryRun && o.summary.rows % progressEvery === 0) {
-          o.onProgress?.({ rows: o.summary.rows, errors: o.summary.errorCount });
+          report();
         }
       }
     } catch (err) {
@@ -88,12 +106,16 @@ export async function runStagedImport(
       addError(o.summary, o.summary.stoppedAt);
     }
     await flush();
+    await writing;
+    if (chunks === 0) {
+      report();
+    }
   } catch (err) {
-    // A COPY cut off mid-way leaves the session unusable: the client is discarded.
-    conn.abort(err as Error);
+    // A COPY or transaction cut off mid-way leaves the session unusable: the clients go.
+    conns.forEach((c) => c.abort(err as Error));
     throw err;
   }
-  await conn.close();
+  await Promise.all(conns.map((c) => c.close()));
 }
 
 function stageRow(
