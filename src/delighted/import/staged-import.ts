@@ -59,6 +59,7 @@ export async function runStagedImport(
     staged = 0;
     chunks += 1;
     await current.end();
+    await conn.analyze();
     await writing;
     writing = (async () => {
       if (o.dryRun) {
