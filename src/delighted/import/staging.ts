@@ -7,8 +7,8 @@ import type { Database } from '../../../db/schema';
 
 /**
  * The import's own connection: one pg client checked out of the pool for the whole import,
- * so BEGIN, COPY into the temporary staging table, the set-based statements and COMMIT run
- * on one session. The pool sets search_path per connection (db/client.ts), so the client
+ * so BEGIN, COPY into the temporary staging table, the set-based statements and COMMIT of a
+ * chunk run on one session. The pool sets search_path per connection (db/client.ts), so the client
  * lands in the same schema as Kysely (tests run each file in its own). Kysely only compiles.
  */
 export class ImportConnection {
@@ -18,25 +18,12 @@ export class ImportConnection {
   ) {}
 
   static async open(pool: Pool, db: Kysely<Database>): Promise<ImportConnection> {
-    const client = await pool.connect();
-    const conn = new ImportConnection(client, db);
-    try {
-      await client.query(STAGING_DDL);
-    } catch (err) {
-      client.release(err as Error);
-      throw err;
-    }
-    return conn;
+    return new ImportConnection(await pool.connect(), db);
   }
 
-  /** Drops the staging table and hands the client back (a broken client is discarded). */
-  async close(): Promise<void> {
-    try {
-      await this.client.query('drop table if exists pg_temp.glas_import_rows');
-      this.client.release();
-    } catch (err) {
-      this.client.release(err as Error);
-    }
+  /** Hands the client back to the pool. */
+  close(): void {
+    this.client.release();
   }
 
   /** Discards the client after a failure (a COPY cut off mid-way leaves no usable session). */
@@ -45,12 +32,15 @@ export class ImportConnection {
   }
 
   /**
-   * NOTE: JIT off, as the planner has no statistics on the fresh staging rows and its estimates
-   * (a row per jsonb_each key…) pass the JIT thresholds: compiling cost seconds per chunk, more
-   * than running. A larger work_mem keeps a chunk's sorts in memory.
+   * Opens a chunk's transaction with its staging table (dropped at its end: no session state,
+   * so a transaction-mode PgBouncer is fine). NOTE: JIT off, as the planner's estimates for
+   * the staged rows (a row per jsonb_each key…) pass the JIT thresholds: compiling cost seconds
+   * per chunk, more than running. A larger work_mem keeps a chunk's sorts in memory.
    */
   async begin(): Promise<void> {
-    await this.client.query("begin; set local jit = off; set local work_mem = '64MB'");
+    await this.client.query(
+      `begin; set local jit = off; set local work_mem = '64MB'; ${STAGING_DDL}`,
+    );
   }
 
   async commit(): Promise<void> {
@@ -87,11 +77,10 @@ export class ImportConnection {
 
 /**
  * What a valid row leaves in staging. `properties`, `segment`, `tags`, `details` and
- * `answers` are JSON; `at` is a suppression's date. On commit the rows go (each chunk of the
- * import is its own transaction); the table itself lives as long as the import's session.
+ * `answers` are JSON; `at` is a suppression's date. Each chunk of the import is its own
+ * transaction, and the table lives as long as it.
  */
 const STAGING_DDL = `
-  drop table if exists pg_temp.glas_import_rows;
   create temporary table glas_import_rows (
     line integer not null,
     email text not null,
@@ -109,7 +98,7 @@ const STAGING_DDL = `
     updated_at timestamptz,
     at timestamptz,
     answers jsonb
-  ) on commit delete rows`;
+  ) on commit drop`;
 
 const COLUMNS =
   'line, email, name, locale, properties, external_id, score, comment, response_locale, ' +
