@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import type { Database, JsonObject, SurveyKind } from '../../../db/schema';
+import type { Database, SurveyKind } from '../../../db/schema';
+import type { ImportConnection } from './staging';
 
 export async function findSurveyByName(
   db: Kysely<Database>,
@@ -19,151 +20,222 @@ export async function findSurveyByName(
     .executeTakeFirst();
 }
 
-export interface ExistingContact {
-  email: string;
-  name: string | null;
-  locale: string | null;
-  properties: JsonObject;
-  unsubscribed_at: Date | null;
-  bounced_at: Date | null;
-}
+/**
+ * The staged rows merged per person (by lower-cased email, as contacts are keyed): the first
+ * spelling of the address, the last name and locale given, properties merged in file order.
+ */
+const stagedPeople = sql`
+  select s.k,
+    (array_agg(s.email order by s.line))[1] as email,
+    (array_agg(s.name order by s.line desc) filter (where s.name is not null))[1] as name,
+    (array_agg(s.locale order by s.line desc) filter (where s.locale is not null))[1] as locale,
+    coalesce(jsonb_object_agg(p.key, p.value order by s.line) filter (where p.key is not null),
+      '{}'::jsonb) as properties
+  from (select lower(email) as k, * from pg_temp.glas_import_rows) s
+  left join lateral jsonb_each(s.properties) p on true
+  group by s.k`;
 
-/** Contacts by lower-cased email (the dry run compares them with the file). */
-export async function findContactsByEmails(
-  db: Kysely<Database>,
+/**
+ * Upserts the staged people in one statement with ensureContacts' rules (given fields win,
+ * properties merge, an unchanged contact is left alone). A contact this import already created
+ * or changed (`now` is the import's) is not counted again. `keptSuppressions` says whether the
+ * workspace keeps suppressions of erased addresses that new contacts may have to take back.
+ */
+export async function upsertStagedContacts(
+  conn: ImportConnection,
   workspaceId: string,
-  emails: string[],
-): Promise<Map<string, ExistingContact>> {
-  if (emails.length === 0) {
-    return new Map();
-  }
-  const rows = await db
-    .selectFrom('contacts')
-    .select([
-      sql<string>`lower(email)`.as('email'),
-      'name',
-      'locale',
-      'properties',
-      'unsubscribed_at',
-      'bounced_at',
-    ])
-    .where('workspace_id', '=', workspaceId)
-    .where(
-      sql<string>`lower(email)`,
-      'in',
-      emails.map((e) => e.toLowerCase()),
+  now: Date,
+): Promise<{ created: number; updated: number; keptSuppressions: boolean }> {
+  const { rows } = await conn.run(sql<{
+    created: number;
+    updated: number;
+    keptSuppressions: boolean;
+  }>`
+    with input as (${stagedPeople}),
+    prev as (
+      select c.id, c.updated_at from contacts c
+      where c.workspace_id = ${workspaceId} and lower(c.email) in (select k from input)
+    ), up as (
+      insert into contacts as c (workspace_id, email, name, locale, properties, created_at, updated_at)
+      select ${workspaceId}, email, name, locale, properties, ${now}, ${now} from input
+      on conflict (workspace_id, lower(email)) do update set
+        name = coalesce(excluded.name, c.name),
+        locale = coalesce(excluded.locale, c.locale),
+        properties = c.properties || excluded.properties,
+        updated_at = excluded.updated_at
+      where c.name is distinct from coalesce(excluded.name, c.name)
+         or c.locale is distinct from coalesce(excluded.locale, c.locale)
+         or not (c.properties @> excluded.properties)
+      returning c.id, (c.xmax = 0) as inserted, c.created_at
     )
-    .execute();
-  return new Map(rows.map((r) => [r.email, r]));
+    select count(*) filter (where up.inserted)::int as created,
+      count(*) filter (where not up.inserted and up.created_at <> ${now}
+        and prev.updated_at is distinct from ${now})::int as updated,
+      exists (select 1 from suppressed_emails s where s.workspace_id = ${workspaceId}
+        and s.reason in ('unsubscribed', 'bounced')) as "keptSuppressions"
+    from up left join prev on prev.id = up.id`);
+  return rows[0] ?? { created: 0, updated: 0, keptSuppressions: false };
 }
 
-export async function findExistingExternalIds(
-  db: Kysely<Database>,
+/** Contacts this import created for the staged addresses (to hash them in Node, by GLAS_SECRET). */
+export async function findCreatedContacts(
+  conn: ImportConnection,
   workspaceId: string,
-  externalIds: string[],
-): Promise<Set<string>> {
-  if (externalIds.length === 0) {
-    return new Set();
-  }
-  const rows = await db
-    .selectFrom('responses')
-    .select('external_id')
-    .where('workspace_id', '=', workspaceId)
-    .where('external_id', 'in', externalIds)
-    .execute();
-  return new Set(rows.flatMap((r) => (r.external_id ? [r.external_id] : [])));
+  now: Date,
+): Promise<{ id: string; email: string }[]> {
+  const { rows } = await conn.run(sql<{ id: string; email: string }>`
+    select c.id, c.email from contacts c
+    where c.workspace_id = ${workspaceId} and c.created_at = ${now}
+      and lower(c.email) in (select lower(email) from pg_temp.glas_import_rows)`);
+  return rows;
 }
 
-export interface DelightedResponseInsert {
-  externalId: string;
-  score: number;
-  comment: string | null;
-  email: string;
-  locale: string;
-  segment: JsonObject;
-  tags: string[];
-  details: JsonObject;
-  createdAt: Date;
-  updatedAt: Date;
+/** Puts the kept unsubscribe and bounce of an erased address back on its new contact. */
+export async function reapplyKeptSuppressions(
+  conn: ImportConnection,
+  workspaceId: string,
+  contacts: { id: string; emailHash: string }[],
+): Promise<void> {
+  if (contacts.length === 0) {
+    return;
+  }
+  await conn.run(sql`
+    update contacts c set
+      unsubscribed_at = coalesce(k.unsubscribed, c.unsubscribed_at),
+      unsubscribe_source = case when k.unsubscribed is null then c.unsubscribe_source
+        else 'erased_contact' end,
+      bounced_at = coalesce(k.bounced, c.bounced_at),
+      bounce_reason = case when k.bounced is null then c.bounce_reason else 'erased_contact' end
+    from (
+      select t.id,
+        max(s.created_at) filter (where s.reason = 'unsubscribed') as unsubscribed,
+        max(s.created_at) filter (where s.reason = 'bounced') as bounced
+      from unnest(${contacts.map((c) => c.id)}::uuid[], ${contacts.map((c) => c.emailHash)}::text[])
+        as t(id, hash)
+      join suppressed_emails s on s.workspace_id = ${workspaceId} and s.email_hash = t.hash
+        and s.reason in ('unsubscribed', 'bounced')
+      group by t.id
+    ) k
+    where c.workspace_id = ${workspaceId} and c.id = k.id`);
 }
 
 /**
- * A batch of imported responses in one statement: typed arrays unnested into an insert that
- * finds each person's contact by email and keeps tags, the source's details and its
- * last-updated time, so nothing is written twice. A response whose external id is present
- * already is skipped (a re-run adds nothing). They count at once: it is history, announced to
- * no webhook, opening no case; the rollup trigger counts them once per statement.
- * Returns how many were inserted.
+ * The staged responses in one statement: the first row of each Response ID (by line), its
+ * person's contact found by email, tags, the source's details, its last-updated time and its
+ * additional answers (a second insert in the same statement). A response whose external id is
+ * present already is skipped, answers and all (a re-run adds nothing). They count at once:
+ * history, announced to no webhook, opening no case; the rollup statement trigger sums the
+ * whole insert per cell once. Returns how many were inserted.
  */
-export async function insertDelightedResponses(
-  db: Kysely<Database>,
+export async function insertStagedResponses(
+  conn: ImportConnection,
   workspaceId: string,
   surveyId: string,
-  rows: DelightedResponseInsert[],
   now: Date,
 ): Promise<number> {
-  if (rows.length === 0) {
-    return 0;
-  }
-  const { rows: out } = await sql<{ n: number }>`
-    with ins as (
+  const { rows } = await conn.run(sql<{ n: number }>`
+    with src as (
+      select distinct on (external_id) * from pg_temp.glas_import_rows
+      order by external_id, line
+    ), ins as (
       insert into responses (workspace_id, survey_id, contact_id, score, comment, locale,
           segment, source, status, confirmed_at, confirmed_via, external_id, tags,
           import_details, created_at, updated_at)
-      select ${workspaceId}, ${surveyId}, c.id, t.score, t.comment, t.locale, t.segment,
+      select ${workspaceId}, ${surveyId}, c.id, t.score, t.comment, t.response_locale, t.segment,
           'import', 'counted', ${now}, 'import', t.external_id,
           array(select jsonb_array_elements_text(t.tags)), t.details, t.created_at,
           greatest(t.updated_at, t.created_at)
-      from unnest(
-        ${rows.map((r) => r.externalId)}::text[],
-        ${rows.map((r) => r.score)}::int[],
-        ${rows.map((r) => r.comment)}::text[],
-        ${rows.map((r) => r.locale)}::text[],
-        ${rows.map((r) => JSON.stringify(r.segment))}::jsonb[],
-        ${rows.map((r) => r.email)}::text[],
-        ${rows.map((r) => JSON.stringify(r.tags))}::jsonb[],
-        ${rows.map((r) => JSON.stringify(r.details))}::jsonb[],
-        ${rows.map((r) => r.createdAt)}::timestamptz[],
-        ${rows.map((r) => r.updatedAt)}::timestamptz[]
-      ) with ordinality as t(external_id, score, comment, locale, segment, email, tags, details,
-          created_at, updated_at, n)
+      from src t
       left join contacts c on c.workspace_id = ${workspaceId} and lower(c.email) = lower(t.email)
-      order by t.n
       on conflict (workspace_id, external_id) where external_id is not null do nothing
-      returning 1
+      returning id, external_id, created_at
+    ), answers as (
+      insert into response_answers (workspace_id, response_id, question_id, position,
+          question_version, question, value, created_at)
+      select ${workspaceId}, ins.id, a->>'questionId', n::integer, (a->>'questionVersion')::integer,
+          a->'question', a->'value', ins.created_at
+      from ins
+      join src t on t.external_id = ins.external_id
+      cross join lateral jsonb_array_elements(t.answers) with ordinality as x(a, n)
+      where t.answers is not null
     )
-    select count(*)::int as n from ins`.execute(db);
-  return out[0]?.n ?? 0;
+    select count(*)::int as n from ins`);
+  return rows[0]?.n ?? 0;
 }
 
 /**
- * The dry run remembers which keys it has met in a temporary table on its own connection,
- * so memory stays flat however large the file is. Nothing outlives the connection's use.
+ * Suppresses the staged addresses at their earliest date in the file (a missing one is
+ * `now`) unless already suppressed; returns how many contacts this suppressed.
  */
-export async function createSeenKeys(conn: Kysely<Database>): Promise<void> {
-  await sql`create temporary table if not exists glas_import_seen (kind text not null, key text not null, primary key (kind, key))`.execute(
-    conn,
-  );
-  await sql`truncate pg_temp.glas_import_seen`.execute(conn);
+export async function suppressStagedContacts(
+  conn: ImportConnection,
+  workspaceId: string,
+  kind: 'unsubscribed' | 'bounced',
+  source: string,
+  now: Date,
+): Promise<number> {
+  const staged = sql`
+    select lower(email) as k, min(coalesce(at, ${now})) as at
+    from pg_temp.glas_import_rows group by 1`;
+  const { rowCount } =
+    kind === 'unsubscribed'
+      ? await conn.run(sql`
+          update contacts c set unsubscribed_at = t.at, unsubscribe_source = ${source},
+            updated_at = ${now}
+          from (${staged}) t
+          where c.workspace_id = ${workspaceId} and lower(c.email) = t.k
+            and c.unsubscribed_at is null`)
+      : await conn.run(sql`
+          update contacts c set bounced_at = t.at, bounce_reason = ${source}, updated_at = ${now}
+          from (${staged}) t
+          where c.workspace_id = ${workspaceId} and lower(c.email) = t.k
+            and c.bounced_at is null`);
+  return rowCount;
 }
 
-export async function dropSeenKeys(conn: Kysely<Database>): Promise<void> {
-  await sql`drop table if exists pg_temp.glas_import_seen`.execute(conn);
-}
-
-/** Records the keys; returns those met for the first time. */
-export async function markSeen(
-  conn: Kysely<Database>,
-  kind: string,
-  keys: string[],
-): Promise<Set<string>> {
-  if (keys.length === 0) {
-    return new Set();
-  }
-  const { rows } = await sql<{ key: string }>`
-    insert into pg_temp.glas_import_seen (kind, key)
-    select ${kind}, k from unnest(${keys}::text[]) as k
-    on conflict do nothing
-    returning key`.execute(conn);
-  return new Set(rows.map((r) => r.key));
+/**
+ * What the import would do with the staged rows, read only (the dry run): new and changed
+ * contacts under the upsert's rules, new responses, and addresses it would suppress.
+ */
+export async function countStaged(
+  conn: ImportConnection,
+  workspaceId: string,
+  suppression: 'unsubscribed' | 'bounced' | null,
+): Promise<{
+  newContacts: number;
+  updatedContacts: number;
+  newResponses: number;
+  suppressed: number;
+}> {
+  const suppressedAlready =
+    suppression === 'unsubscribed'
+      ? sql`c.unsubscribed_at is not null`
+      : suppression === 'bounced'
+        ? sql`c.bounced_at is not null`
+        : sql`true`;
+  const { rows } = await conn.run(sql<{
+    newContacts: number;
+    updatedContacts: number;
+    newResponses: number;
+    suppressed: number;
+  }>`
+    with input as (${stagedPeople}),
+    people as (
+      select i.*, c.id as contact_id,
+        c.id is not null and (c.name is distinct from coalesce(i.name, c.name)
+          or c.locale is distinct from coalesce(i.locale, c.locale)
+          or not (c.properties @> i.properties)) as changes,
+        c.id is not null and ${suppressedAlready} as suppressed_already
+      from input i
+      left join contacts c on c.workspace_id = ${workspaceId} and lower(c.email) = i.k
+    )
+    select
+      (select count(*) filter (where contact_id is null) from people)::int as "newContacts",
+      (select count(*) filter (where changes) from people)::int as "updatedContacts",
+      (select count(*) from people where not suppressed_already)::int as suppressed,
+      (select count(distinct s.external_id) from pg_temp.glas_import_rows s
+        where s.external_id is not null and not exists (select 1 from responses r
+          where r.workspace_id = ${workspaceId} and r.external_id = s.external_id))::int
+        as "newResponses"`);
+  return rows[0] ?? { newContacts: 0, updatedContacts: 0, newResponses: 0, suppressed: 0 };
 }

@@ -1,6 +1,9 @@
 import type { JsonObject, SurveyKind } from '../../../db/schema';
 import { contactEmailSchema, contactLocaleSchema } from '../../contacts/contact.schemas';
+import type { StoredAnswer } from '../../surveys/questions';
 import { SCALES } from '../../surveys/scales';
+import type { QuestionColumn } from './delighted-answers';
+import { readAnswers } from './delighted-answers';
 import type { Field, HeaderMap } from './delighted-columns';
 import { MAX_PROPERTY_VALUE, parseTags, parseTimestamp } from './delighted-columns';
 
@@ -25,6 +28,8 @@ export interface ResponseRowData extends PersonFields {
   updatedAt: Date;
   tags: string[];
   details: JsonObject;
+  /** Answers to the survey's additional questions, from the columns headed by their text. */
+  answers: StoredAnswer[];
 }
 
 export interface PersonRowData extends PersonFields {
@@ -85,7 +90,9 @@ function person(map: HeaderMap, values: string[]): PersonFields {
   }
   const name = cell(map, values, 'name').replace(/\s+/g, ' ').slice(0, 200) || null;
   const rawLocale = cell(map, values, 'locale');
-  const locale = contactLocaleSchema.safeParse(rawLocale).success ? rawLocale : null;
+  // NOTE: a failed zod parse builds an error object: skipped for the common empty cell.
+  const locale =
+    rawLocale !== '' && contactLocaleSchema.safeParse(rawLocale).success ? rawLocale : null;
   const properties: JsonObject = {};
   for (const [key, index] of map.properties) {
     const value = (values[index] ?? '').trim();
@@ -133,7 +140,7 @@ export function readResponseRow(
   map: HeaderMap,
   values: string[],
   line: number,
-  opts: { kind: SurveyKind; now: Date },
+  opts: { kind: SurveyKind; now: Date; questions?: QuestionColumn[] },
 ): ResponseRowData | RowError {
   return guarded(line, values, () => {
     const responseId = cell(map, values, 'responseId');
@@ -154,6 +161,10 @@ export function readResponseRow(
       throw new RowProblem(`comment longer than ${MAX_COMMENT} characters`);
     }
     const who = person(map, values);
+    const answers = readAnswers(opts.questions ?? [], values, value);
+    if (typeof answers === 'string') {
+      throw new RowProblem(answers);
+    }
     const details: JsonObject = { source: 'delighted', responseId };
     for (const field of ['personId', 'phone', 'permalink', 'channel', 'notes'] as const) {
       const text = cell(map, values, field);
@@ -172,6 +183,7 @@ export function readResponseRow(
       updatedAt: updatedAt && updatedAt > createdAt ? updatedAt : createdAt,
       tags: parseTags(cell(map, values, 'tags')),
       details,
+      answers,
     };
   });
 }

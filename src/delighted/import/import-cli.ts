@@ -17,7 +17,7 @@ import type { ImportType } from './delighted-columns';
 import { importDelightedCsv } from './delighted-import.service';
 
 export const IMPORT_USAGE = `  import-delighted --workspace <id> --type responses|people|unsubscribes|bounces --file <path>
-                  [--survey <id> | --kind <survey kind>] [--dry-run]
+                  [--survey <id> | --kind <survey kind>] [--create-questions] [--dry-run]
                                             import a Delighted CSV export (JSON summary on stdout)
 `;
 
@@ -95,6 +95,7 @@ export async function runImportDelighted(args: string[], config: Config): Promis
       survey: { type: 'string' },
       kind: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
+      'create-questions': { type: 'boolean', default: false },
     },
   });
   if (!UUID.test(values.workspace ?? '')) {
@@ -118,19 +119,21 @@ export async function runImportDelighted(args: string[], config: Config): Promis
   } catch {
     return fail(`--file: cannot read ${values.file}`);
   }
-  const { db } = createDb(config.DATABASE_URL, { max: 2 });
+  // The import takes two connections (one copies the next chunk while the other writes).
+  const { db, pool } = createDb(config.DATABASE_URL, { max: 3 });
   const progress = progressOn(process.stderr, size);
   try {
     await migrateToLatest(db as Kysely<unknown>);
     const input = createReadStream(values.file).pipe(byteCounter((n) => progress.bytes(n)));
     const summary = await importDelightedCsv(
-      { db, clock: systemClock, hashEmail: emailHasher(config.GLAS_SECRET) },
+      { db, pool, clock: systemClock, hashEmail: emailHasher(config.GLAS_SECRET) },
       input,
       {
         workspaceId: values.workspace as string,
         type: values.type as ImportType,
         surveyId: values.survey,
         kind: values.kind as SurveyKind | undefined,
+        createQuestions: values['create-questions'],
         dryRun: values['dry-run'],
         onProgress: ({ rows, errors }) => progress.rows(rows, errors),
       },

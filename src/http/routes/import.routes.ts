@@ -26,6 +26,15 @@ export const importDelightedQuerySchema = z.strictObject({
       'responses only, without surveyId: the Delighted survey type of the export (default nps); ' +
         'scores are checked against its scale',
     ),
+  createQuestions: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .describe(
+      'responses only: columns headed by a question (ending in "?") that matches none of the ' +
+        "survey's additional questions become free-text questions of the survey (default: they " +
+        'stay contact properties and are listed in `questions.unmapped`)',
+    ),
   dryRun: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
@@ -50,6 +59,16 @@ export const importSummarySchema = z.object({
   errorCount: z.number().int(),
   errors: z.array(rowErrorSchema).describe('unreadable rows with their line (first 10,000)'),
   warnings: z.array(z.string()),
+  questions: z
+    .object({
+      mapped: z.array(z.string()),
+      created: z.array(z.string()),
+      unmapped: z.array(z.string()),
+    })
+    .describe(
+      "additional-question columns: matched to the survey's questions by text, created, " +
+        'or kept as contact properties',
+    ),
   stoppedAt: rowErrorSchema.nullable().describe('the file could not be read past this line'),
 });
 
@@ -110,6 +129,7 @@ export function importRoutes(ctx: AppContext): Router {
       type: query.type,
       surveyId: query.surveyId,
       kind: query.kind,
+      createQuestions: query.createQuestions ?? false,
       dryRun: query.dryRun ?? false,
     });
     res.status(200).json(summary);
@@ -123,7 +143,7 @@ export function registerImportPaths(registry: OpenAPIRegistry): void {
     path: '/api/imports/delighted',
     summary: 'Import a Delighted CSV export (responses, people, unsubscribes or bounces)',
     description:
-      'The body is the CSV file as exported from Delighted (UTF-8, BOM allowed), streamed in batches. Responses are keyed by Delighted’s Response ID and contacts by email, so sending the same file again adds nothing. Rows that cannot be read are listed with their line number and skipped. Roles: admin, manager.',
+      'The body is the CSV file as exported from Delighted (UTF-8, BOM allowed), streamed into a staging table by COPY and written set-based. Columns headed by the text of one of the survey’s additional questions are imported as its answers (checked against its options and scale). Responses are keyed by Delighted’s Response ID and contacts by email, so sending the same file again adds nothing. Rows that cannot be read are listed with their line number and skipped. Roles: admin, manager.',
     request: {
       query: importDelightedQuerySchema,
       body: { content: { 'text/csv': { schema: z.string() } }, required: true },

@@ -85,6 +85,7 @@ describe('POST /api/imports/delighted (responses)', () => {
       errorCount: 4,
       errors: RESPONSE_ERRORS,
       warnings: [],
+      questions: { mapped: [], created: [], unmapped: ['What could we do better?'] },
       stoppedAt: null,
     });
     expect(await counts(ws.id)).toEqual(before);
@@ -495,7 +496,12 @@ describe('importDelightedCsv over many batches', () => {
 
   it('gives the same counts in a dry run and the import, and batches them', async () => {
     const ws = await newWorkspace();
-    const deps = { db: world.ctx.db, clock: world.ctx.clock, hashEmail: world.ctx.hashEmail };
+    const deps = {
+      db: world.ctx.db,
+      pool: world.ctx.pool,
+      clock: world.ctx.clock,
+      hashEmail: world.ctx.hashEmail,
+    };
     const progress: number[] = [];
     const opts = { workspaceId: ws.id, type: 'responses' as const, batchSize: 100 };
 
