@@ -18,9 +18,13 @@ url.pathname = `/${name}`;
 const adminUrl = new URL(TEST_DATABASE_URL);
 adminUrl.pathname = '/postgres';
 
+const started: ChildProcessWithoutNullStreams[] = [];
+
+/** A scheduler process in its own process group, so a failed test can kill it with tsx's child. */
 function start(): ChildProcessWithoutNullStreams {
-  return spawn(tsx, ['src/main.ts'], {
+  const child = spawn(tsx, ['src/main.ts'], {
     cwd: root,
+    detached: true,
     env: {
       ...process.env,
       NODE_ENV: 'test',
@@ -30,6 +34,8 @@ function start(): ChildProcessWithoutNullStreams {
       LOG_LEVEL: 'info',
     },
   });
+  started.push(child);
+  return child;
 }
 
 function running(child: ChildProcessWithoutNullStreams): Promise<void> {
@@ -58,6 +64,16 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
+  // A test that failed before its own SIGTERM must not leave schedulers running.
+  for (const child of started) {
+    if (child.exitCode === null && child.signalCode === null && child.pid) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  }
   await queue.obliterate({ force: true });
   await queue.close();
   const admin = new Client({ connectionString: adminUrl.toString() });
