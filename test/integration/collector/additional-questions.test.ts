@@ -7,6 +7,7 @@ import { buildUser, signIn } from '../../support/dashboard-factories';
 import { bearer, buildWorkspace } from '../../support/factories';
 import { createTestWorld } from '../../support/test-context';
 import type { TestWorld } from '../../support/test-context';
+import { QUESTION_SET } from '../../support/question-fixtures';
 
 /**
  * Issue 15's additional questions end to end: defined (and versioned) through the survey API,
@@ -27,32 +28,7 @@ afterAll(async () => {
   await world.close();
 });
 
-const QUESTIONS = [
-  {
-    id: 'reason',
-    type: 'single_choice',
-    text: 'What mattered most?',
-    options: [
-      { id: 'speed', text: 'Speed' },
-      { id: 'price', text: 'Price' },
-    ],
-  },
-  {
-    id: 'fix',
-    type: 'multiple_choice',
-    text: 'What should we fix?',
-    options: [
-      { id: 'docs', text: 'Docs' },
-      { id: 'ui', text: 'UI' },
-      { id: 'api', text: 'API' },
-    ],
-    maxChoices: 2,
-    condition: { maxScore: 6 },
-  },
-  { id: 'ease', type: 'scale_5', text: 'How easy was it?' },
-  { id: 'likely', type: 'scale_10', text: 'Would you come back?' },
-  { id: 'more', type: 'free_text', text: 'Anything else?' },
-];
+const QUESTIONS = QUESTION_SET;
 
 async function setup(locale = 'en') {
   const { workspace, adminKey } = await buildWorkspace(world.ctx.db);

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { bearer, buildWorkspace } from '../../support/factories';
 import { createTestWorld } from '../../support/test-context';
 import type { TestWorld } from '../../support/test-context';
+import { QUESTION_SET } from '../../support/question-fixtures';
 
 // Delighted's additional questions in a responses export (issue 15): a column per question,
 // headed by its text, imported as the answers of the survey's matching question.
@@ -21,32 +22,7 @@ afterAll(async () => {
   await world.close();
 });
 
-const QUESTIONS = [
-  {
-    id: 'reason',
-    type: 'single_choice',
-    text: 'What mattered most?',
-    options: [
-      { id: 'speed', text: 'Speed' },
-      { id: 'price', text: 'Price' },
-    ],
-  },
-  {
-    id: 'fix',
-    type: 'multiple_choice',
-    text: 'What should we fix?',
-    options: [
-      { id: 'docs', text: 'Docs' },
-      { id: 'ui', text: 'UI' },
-      { id: 'api', text: 'API' },
-    ],
-    maxChoices: 2,
-    condition: { maxScore: 6 },
-  },
-  { id: 'ease', type: 'scale_5', text: 'How easy was it?' },
-  { id: 'likely', type: 'scale_10', text: 'Would you come back?' },
-  { id: 'more', type: 'free_text', text: 'Anything else?' },
-];
+const QUESTIONS = QUESTION_SET;
 
 const basic = (key: string) => ({
   Authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}`,
