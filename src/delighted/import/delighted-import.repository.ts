@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database, SurveyKind } from '../../../db/schema';
+import { MERGE_CONTACT } from '../../contacts/contact-merge';
 import type { ImportConnection } from './staging';
 
 export async function findSurveyByName(
@@ -58,14 +59,7 @@ export async function upsertStagedContacts(
     ), up as (
       insert into contacts as c (workspace_id, email, name, locale, properties, created_at, updated_at)
       select ${workspaceId}, email, name, locale, properties, ${now}, ${now} from input
-      on conflict (workspace_id, lower(email)) do update set
-        name = coalesce(excluded.name, c.name),
-        locale = coalesce(excluded.locale, c.locale),
-        properties = c.properties || excluded.properties,
-        updated_at = excluded.updated_at
-      where c.name is distinct from coalesce(excluded.name, c.name)
-         or c.locale is distinct from coalesce(excluded.locale, c.locale)
-         or not (c.properties @> excluded.properties)
+      ${MERGE_CONTACT}
       returning c.id, (c.xmax = 0) as inserted, c.created_at
     )
     select count(*) filter (where up.inserted)::int as created,
