@@ -6,7 +6,7 @@ import type { TestWorld } from '../../support/test-context';
 
 let world: TestWorld;
 beforeAll(async () => {
-  world = await createTestWorld();
+  world = await createTestWorld({ env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' } });
 });
 afterAll(async () => {
   await world.close();
@@ -171,5 +171,41 @@ describe('dashboard Settings → Metric alerts', () => {
       .type('form')
       .send({ ...form, _csrf: other.csrf, channel: 'email', email: 'b@example.com' })
       .expect(404);
+  });
+
+  it('sends to one of the workspace’s chat alert rules, picked from a list', async () => {
+    const { workspace, adminKey, agent, csrf } = await admin();
+    const survey = await buildSurvey(world.ctx.db, workspace.id, { kind: 'nps' });
+    const chat = await request(world.app)
+      .post('/api/chat-alerts')
+      .set(bearer(adminKey))
+      .send({ platform: 'slack', name: '#cx-alerts', url: 'http://127.0.0.1:9/services/T/B/x' })
+      .expect(201);
+    const chatId = chat.body.id as string;
+    const blank = await agent.get('/dashboard/settings/metric-alerts/new').expect(200);
+    expect(blank.text).toContain(`<option value="${chatId}">#cx-alerts (Slack)</option>`);
+    const created = await agent
+      .post('/dashboard/settings/metric-alerts/new')
+      .type('form')
+      .send({
+        _csrf: csrf,
+        name: 'Volume',
+        surveyId: survey.id,
+        condition: 'low_volume',
+        windowDays: '1',
+        threshold: '',
+        channel: 'chat',
+        email: 'ignored@example.com',
+        chatAlertRuleId: chatId,
+      })
+      .expect(303);
+    const id = /metric-alerts\/([0-9a-f-]{36})/.exec(created.headers.location as string)![1]!;
+    const stored = await request(world.app)
+      .get(`/api/metric-alerts/${id}`)
+      .set(bearer(adminKey))
+      .expect(200);
+    expect(stored.body).toMatchObject({ channel: 'chat', chatAlertRuleId: chatId, email: null });
+    const detail = await agent.get(`/dashboard/settings/metric-alerts/${id}`).expect(200);
+    expect(detail.text).toContain('chat to #cx-alerts');
   });
 });
