@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Insertable, Kysely } from 'kysely';
+import type { Insertable, Kysely, Updateable } from 'kysely';
 import type { Database, JsonObject } from '../../db/schema';
 import type { MetricAlertRulesTable } from '../../db/schema/metric-alerts';
 
@@ -30,6 +30,21 @@ export async function findMetricAlertRule(db: Kysely<Database>, workspaceId: str
     .selectAll()
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function updateMetricAlertRuleRow(
+  db: Kysely<Database>,
+  workspaceId: string,
+  id: string,
+  values: Updateable<MetricAlertRulesTable>,
+) {
+  return db
+    .updateTable('metric_alert_rules')
+    .set(values)
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .returningAll()
     .executeTakeFirst();
 }
 

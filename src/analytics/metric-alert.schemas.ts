@@ -8,36 +8,48 @@ export const metricAlertConditionSchema = z.enum([
   'low_volume',
 ]);
 
+/** The fields of a rule; create adds the defaults, update takes any of them. */
+const ruleFields = {
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .refine((s) => !/[\0\r\n]/.test(s), 'must not contain line breaks or NUL'),
+  surveyId: z.uuid(),
+  condition: metricAlertConditionSchema,
+  windowDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(90)
+    .describe('Score: the window compared (with the one before it for a drop). Volume: 1–7 days'),
+  threshold: z
+    .number()
+    .min(-100)
+    .max(100)
+    .describe('below_threshold: NPS points for NPS/eNPS, else the % of positive answers'),
+  minResponses: z.number().int().min(1).max(100_000),
+  alpha: z.number().gt(0).max(0.2).describe('significant_drop: two-sided level'),
+  baselineWeeks: z.number().int().min(2).max(26),
+  sameWeekday: z.boolean(),
+  limitMethod: z.enum(['sigma', 'poisson']),
+  channel: z.enum(['email', 'chat']),
+  email: z.email().max(254),
+  chatAlertRuleId: z.uuid().describe('channel chat: the Slack/Teams destination'),
+};
+
 export const createMetricAlertRuleBodySchema = z
   .strictObject({
-    name: z
-      .string()
-      .trim()
-      .min(1)
-      .max(100)
-      .refine((s) => !/[\0\r\n]/.test(s), 'must not contain line breaks or NUL'),
-    surveyId: z.uuid(),
-    condition: metricAlertConditionSchema,
-    windowDays: z
-      .number()
-      .int()
-      .min(1)
-      .max(90)
-      .describe('Score: the window compared (with the one before it for a drop). Volume: 1–7 days'),
-    threshold: z
-      .number()
-      .min(-100)
-      .max(100)
-      .optional()
-      .describe('below_threshold: NPS points for NPS/eNPS, else the % of positive answers'),
-    minResponses: z.number().int().min(1).max(100_000).default(30),
-    alpha: z.number().gt(0).max(0.2).default(0.05).describe('significant_drop: two-sided level'),
-    baselineWeeks: z.number().int().min(2).max(26).default(8),
-    sameWeekday: z.boolean().default(false),
-    limitMethod: z.enum(['sigma', 'poisson']).default('sigma'),
-    channel: z.enum(['email', 'chat']),
-    email: z.email().max(254).optional(),
-    chatAlertRuleId: z.uuid().optional().describe('channel chat: the Slack/Teams destination'),
+    ...ruleFields,
+    threshold: ruleFields.threshold.optional(),
+    minResponses: ruleFields.minResponses.default(30),
+    alpha: ruleFields.alpha.default(0.05),
+    baselineWeeks: ruleFields.baselineWeeks.default(8),
+    sameWeekday: ruleFields.sameWeekday.default(false),
+    limitMethod: ruleFields.limitMethod.default('sigma'),
+    email: ruleFields.email.optional(),
+    chatAlertRuleId: ruleFields.chatAlertRuleId.optional(),
   })
   .superRefine((b, issue) => {
     const need = (field: string, message: string) =>
@@ -59,6 +71,28 @@ export const createMetricAlertRuleBodySchema = z
     }
   });
 export type CreateMetricAlertRuleBody = z.infer<typeof createMetricAlertRuleBodySchema>;
+
+/**
+ * PATCH: any of the fields; the rest stay. The merged rule is checked with the create schema,
+ * so the per-condition and per-channel rules hold. `threshold: null` clears it; a change of
+ * condition away from below_threshold drops the old threshold by itself.
+ */
+export const updateMetricAlertRuleBodySchema = z.strictObject({
+  name: ruleFields.name.optional(),
+  surveyId: ruleFields.surveyId.optional(),
+  condition: ruleFields.condition.optional(),
+  windowDays: ruleFields.windowDays.optional(),
+  threshold: ruleFields.threshold.nullable().optional(),
+  minResponses: ruleFields.minResponses.optional(),
+  alpha: ruleFields.alpha.optional(),
+  baselineWeeks: ruleFields.baselineWeeks.optional(),
+  sameWeekday: ruleFields.sameWeekday.optional(),
+  limitMethod: ruleFields.limitMethod.optional(),
+  channel: ruleFields.channel.optional(),
+  email: ruleFields.email.optional(),
+  chatAlertRuleId: ruleFields.chatAlertRuleId.optional(),
+});
+export type UpdateMetricAlertRuleBody = z.infer<typeof updateMetricAlertRuleBodySchema>;
 
 export const metricAlertEpisodeDtoSchema = z.object({
   id: z.uuid(),

@@ -7,13 +7,16 @@ import type {
   CreateMetricAlertRuleBody,
   MetricAlertEpisodeDto,
   MetricAlertRuleDto,
+  UpdateMetricAlertRuleBody,
 } from './metric-alert.schemas';
+import { createMetricAlertRuleBodySchema } from './metric-alert.schemas';
 import {
   deleteMetricAlertRule,
   findMetricAlertEpisodes,
   findMetricAlertRule,
   findMetricAlertRules,
   insertMetricAlertRule,
+  updateMetricAlertRuleRow,
 } from './metric-alert.repository';
 
 const EPISODES_SHOWN = 20;
@@ -72,12 +75,12 @@ async function withEpisodes(db: Kysely<Database>, workspaceId: string, rows: Rul
   );
 }
 
-export async function createMetricAlertRule(
+/** The survey and the chat destination must be this workspace's: a 400 naming the field. */
+async function assertRuleTargets(
   db: Kysely<Database>,
-  clock: Clock,
   workspaceId: string,
   body: CreateMetricAlertRuleBody,
-): Promise<MetricAlertRuleDto> {
+): Promise<void> {
   const survey = await db
     .selectFrom('surveys')
     .select('id')
@@ -96,8 +99,10 @@ export async function createMetricAlertRule(
         : err;
     });
   }
-  const row = await insertMetricAlertRule(db, {
-    workspace_id: workspaceId,
+}
+
+function ruleColumns(body: CreateMetricAlertRuleBody) {
+  return {
     name: body.name,
     survey_id: body.surveyId,
     condition: body.condition,
@@ -111,17 +116,88 @@ export async function createMetricAlertRule(
     channel: body.channel,
     email: body.channel === 'email' ? (body.email ?? null) : null,
     chat_alert_rule_id: body.channel === 'chat' ? (body.chatAlertRuleId ?? null) : null,
+  };
+}
+
+export async function createMetricAlertRule(
+  db: Kysely<Database>,
+  clock: Clock,
+  workspaceId: string,
+  body: CreateMetricAlertRuleBody,
+): Promise<MetricAlertRuleDto> {
+  await assertRuleTargets(db, workspaceId, body);
+  const row = await insertMetricAlertRule(db, {
+    workspace_id: workspaceId,
+    ...ruleColumns(body),
     created_at: clock.now(),
   });
   return toRuleDto(row, []);
 }
-
 export async function listMetricAlertRules(db: Kysely<Database>, workspaceId: string) {
   return withEpisodes(db, workspaceId, await findMetricAlertRules(db, workspaceId));
 }
 
 export async function getMetricAlertRule(db: Kysely<Database>, workspaceId: string, id: string) {
   const row = await findMetricAlertRule(db, workspaceId, id);
+  if (!row) {
+    throw new NotFoundError('metric_alert_rule_not_found', 'No such metric alert rule.');
+  }
+  const [dto] = await withEpisodes(db, workspaceId, [row]);
+  return dto!;
+}
+
+/**
+ * Changes the given fields and keeps the rest; the merged rule passes the create schema (a 400
+ * naming the field otherwise). Episodes and the last reading stay: the next tick judges the rule
+ * as it now is and closes an open episode once it no longer fires.
+ */
+export async function updateMetricAlertRule(
+  db: Kysely<Database>,
+  workspaceId: string,
+  id: string,
+  patch: UpdateMetricAlertRuleBody,
+): Promise<MetricAlertRuleDto> {
+  const current = await getMetricAlertRule(db, workspaceId, id);
+  const condition = patch.condition ?? current.condition;
+  const channel = patch.channel ?? current.channel;
+  const threshold =
+    patch.threshold !== undefined
+      ? patch.threshold
+      : condition === 'below_threshold'
+        ? current.threshold
+        : null;
+  const merged = {
+    name: patch.name ?? current.name,
+    surveyId: patch.surveyId ?? current.surveyId,
+    condition,
+    windowDays: patch.windowDays ?? current.windowDays,
+    ...(threshold === null ? {} : { threshold }),
+    minResponses: patch.minResponses ?? current.minResponses,
+    alpha: patch.alpha ?? current.alpha,
+    baselineWeeks: patch.baselineWeeks ?? current.baselineWeeks,
+    sameWeekday: patch.sameWeekday ?? current.sameWeekday,
+    limitMethod: patch.limitMethod ?? current.limitMethod,
+    channel,
+    ...(channel === 'email' && (patch.email ?? current.email) !== null
+      ? { email: patch.email ?? current.email }
+      : {}),
+    ...(channel === 'chat' && (patch.chatAlertRuleId ?? current.chatAlertRuleId) !== null
+      ? { chatAlertRuleId: patch.chatAlertRuleId ?? current.chatAlertRuleId }
+      : {}),
+  };
+  const parsed = createMetricAlertRuleBodySchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new ValidationError(
+      parsed.error.issues.map((i) => ({
+        field: i.path.map(String).join('.') || 'body',
+        issue: i.message,
+        location: 'body' as const,
+      })),
+    );
+  }
+  const body = parsed.data;
+  await assertRuleTargets(db, workspaceId, body);
+  const row = await updateMetricAlertRuleRow(db, workspaceId, id, ruleColumns(body));
   if (!row) {
     throw new NotFoundError('metric_alert_rule_not_found', 'No such metric alert rule.');
   }

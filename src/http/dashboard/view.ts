@@ -39,6 +39,8 @@ const NOTICES: Record<string, string> = {
   webhook_deleted: 'Webhook deleted.',
   alert_created: 'Alert added.',
   alert_deleted: 'Alert deleted.',
+  metric_alert_created: 'Metric alert added; it is checked every 15 minutes.',
+  metric_alert_saved: 'Metric alert saved.',
   alert_test_sent: 'Test alert queued; it shows in the log below within seconds.',
   action_saved: 'Action saved.',
   action_deleted: 'Action deleted.',

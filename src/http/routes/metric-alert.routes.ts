@@ -6,12 +6,14 @@ import {
   createMetricAlertRuleBodySchema,
   metricAlertRuleDtoSchema,
   metricAlertRuleIdParamsSchema,
+  updateMetricAlertRuleBodySchema,
 } from '../../analytics/metric-alert.schemas';
 import {
   createMetricAlertRule,
   getMetricAlertRule,
   listMetricAlertRules,
   removeMetricAlertRule,
+  updateMetricAlertRule,
 } from '../../analytics/metric-alert.service';
 import { allow, authOf } from '../auth';
 import { errorResponses } from '../openapi-common';
@@ -34,6 +36,11 @@ export function metricAlertRoutes(ctx: AppContext): Router {
   router.get('/:id', async (req, res) => {
     const { id } = parse(metricAlertRuleIdParamsSchema, req.params, 'params');
     res.json(await getMetricAlertRule(ctx.db, authOf(req).workspaceId, id));
+  });
+  router.patch('/:id', async (req, res) => {
+    const { id } = parse(metricAlertRuleIdParamsSchema, req.params, 'params');
+    const body = parse(updateMetricAlertRuleBodySchema, req.body, 'body');
+    res.json(await updateMetricAlertRule(ctx.db, authOf(req).workspaceId, id, body));
   });
   router.delete('/:id', async (req, res) => {
     const { id } = parse(metricAlertRuleIdParamsSchema, req.params, 'params');
@@ -75,6 +82,19 @@ export function registerMetricAlertPaths(registry: OpenAPIRegistry): void {
     responses: {
       200: { description: 'The rule', content: json(metricAlertRuleDtoSchema) },
       ...errorResponses(404),
+    },
+  });
+  registry.registerPath({
+    method: 'patch',
+    path: '/api/metric-alerts/{id}',
+    summary: 'Change some fields of a metric alert rule; the merged rule is checked as on create',
+    request: {
+      params: metricAlertRuleIdParamsSchema,
+      body: { content: json(updateMetricAlertRuleBodySchema) },
+    },
+    responses: {
+      200: { description: 'The changed rule', content: json(metricAlertRuleDtoSchema) },
+      ...errorResponses(404, 413),
     },
   });
   registry.registerPath({

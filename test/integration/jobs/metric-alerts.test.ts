@@ -412,3 +412,68 @@ describe('POST /api/metric-alerts', () => {
     await request(world.app).get(`/api/metric-alerts/${id}`).set(bearer(a.adminKey)).expect(200);
   });
 });
+
+describe('PATCH /api/metric-alerts/:id', () => {
+  it('changes the given fields, checks the merged rule, and keeps to its workspace', async () => {
+    const { workspace, adminKey } = await buildWorkspace(world.ctx.db);
+    const other = await buildWorkspace(world.ctx.db);
+    const survey = await buildSurvey(world.ctx.db, workspace.id, { kind: 'nps' });
+    const created = await request(world.app)
+      .post('/api/metric-alerts')
+      .set(bearer(adminKey))
+      .send({
+        name: 'Low NPS',
+        surveyId: survey.id,
+        condition: 'below_threshold',
+        threshold: 20,
+        windowDays: 7,
+        channel: 'email',
+        email: 'a@example.com',
+      })
+      .expect(201);
+    const id = created.body.id as string;
+    const path = `/api/metric-alerts/${id}`;
+
+    const renamed = await request(world.app)
+      .patch(path)
+      .set(bearer(adminKey))
+      .send({ name: 'Very low NPS', threshold: 5 })
+      .expect(200);
+    expect(renamed.body).toMatchObject({
+      name: 'Very low NPS',
+      threshold: 5,
+      windowDays: 7,
+      email: 'a@example.com',
+    });
+
+    // Away from below_threshold the old threshold goes; the volume window must be ≤ 7.
+    const volume = await request(world.app)
+      .patch(path)
+      .set(bearer(adminKey))
+      .send({ condition: 'low_volume', windowDays: 3 })
+      .expect(200);
+    expect(volume.body).toMatchObject({ condition: 'low_volume', threshold: null, windowDays: 3 });
+
+    const cases: [Record<string, unknown>, string][] = [
+      [{ windowDays: 30 }, 'windowDays'],
+      [{ condition: 'below_threshold' }, 'threshold'],
+      [{ channel: 'chat' }, 'chatAlertRuleId'],
+      [{ surveyId: '00000000-0000-4000-8000-000000000000' }, 'surveyId'],
+      [{ threshold: 500 }, 'threshold'],
+      [{ extra: 1 }, 'extra'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await request(world.app).patch(path).set(bearer(adminKey)).send(body).expect(400);
+      expect(res.body.error.details).toEqual(
+        expect.arrayContaining([expect.objectContaining({ field })]),
+      );
+    }
+    await request(world.app)
+      .patch(path)
+      .set(bearer(other.adminKey))
+      .send({ name: 'theirs' })
+      .expect(404);
+    const stored = await request(world.app).get(path).set(bearer(adminKey)).expect(200);
+    expect(stored.body).toMatchObject({ name: 'Very low NPS', condition: 'low_volume' });
+  });
+});
