@@ -160,6 +160,8 @@ async function snapshot(db: Kysely<Database>, workspaceId: string) {
     reports,
     ws,
     invitations,
+    metricAlerts,
+    chatAlerts,
   ] = await Promise.all([
     db
       .selectFrom('surveys')
@@ -222,6 +224,18 @@ async function snapshot(db: Kysely<Database>, workspaceId: string) {
       .where('workspace_id', '=', workspaceId)
       .orderBy('id')
       .execute(),
+    db
+      .selectFrom('metric_alert_rules')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('chat_alert_rules')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('id')
+      .execute(),
   ]);
   return JSON.stringify({
     surveys,
@@ -235,6 +249,8 @@ async function snapshot(db: Kysely<Database>, workspaceId: string) {
     reports,
     ws,
     invitations,
+    metricAlerts,
+    chatAlerts,
   });
 }
 
