@@ -3,6 +3,7 @@ import type { BounceProvider, Database } from '../../db/schema';
 import type { Clock } from '../clock';
 import { AppError, NotFoundError, ValidationError } from '../errors';
 import { bounceAddress } from '../contacts/suppression.service';
+import { markLateBounce } from '../dispatch/invitation.service';
 import type { TextFetcher } from '../platform/https-fetch';
 import type { EmailHasher } from '../platform/keyed-hash';
 import { openSecret } from '../platform/secret-box';
@@ -172,6 +173,9 @@ export async function receiveBounceCall(
       for (const email of report.emails) {
         if (await bounceAddress(trx, source.workspace_id, email, now, reason, deps.hashEmail)) {
           suppressed += 1;
+        }
+        if (report.kind === 'bounce') {
+          await markLateBounce(trx, source.workspace_id, email, now, reason);
         }
       }
     }

@@ -451,3 +451,34 @@ export async function listUnknownSends(db: Kysely<Database>, workspaceId: string
     .limit(limit)
     .execute();
 }
+
+/**
+ * Unanswered invitations sent to `email` since `since` (or whose send was unknown) become
+ * `bounced`: a provider reported later that the address refuses mail. Returns how many.
+ */
+export async function markSendsToAddressBounced(
+  db: Kysely<Database>,
+  workspaceId: string,
+  email: string,
+  since: Date,
+  reason: string,
+): Promise<number> {
+  const result = await db
+    .updateTable('invitations')
+    .set({ status: 'bounced', last_error: reason })
+    .where('workspace_id', '=', workspaceId)
+    .where('status', 'in', ['sent', 'send_unknown'])
+    .where('answered_at', 'is', null)
+    .where((eb) => eb.or([eb('sent_at', '>=', since), eb('handed_at', '>=', since)]))
+    .where(
+      'contact_id',
+      'in',
+      db
+        .selectFrom('contacts')
+        .select('id')
+        .where('workspace_id', '=', workspaceId)
+        .where(sql<string>`lower(email)`, '=', email.toLowerCase()),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

@@ -13,6 +13,7 @@ import {
   invitationUpdate,
   markInvitation,
   rescheduleUnknownSend,
+  markSendsToAddressBounced,
 } from './invitation.repository';
 import { ConflictError, NotFoundError } from '../errors';
 import {
@@ -381,4 +382,23 @@ export async function resendUnknown(
       `Only an invitation whose send is unknown can be resent; this one is ${exists.status}.`,
     );
   }
+}
+
+/** How far back a provider's later bounce report reaches: sends older than this are left. */
+export const LATE_BOUNCE_DAYS = 7;
+
+/**
+ * A provider reported that `email` hard-bounced or complained after Glas handed it mail: the
+ * address's unanswered sends of the last LATE_BOUNCE_DAYS are `bounced`, not `sent`, so
+ * delivery figures and response rates count them as such. Runs in the caller's transaction.
+ */
+export async function markLateBounce(
+  trx: Kysely<Database>,
+  workspaceId: string,
+  email: string,
+  now: Date,
+  reason: string,
+): Promise<number> {
+  const since = new Date(now.getTime() - LATE_BOUNCE_DAYS * 86_400_000);
+  return markSendsToAddressBounced(trx, workspaceId, email, since, reason);
 }

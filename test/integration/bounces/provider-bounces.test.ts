@@ -1,6 +1,7 @@
 import { createHmac, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import request from 'supertest';
-import { bearer, buildWorkspace } from '../../support/factories';
+import { buildSentInvitation } from '../../support/collector-factories';
+import { bearer, buildSurvey, buildWorkspace } from '../../support/factories';
 import {
   mailgunComplained,
   mailgunEvent,
@@ -102,6 +103,55 @@ describe('POST /inbound/bounces/postmark', () => {
     expect(complaint.body).toMatchObject({ suppressed: 1 });
     expect(transient.body).toMatchObject({ suppressed: 0, ignored: 1 });
     expect((await bounces(adminKey)).map((b) => b.email)).toEqual([complainer]);
+  });
+
+  it('marks the address’s unanswered recent sends bounced; a complaint and an answer do not', async () => {
+    const { workspace, source } = await setup('postmark');
+    const auth = `Basic ${Buffer.from(`glas:${source.password}`).toString('base64')}`;
+    const survey = await buildSurvey(world.ctx.db, workspace.id, { kind: 'nps' });
+    const [bounced, complainer] = [addr(), addr()];
+    const sent = await buildSentInvitation(world.ctx.db, {
+      workspaceId: workspace.id,
+      surveyId: survey.id,
+      email: bounced,
+    });
+    const answered = await buildSentInvitation(world.ctx.db, {
+      workspaceId: workspace.id,
+      surveyId: survey.id,
+      contactId: sent.contact.id,
+    });
+    await world.ctx.db
+      .updateTable('invitations')
+      .set({ answered_at: new Date() })
+      .where('id', '=', answered.invitation.id)
+      .execute();
+    const complained = await buildSentInvitation(world.ctx.db, {
+      workspaceId: workspace.id,
+      surveyId: survey.id,
+      email: complainer,
+    });
+    const send = (body: string) =>
+      request(world.app)
+        .post(pathOf(source.url))
+        .set('Authorization', auth)
+        .type('json')
+        .send(body);
+
+    expect((await send(postmarkBounce(bounced, '601'))).body).toMatchObject({ suppressed: 1 });
+    expect((await send(postmarkSpamComplaint(complainer))).body).toMatchObject({ suppressed: 1 });
+
+    const rows = await world.ctx.db
+      .selectFrom('invitations')
+      .select(['id', 'status', 'last_error'])
+      .where('workspace_id', '=', workspace.id)
+      .execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(byId.get(sent.invitation.id)).toMatchObject({
+      status: 'bounced',
+      last_error: 'postmark bounce: HardBounce',
+    });
+    expect(byId.get(answered.invitation.id)?.status).toBe('sent');
+    expect(byId.get(complained.invitation.id)?.status).toBe('sent');
   });
 
   it('does not store an erased person again: the bounce lands on the keyed hash', async () => {
