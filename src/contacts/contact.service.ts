@@ -9,9 +9,9 @@ import type {
   UpsertContactBody,
 } from './contact.schemas';
 import type { ContactBatchRow, ContactInput, UpsertedContact } from './contact.repository';
+import { deleteRecordsNamingContact } from './retention.repository';
 import {
   deleteContactById,
-  deleteRecordsNamingContact,
   findContactByExternalId,
   findContactById,
   findSuppressedEmail,

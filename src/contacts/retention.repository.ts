@@ -149,3 +149,48 @@ export async function findInactiveContactIds(
     .execute();
   return rows.map((r) => r.id);
 }
+
+/**
+ * Right to erasure, beyond the contact row: webhook and chat-alert deliveries are logs that
+ * carry the person's address, name and answers in their payloads, so the ones that name the
+ * contact (by id or address) are deleted, pending or not (a pending delivery's job then finds
+ * nothing to send); the events that were about the contact lose their properties and stored
+ * reply. Runs before the contact row goes, while its responses still point at it.
+ */
+export async function deleteRecordsNamingContact(
+  db: Kysely<Database>,
+  workspaceId: string,
+  contact: { id: string; email: string },
+): Promise<void> {
+  const email = contact.email.toLowerCase();
+  const names = sql<boolean>`(strpos(lower(payload::text), ${email}) > 0 or strpos(payload::text, ${contact.id}) > 0)`;
+  await db
+    .deleteFrom('webhook_deliveries')
+    .where('workspace_id', '=', workspaceId)
+    .where(names)
+    .execute();
+  await db
+    .deleteFrom('chat_alert_deliveries')
+    .where('workspace_id', '=', workspaceId)
+    .where((eb) =>
+      eb.or([
+        eb(
+          'response_id',
+          'in',
+          eb
+            .selectFrom('responses')
+            .select('id')
+            .where('workspace_id', '=', workspaceId)
+            .where('contact_id', '=', contact.id),
+        ),
+        names,
+      ]),
+    )
+    .execute();
+  await db
+    .updateTable('events')
+    .set({ properties: '{}', response_body: null })
+    .where('workspace_id', '=', workspaceId)
+    .where('contact_id', '=', contact.id)
+    .execute();
+}

@@ -2,7 +2,10 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context';
 import { createMetricAlertRuleBodySchema } from '../../analytics/metric-alert.schemas';
-import type { MetricAlertRuleDto } from '../../analytics/metric-alert.schemas';
+import type {
+  CreateMetricAlertRuleBody,
+  MetricAlertRuleDto,
+} from '../../analytics/metric-alert.schemas';
 import {
   createMetricAlertRule,
   getMetricAlertRule,
@@ -151,6 +154,42 @@ export function metricAlertPages(ctx: AppContext, r: DashRouter) {
       ? { errors: fieldErrors(err.details), formError: err.message, status: err.status }
       : undefined;
 
+  /**
+   * A posted form, new or edit: checked with the API's schema, then saved; a refusal of
+   * either re-renders the form with the message beside its field and the values kept.
+   */
+  const submit = async (
+    req: Request,
+    res: Response,
+    rule: MetricAlertRuleDto | undefined,
+    done: string,
+    save: (body: CreateMetricAlertRuleBody) => Promise<string>,
+  ) => {
+    const form = formOf(req);
+    const parsed = parseForm(createMetricAlertRuleBodySchema, ruleBodyFromForm(form));
+    if (!parsed.ok) {
+      await showForm(req, res, { rule, values: form, errors: plain(parsed.errors) }, 400);
+      return;
+    }
+    let id: string;
+    try {
+      id = await save(parsed.value);
+    } catch (err) {
+      const f = failure(err);
+      if (!f) {
+        throw err;
+      }
+      await showForm(
+        req,
+        res,
+        { rule, values: form, errors: f.errors, formError: f.formError },
+        f.status,
+      );
+      return;
+    }
+    redirectDone(res, `${BASE}/settings/metric-alerts/${id}`, done);
+  };
+
   r.get('/settings/metric-alerts', 'settings', async (req, res) => {
     const session = sessionOf(req);
     const [rules, surveys] = await Promise.all([
@@ -176,29 +215,10 @@ export function metricAlertPages(ctx: AppContext, r: DashRouter) {
 
   r.post('/settings/metric-alerts/new', 'settings', async (req, res) => {
     const session = sessionOf(req);
-    const form = formOf(req);
-    const parsed = parseForm(createMetricAlertRuleBodySchema, ruleBodyFromForm(form));
-    if (!parsed.ok) {
-      await showForm(req, res, { values: form, errors: plain(parsed.errors) }, 400);
-      return;
-    }
-    let id: string;
-    try {
-      ({ id } = await createMetricAlertRule(ctx.db, ctx.clock, session.workspaceId, parsed.value));
-    } catch (err) {
-      const f = failure(err);
-      if (!f) {
-        throw err;
-      }
-      await showForm(
-        req,
-        res,
-        { values: form, errors: f.errors, formError: f.formError },
-        f.status,
-      );
-      return;
-    }
-    redirectDone(res, `${BASE}/settings/metric-alerts/${id}`, 'metric_alert_created');
+    await submit(req, res, undefined, 'metric_alert_created', async (body) => {
+      const created = await createMetricAlertRule(ctx.db, ctx.clock, session.workspaceId, body);
+      return created.id;
+    });
   });
 
   r.get('/settings/metric-alerts/:id', 'settings', async (req, res) => {
@@ -212,28 +232,10 @@ export function metricAlertPages(ctx: AppContext, r: DashRouter) {
     const session = sessionOf(req);
     const { id } = parse(idParams, req.params, 'params');
     const rule = await getMetricAlertRule(ctx.db, session.workspaceId, id);
-    const form = formOf(req);
-    const parsed = parseForm(createMetricAlertRuleBodySchema, ruleBodyFromForm(form));
-    if (!parsed.ok) {
-      await showForm(req, res, { rule, values: form, errors: plain(parsed.errors) }, 400);
-      return;
-    }
-    try {
-      await updateMetricAlertRule(ctx.db, session.workspaceId, id, parsed.value);
-    } catch (err) {
-      const f = failure(err);
-      if (!f) {
-        throw err;
-      }
-      await showForm(
-        req,
-        res,
-        { rule, values: form, errors: f.errors, formError: f.formError },
-        f.status,
-      );
-      return;
-    }
-    redirectDone(res, `${BASE}/settings/metric-alerts/${id}`, 'metric_alert_saved');
+    await submit(req, res, rule, 'metric_alert_saved', async (body) => {
+      await updateMetricAlertRule(ctx.db, session.workspaceId, id, body);
+      return id;
+    });
   });
 
   r.post('/settings/metric-alerts/:id/delete', 'settings', async (req, res) => {

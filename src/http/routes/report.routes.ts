@@ -54,7 +54,7 @@ async function authorizeReportView(
     return getReport(ctx.db, null, reportId);
   }
   const key = BEARER.exec(req.get('authorization') ?? '')?.[1];
-  const auth = key ? await authenticateApiKey(ctx.db, key, ctx.clock.now()) : null;
+  const auth = key ? await authenticateApiKey(ctx.db, key, ctx.clock.now(), ctx.apiKeys) : null;
   if (auth && READERS.includes(auth.role)) {
     return getReport(ctx.db, auth.workspaceId, reportId);
   }

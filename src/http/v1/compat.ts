@@ -67,7 +67,7 @@ export function basicAuth(ctx: AppContext): RequestHandler {
     if (!key || !/^[A-Za-z0-9_-]{16,200}$/.test(key)) {
       throw new UnauthorizedError('Use HTTP Basic with your Glas API key as the user name.');
     }
-    const auth = await authenticateApiKey(ctx.db, key, ctx.clock.now());
+    const auth = await authenticateApiKey(ctx.db, key, ctx.clock.now(), ctx.apiKeys);
     if (!auth) {
       throw new UnauthorizedError('The API key is invalid or revoked.');
     }

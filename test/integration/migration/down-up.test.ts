@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Migrator, sql } from 'kysely';
 import type { Kysely } from 'kysely';
+import { Client } from 'pg';
 import { createDb } from '../../../db/client';
 import { migrateToLatest } from '../../../db/migrate';
 import { migrations } from '../../../db/migrations';
@@ -8,12 +9,25 @@ import { TEST_DATABASE_URL } from '../../support/test-context';
 
 // Every migration's down() undoes its up(): all the way down from the latest, then up again,
 // leaves the same tables, functions and triggers as the first time.
+// NOTE: in a database of its own: Kysely's migrator reads every schema's tables before each
+// step, and other test files dropping their schemas meanwhile make that read fail.
 const schema = `glas_downup_${randomBytes(4).toString('hex')}`;
-const { db } = createDb(TEST_DATABASE_URL, { schema, max: 2 });
+const url = new URL(TEST_DATABASE_URL);
+url.pathname = `/${schema}`;
+const adminUrl = new URL(TEST_DATABASE_URL);
+adminUrl.pathname = '/postgres';
+const admin = new Client({ connectionString: adminUrl.toString() });
+const { db } = createDb(url.toString(), { schema, max: 2 });
+
+beforeAll(async () => {
+  await admin.connect();
+  await admin.query(`create database "${schema}"`);
+});
 
 afterAll(async () => {
-  await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db);
   await db.destroy();
+  await admin.query(`drop database if exists "${schema}" with (force)`);
+  await admin.end();
 });
 
 async function shape(): Promise<string[]> {
